@@ -1,0 +1,86 @@
+"""Reading one answer value against its scale: numbers, labels, aliases, 'not applicable'."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .models import AnswerState, Scale
+from .text import fold
+
+# Words that mark an item as not applicable to this member (folded form).
+NA_WORDS = frozenset({"na", "n/a", "n a", "khong ap dung", "kad", "k ad", "kap", "not applicable"})
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    state: AnswerState
+    value: float | None = None
+    error: str | None = None
+    hint: str | None = None
+
+
+def to_number(text: str) -> float | None:
+    """A number written by a person: '2', '2.0', '0,5' (Vietnamese decimal comma)."""
+    try:
+        number = float(text.replace(",", ".").strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def fmt(number: float) -> str:
+    """Show a number without a useless '.0' (2.0 -> '2', 0.25 -> '0.25')."""
+    return f"{number:g}" if number == int(number) or abs(number) >= 1e-4 else str(number)
+
+
+class ScaleReader:
+    """Turns raw cell/YAML text into a value of one scale; built once per scale."""
+
+    def __init__(self, scale_id: str, scale: Scale) -> None:
+        self.scale_id = scale_id
+        self.scale = scale
+        self.by_word: dict[str, float] = {}
+        self.labels: dict[float, str] = {}
+        if scale.values is not None:
+            for v in scale.values:
+                self.labels[v.value] = v.label
+                for word in (v.label, *v.aliases):
+                    self.by_word.setdefault(fold(word), v.value)
+
+    def label(self, value: float | None) -> str | None:
+        if value is None:
+            return None
+        return self.labels.get(value, fmt(value))
+
+    def choices(self) -> str:
+        if self.scale.values is None:
+            return f"một số điểm từ {fmt(self.scale.min)}"
+        return ", ".join(f"{fmt(v.value)} ({v.label})" for v in self.scale.values)
+
+    def parse(self, raw: str | None, item_max: float | None = None) -> Parsed:
+        if raw is None or not raw.strip():
+            return Parsed("unanswered")
+        key = fold(raw)
+        if key in NA_WORDS:
+            return Parsed("na")
+        number = to_number(raw)
+        scale = self.scale
+        if scale.values is not None:
+            if number is None:
+                number = self.by_word.get(key)
+            if number is None or number not in self.labels:
+                return Parsed("invalid", error=f"giá trị '{raw}' không có trong thang '{scale.title}'",
+                              hint=f"dùng {self.choices()}, hoặc 'na' nếu mục không áp dụng")
+            return Parsed("answered", number)
+        top = item_max if item_max is not None else scale.max
+        if number is None:
+            return Parsed("invalid", error=f"'{raw}' không phải là số điểm",
+                          hint=f"ghi số điểm từ {fmt(scale.min)} đến {fmt(top or 0)}")
+        if number < scale.min or (top is not None and number > top):
+            return Parsed("invalid", error=f"điểm {fmt(number)} nằm ngoài khoảng {fmt(scale.min)}–{fmt(top or 0)}",
+                          hint=f"ghi số điểm từ {fmt(scale.min)} đến {fmt(top or 0)}")
+        if scale.step and abs(round(number / scale.step) * scale.step - number) > 1e-9:
+            return Parsed("invalid", error=f"điểm {fmt(number)} không chia hết cho bước {fmt(scale.step)}",
+                          hint=f"làm tròn tới bội của {fmt(scale.step)}")
+        return Parsed("answered", number)

@@ -1,0 +1,225 @@
+"""Reading a member's self-evaluation YAML file into a :class:`MemberEvaluation`.
+
+Problems that leave the member unidentifiable (not a mapping, no name, wrong field types) are
+fatal for the file. Problems with single answers (unknown id, value not in the scale) are not:
+the member is still scored, the answer is marked invalid, and the problem is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .answers import ScaleReader
+from .errors import InputError, Problem, UsageError
+from .models import Answer, MemberEvaluation, MemberHeader, Rubric
+from .rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
+from .scoring import readers
+from .text import fold, nearest
+from .yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
+
+STDIN_NAME = "<stdin>"
+
+# Keys of an answer written as a mapping (folded). Any of the value keys holds the value.
+_VALUE_KEYS = ("gia_tri", "muc_do", "vi_pham", "diem", "value")
+_DETAIL_KEYS = {
+    "bieu_hien": "bieu_hien", "description": "bieu_hien",
+    "khac_phuc": "khac_phuc", "remedy": "khac_phuc",
+    "han_khac_phuc": "han_khac_phuc", "deadline": "han_khac_phuc",
+    "ghi_chu": "ghi_chu", "note": "ghi_chu",
+}
+_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+@dataclass
+class ReadMember:
+    """A member read from a file: the evaluation and the non-fatal problems found in it."""
+
+    evaluation: MemberEvaluation
+    rubric: Rubric
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_date(text: str) -> date | None:
+    """ISO (2026-06-30) or Vietnamese day-first (30/06/2026) dates."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    found = _DATE_DMY.match(text.strip())
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    return None
+
+
+def read_member(path: Path | None, *, rubric: str | Rubric | None = None, strict: bool = False,
+                stdin_bytes: bytes | None = None) -> ReadMember:
+    """Read a member file (or stdin bytes when ``path`` is None) and check it against its rubric.
+
+    ``rubric`` overrides the file's ``bo_tieu_chi``. Raises :class:`InputError` on fatal problems.
+    """
+    if path is None:
+        name = STDIN_NAME
+        text = decode_text(stdin_bytes or b"", name)
+    else:
+        name = str(path)
+        text = read_text(path, name)
+    doc = load_yaml(text, name)
+    return parse_member(doc, rubric=rubric, strict=strict)
+
+
+def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bool = False) -> ReadMember:
+    data = doc.data
+    if data is None:
+        raise InputError([Problem(doc.name, "tệp rỗng", 1, 1,
+                                  "tạo tệp mẫu bằng `tusoi template member` rồi điền vào")])
+    if not isinstance(data, dict):
+        raise InputError([doc.problem((), "tệp tự đánh giá phải là một bảng các dòng `khóa: giá trị`",
+                                      "xem mẫu bằng `tusoi template member`")])
+    fatal: list[Problem] = []
+    header: MemberHeader | None = None
+    try:
+        header = MemberHeader.model_validate(data)
+    except ValidationError as exc:
+        from .validation import problems_from
+
+        fatal.extend(problems_from(exc, doc, MemberHeader))
+
+    if isinstance(rubric, Rubric):
+        the_rubric = rubric
+    else:
+        ref = rubric or _str_or_none(data.get("bo_tieu_chi", data.get("rubric"))) or DEFAULT_RUBRIC
+        try:
+            the_rubric = load_rubric(ref)
+        except UsageError as exc:
+            if rubric:  # named on the command line: a usage error, not a problem of this file
+                raise
+            fatal.append(doc.problem(("bo_tieu_chi",), str(exc)))
+            raise InputError(fatal) from None
+
+    problems: list[Problem] = []
+    raw_answers = data.get("danh_gia", data.get("answers"))
+    answers = _read_answers(doc, raw_answers, the_rubric, problems, strict)
+    if fatal or header is None:
+        raise InputError(fatal + problems)
+
+    levels = {}
+    for key in ("tu_xep_loai", "chi_bo_xep_loai"):
+        value = getattr(header, key)
+        levels[key] = None
+        if value:
+            levels[key] = match_level(the_rubric, value)
+            if levels[key] is None:
+                choices = ", ".join(f"{lv.id} ({lv.label})" for lv in the_rubric.levels)
+                problems.append(doc.problem((key,), f"mức xếp loại '{value}' không có trong bộ tiêu chí",
+                                            f"dùng một trong: {choices}"))
+    evaluation = MemberEvaluation(
+        source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
+        tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
+        ly_do=header.ly_do, answers=answers,
+    )
+    return ReadMember(evaluation, the_rubric, problems)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _read_answers(doc: YamlDoc, raw: Any, rubric: Rubric, problems: list[Problem],
+                  strict: bool) -> dict[str, Answer]:
+    key_name = "danh_gia" if isinstance(doc.data, dict) and "danh_gia" in doc.data else "answers"
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        problems.append(doc.problem((key_name,), "'danh_gia' phải là một bảng `mã mục: giá trị`",
+                                    "ví dụ `CT5: 1` trên mỗi dòng"))
+        raw = {}
+    by_id = {section_item[1].id: section_item for section_item in rubric.items()}
+    by_folded = {fold(iid): iid for iid in by_id}
+    scale_readers = readers(rubric)
+    answers: dict[str, Answer] = {}
+    for key, value in raw.items():
+        path: Path_ = (key_name, key)
+        item_id = by_folded.get(fold(key).replace(" ", ""))
+        if item_id is None:
+            guess = nearest(key, list(by_id))
+            problems.append(doc.problem(path, f"không có mục '{key}' trong bộ tiêu chí '{rubric.id}'",
+                                        f"có phải ý bạn là '{guess}'?" if guess else
+                                        "xem các mã mục bằng `tusoi rubric show`", key=True))
+            continue
+        if item_id in answers:
+            problems.append(doc.problem(path, f"mục '{item_id}' được trả lời hai lần (viết khác nhau)",
+                                        "giữ lại một dòng", key=True))
+            continue
+        section, item = by_id[item_id]
+        answers[item_id] = _read_answer(doc, path, value, scale_readers[section.scale], item.max, problems)
+    if strict:
+        for item_id in by_id:
+            if item_id not in answers:
+                problems.append(doc.problem((key_name,), f"mục '{item_id}' chưa được trả lời",
+                                            f"thêm `{item_id}: 0` nếu không có, hoặc `{item_id}: na` nếu không áp dụng",
+                                            key=True))
+    return answers
+
+
+def _read_answer(doc: YamlDoc, path: Path_, value: Any, reader: ScaleReader, item_max: float | None,
+                 problems: list[Problem]) -> Answer:
+    details: dict[str, Any] = {}
+    raw_value: Any = value
+    value_path = path
+    if isinstance(value, dict):
+        raw_value = None
+        found_value_keys = []
+        for key, sub in value.items():
+            folded = fold(key).replace(" ", "_")
+            if folded in _VALUE_KEYS or folded == reader.scale_id:
+                found_value_keys.append(key)
+                raw_value, value_path = sub, (*path, key)
+            elif folded in _DETAIL_KEYS:
+                details[_DETAIL_KEYS[folded]] = (sub, (*path, key))
+            else:
+                allowed = [*_VALUE_KEYS[:3], "bieu_hien", "khac_phuc", "han_khac_phuc", "ghi_chu"]
+                guess = nearest(key, allowed)
+                problems.append(doc.problem((*path, key), f"trường '{key}' không được hỗ trợ trong một câu trả lời",
+                                            f"có phải ý bạn là '{guess}'?" if guess else
+                                            "dùng " + ", ".join(allowed), key=True))
+        if len(found_value_keys) > 1:
+            problems.append(doc.problem(path, "câu trả lời có nhiều hơn một giá trị (" + ", ".join(found_value_keys)
+                                        + ")", "giữ lại một trường giá trị", key=True))
+            return Answer(state="invalid", error="nhiều giá trị")
+    elif isinstance(value, list):
+        problems.append(doc.problem(path, "giá trị phải là một số hoặc một nhãn, không phải danh sách"))
+        return Answer(state="invalid", error="danh sách")
+    if isinstance(raw_value, (dict, list)):
+        problems.append(doc.problem(value_path, "giá trị phải là một số hoặc một nhãn"))
+        return Answer(state="invalid", error="không phải giá trị đơn")
+    parsed = reader.parse(raw_value, item_max)
+    if parsed.state == "invalid":
+        problems.append(doc.problem(value_path, parsed.error or "giá trị không hợp lệ", parsed.hint))
+    texts: dict[str, str | None] = {}
+    for name in ("bieu_hien", "khac_phuc", "ghi_chu"):
+        sub, sub_path = details.get(name, (None, path))
+        if sub is not None and not isinstance(sub, str):
+            problems.append(doc.problem(sub_path, f"'{name}' phải là một đoạn chữ"))
+            sub = None
+        texts[name] = sub
+    deadline = None
+    if "han_khac_phuc" in details:
+        sub, sub_path = details["han_khac_phuc"]
+        if sub is not None:
+            deadline = parse_date(sub) if isinstance(sub, str) else None
+            if deadline is None:
+                problems.append(doc.problem(sub_path, f"hạn khắc phục '{sub}' không phải là ngày hợp lệ",
+                                            "viết dạng 2026-06-30 hoặc 30/06/2026"))
+    return Answer(state=parsed.state, value=parsed.value, raw=raw_value, error=parsed.error,
+                  bieu_hien=texts["bieu_hien"], khac_phuc=texts["khac_phuc"], ghi_chu=texts["ghi_chu"],
+                  han_khac_phuc=deadline)

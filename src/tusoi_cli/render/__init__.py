@@ -1,0 +1,1 @@
+"""Renderers: turn results into terminal output, JSON/YAML documents and Markdown."""

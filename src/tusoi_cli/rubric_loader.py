@@ -1,0 +1,281 @@
+"""Find, read and resolve rubrics: bundled ids or paths, ``include`` chains and overrides.
+
+Resolution order: each included rubric is resolved first (in the order listed), then the including
+file patches what they define: scales by id, sections and items by id (only the fields given),
+and ``scoring``, ``levels`` and ``caps`` replace the included ones when present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Problem, RubricError, UsageError
+from .models import Cap, Level, Rubric, RubricSpec, Scale, Scoring
+from .text import fold, nearest
+from .yaml_reader import Path_, YamlDoc, load_yaml, read_text
+
+BUNDLED_DIR = Path(__file__).parent / "rubrics"
+DEFAULT_RUBRIC = "tusoi-mac-dinh"
+
+
+def bundled_ids() -> list[str]:
+    return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
+
+
+def locate(ref: str, base: Path | None = None) -> Path:
+    """The file of a rubric given as a bundled id or a path (relative to ``base`` for includes)."""
+    candidate = Path(ref)
+    if candidate.suffix.lower() in {".yaml", ".yml"} or "/" in ref or "\\" in ref:
+        if not candidate.is_absolute() and base is not None:
+            candidate = base / candidate
+        if not candidate.is_file():
+            raise UsageError(f"không tìm thấy tệp bộ tiêu chí '{ref}'")
+        return candidate
+    bundled = BUNDLED_DIR / f"{ref}.yaml"
+    if bundled.is_file():
+        return bundled
+    guess = nearest(ref, bundled_ids())
+    hint = f"có phải ý bạn là '{guess}'?" if guess else "xem danh sách bằng `tusoi rubric list`"
+    raise UsageError(f"không có bộ tiêu chí '{ref}' — {hint}")
+
+
+@dataclass
+class _Origin:
+    doc: YamlDoc
+    path: Path_
+
+    def problem(self, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+        return self.doc.problem(self.path, message, hint, key=key)
+
+
+@dataclass
+class _State:
+    """What a rubric and its includes define, before defaults and checks."""
+
+    spec: RubricSpec
+    doc: YamlDoc
+    includes: list[str] = field(default_factory=list)
+    scales: dict[str, tuple[Scale, _Origin]] = field(default_factory=dict)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    section_origin: dict[str, _Origin] = field(default_factory=dict)
+    section_new: dict[str, bool] = field(default_factory=dict)
+    item_origin: dict[str, _Origin] = field(default_factory=dict)
+    scoring: Scoring | None = None
+    levels: tuple[list[Level], _Origin] | None = None
+    caps: tuple[list[Cap], _Origin] | None = None
+
+
+def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
+    doc = load_yaml(read_text(path, name), name)
+    if not isinstance(doc.data, dict):
+        raise RubricError([Problem(name, "bộ tiêu chí phải là một bảng YAML (các dòng `khóa: giá trị`)", 1, 1)])
+    try:
+        spec = RubricSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        from .validation import problems_from
+
+        raise RubricError(problems_from(exc, doc, RubricSpec)) from None
+    return spec, doc
+
+
+def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Problem]) -> _State:
+    spec, doc = _read_spec(path, name)
+    state = _State(spec, doc)
+    for index, ref in enumerate(spec.include):
+        origin = _Origin(doc, ("include", index))
+        try:
+            sub_path = locate(ref, path.parent)
+        except UsageError as exc:
+            problems.append(origin.problem(str(exc)))
+            continue
+        if sub_path.resolve() in stack:
+            problems.append(origin.problem(f"vòng lặp include: '{ref}' lại include chính nó",
+                                           "bỏ include này"))
+            continue
+        sub_name = ref if sub_path.parent == BUNDLED_DIR else str(sub_path)
+        sub = _resolve(sub_path, sub_name, (*stack, sub_path.resolve()), problems)
+        _merge(state, sub)
+        state.includes.append(sub.spec.id)
+    _apply(state, spec, doc, problems)
+    return state
+
+
+def _merge(into: _State, sub: _State) -> None:
+    into.includes.extend(sub.includes)
+    into.scales.update(sub.scales)
+    for sid, section in sub.sections.items():
+        into.sections[sid] = section
+        into.section_origin[sid] = sub.section_origin[sid]
+        into.section_new[sid] = False
+    into.item_origin.update(sub.item_origin)
+    into.scoring = sub.scoring or into.scoring
+    into.levels = sub.levels or into.levels
+    into.caps = sub.caps or into.caps
+
+
+def _apply(state: _State, spec: RubricSpec, doc: YamlDoc, problems: list[Problem]) -> None:
+    for sid, scale in spec.scales.items():
+        state.scales[sid] = (scale, _Origin(doc, ("scales", sid)))
+    seen: set[str] = set()
+    for s_index, sec in enumerate(spec.sections):
+        s_path: Path_ = ("sections", s_index)
+        if sec.id in seen:
+            problems.append(doc.problem((*s_path, "id"), f"mục lớn '{sec.id}' bị khai báo hai lần",
+                                        "gộp hai khai báo lại"))
+            continue
+        seen.add(sec.id)
+        state.section_new.setdefault(sec.id, sec.id not in state.sections)
+        target = state.sections.setdefault(sec.id, {"items": {}})
+        state.section_origin[sec.id] = _Origin(doc, s_path)
+        for key, value in sec.model_dump(exclude={"items"}, exclude_none=True).items():
+            target[key] = value
+        for i_index, item in enumerate(sec.items):
+            i_path: Path_ = (*s_path, "items", i_index)
+            owner = next((s for s, data in state.sections.items() if item.id in data["items"]), None)
+            if owner is not None and owner != sec.id:
+                problems.append(doc.problem((*i_path, "id"), f"mục '{item.id}' đã thuộc mục lớn '{owner}'",
+                                            "mỗi mã mục chỉ dùng một lần"))
+                continue
+            patch = item.model_dump(exclude_none=True)
+            if item.id in target["items"] and state.item_origin[item.id].doc is doc:
+                problems.append(doc.problem((*i_path, "id"), f"mã mục '{item.id}' bị lặp lại",
+                                            "mỗi mã mục chỉ dùng một lần"))
+                continue
+            target["items"].setdefault(item.id, {}).update(patch)
+            state.item_origin[item.id] = _Origin(doc, i_path)
+    if spec.scoring is not None:
+        state.scoring = spec.scoring
+    if spec.levels is not None:
+        state.levels = (spec.levels, _Origin(doc, ("levels",)))
+    if spec.caps is not None:
+        state.caps = (spec.caps, _Origin(doc, ("caps",)))
+
+
+def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
+    spec = state.spec
+    scales = {sid: scale for sid, (scale, _) in state.scales.items()}
+    for sid, (scale, origin) in state.scales.items():
+        if scale.values is not None:
+            values = [v.value for v in scale.values]
+            if len(set(values)) != len(values):
+                problems.append(origin.problem(f"thang '{sid}' có hai mức trùng giá trị"))
+            if not scale.values:
+                problems.append(origin.problem(f"thang '{sid}' không có mức nào"))
+    sections = []
+    for sid, data in state.sections.items():
+        origin = state.section_origin[sid]
+        scale_id = data.get("scale")
+        if state.includes and state.section_new.get(sid) and not data.get("title") and scale_id is None:
+            known = ", ".join(state.sections)
+            problems.append(origin.problem(
+                f"mục lớn '{sid}' không có trong các bộ tiêu chí được include ({', '.join(state.includes)})",
+                f"các mục lớn hiện có: {known}; hoặc khai báo đầy đủ title, scale, items cho mục lớn mới"))
+            continue
+        if not data.get("title"):
+            problems.append(origin.problem(f"mục lớn '{sid}' thiếu 'title'", "thêm `title: ...`"))
+        if scale_id is None:
+            problems.append(origin.problem(f"mục lớn '{sid}' thiếu 'scale'",
+                                           "thêm `scale: ...` với mã một thang trong `scales`"))
+        elif scale_id not in scales:
+            guess = nearest(scale_id, list(scales))
+            problems.append(origin.problem(f"thang '{scale_id}' chưa được khai báo",
+                                           f"có phải ý bạn là '{guess}'?" if guess else
+                                           "khai báo nó trong `scales`"))
+        items = []
+        for iid, item in data["items"].items():
+            io = state.item_origin[iid]
+            if not item.get("title"):
+                problems.append(io.problem(f"mục '{iid}' thiếu 'title'", "thêm `title: ...`"))
+            scale = scales.get(scale_id or "")
+            item_max = item.get("max")
+            if scale is not None and scale.values is None and item_max is None and scale.max is None:
+                problems.append(io.problem(f"mục '{iid}' dùng thang điểm số nhưng không có điểm tối đa",
+                                           "thêm `max: ...` cho mục hoặc cho thang"))
+            items.append({
+                "id": iid, "title": item.get("title", iid), "description": item.get("description", ""),
+                "source": item.get("source", ""), "verified": item.get("verified", True),
+                "note": item.get("note"), "weight": item.get("weight", data.get("weight", 1.0)),
+                "max": item_max,
+            })
+        sections.append({
+            "id": sid, "title": data.get("title", sid), "mode": data.get("mode", "deduct"),
+            "scale": scale_id or "", "weight": data.get("weight", 1.0), "max": data.get("max"),
+            "items": items,
+        })
+    levels, level_origin = state.levels if state.levels else ([], _Origin(state.doc, ()))
+    level_ids = [lv.id for lv in levels]
+    for index, level in enumerate(levels):
+        lo = _Origin(level_origin.doc, (*level_origin.path, index))
+        if level_ids.count(level.id) > 1:
+            problems.append(lo.problem(f"mức xếp loại '{level.id}' bị lặp lại"))
+        last = index == len(levels) - 1
+        if last and level.min_score is not None:
+            problems.append(lo.problem(f"mức cuối '{level.id}' không cần 'min_score'",
+                                       "mức cuối nhận mọi điểm thấp hơn mức trên nó; xóa `min_score`"))
+        if not last and level.min_score is None:
+            problems.append(lo.problem(f"mức '{level.id}' thiếu 'min_score'", "thêm `min_score: ...`"))
+        if index > 0 and not last:
+            above = levels[index - 1].min_score
+            if above is not None and level.min_score is not None and level.min_score >= above:
+                problems.append(lo.problem(
+                    f"ngưỡng của mức '{level.id}' ({level.min_score:g}) phải thấp hơn mức trên nó ({above:g})",
+                    "liệt kê các mức từ tốt nhất đến kém nhất, ngưỡng giảm dần"))
+    caps, cap_origin = state.caps if state.caps else ([], _Origin(state.doc, ()))
+    item_ids = {i["id"] for s in sections for i in s["items"]}
+    for index, cap in enumerate(caps):
+        co = _Origin(cap_origin.doc, (*cap_origin.path, index))
+        if cap.at_most not in level_ids:
+            guess = nearest(cap.at_most, level_ids)
+            problems.append(co.problem(f"quy tắc '{cap.id}': mức '{cap.at_most}' không có trong 'levels'",
+                                       f"có phải ý bạn là '{guess}'?" if guess else None))
+        for sid in cap.sections:
+            if sid not in state.sections:
+                guess = nearest(sid, list(state.sections))
+                problems.append(co.problem(f"quy tắc '{cap.id}': không có mục lớn '{sid}'",
+                                           f"có phải ý bạn là '{guess}'?" if guess else None))
+        for iid in cap.items:
+            if iid not in item_ids:
+                guess = nearest(iid, sorted(item_ids))
+                problems.append(co.problem(f"quy tắc '{cap.id}': không có mục '{iid}'",
+                                           f"có phải ý bạn là '{guess}'?" if guess else None))
+    if problems:
+        raise RubricError(problems)
+    return Rubric.model_validate({
+        "id": spec.id, "version": spec.version, "title": spec.title or spec.id,
+        "description": spec.description, "source": spec.source, "effective": spec.effective,
+        "includes": state.includes, "scales": scales, "sections": sections,
+        "scoring": state.scoring or Scoring(), "levels": levels, "caps": caps, "path": str(path),
+    })
+
+
+def load_rubric_file(path: Path, name: str | None = None) -> Rubric:
+    """Resolve the rubric at ``path``; raise :class:`RubricError` listing every problem."""
+    problems: list[Problem] = []
+    state = _resolve(path, name or str(path), (path.resolve(),), problems)
+    return _finish(state, problems, path)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: Path, name: str) -> Rubric:
+    return load_rubric_file(path, name)
+
+
+def load_rubric(ref: str = DEFAULT_RUBRIC) -> Rubric:
+    """A rubric by bundled id (``nq04``, ``qd37``, ``tusoi-mac-dinh``) or by path."""
+    path = locate(ref)
+    name = ref if path.parent == BUNDLED_DIR else str(path)
+    return _load_cached(path.resolve(), name)
+
+
+def match_level(rubric: Rubric, text: str) -> str | None:
+    """The level id written as an id, label or alias, case- and diacritics-insensitively."""
+    key = fold(text)
+    for level in rubric.levels:
+        if key in {fold(level.id), fold(level.label), *(fold(a) for a in level.aliases)}:
+            return level.id
+    return None
