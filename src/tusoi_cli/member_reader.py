@@ -85,7 +85,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     if not isinstance(data, dict):
         raise InputError([doc.problem((), "tệp tự đánh giá phải là một bảng các dòng `khóa: giá trị`",
                                       "xem mẫu bằng `tusoi template member`")])
-    fatal: list[Problem] = []
+    fatal: list[Problem] = list(doc.problems)
     header: MemberHeader | None = None
     try:
         header = MemberHeader.model_validate(data)
@@ -109,25 +109,28 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     problems: list[Problem] = []
     raw_answers = data.get("danh_gia", data.get("answers"))
     answers = _read_answers(doc, raw_answers, the_rubric, problems, strict)
+    levels = {key: _read_level(doc, data, key, the_rubric, problems) for key in ("tu_xep_loai", "chi_bo_xep_loai")}
     if fatal or header is None:
         raise InputError(fatal + problems)
-
-    levels = {}
-    for key in ("tu_xep_loai", "chi_bo_xep_loai"):
-        value = getattr(header, key)
-        levels[key] = None
-        if value:
-            levels[key] = match_level(the_rubric, value)
-            if levels[key] is None:
-                choices = ", ".join(f"{lv.id} ({lv.label})" for lv in the_rubric.levels)
-                problems.append(doc.problem((key,), f"mức xếp loại '{value}' không có trong bộ tiêu chí",
-                                            f"dùng một trong: {choices}"))
     evaluation = MemberEvaluation(
         source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
         tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
         ly_do=header.ly_do, answers=answers,
     )
     return ReadMember(evaluation, the_rubric, problems)
+
+
+def _read_level(doc: YamlDoc, data: dict[str, Any], key: str, rubric: Rubric,
+                problems: list[Problem]) -> str | None:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        return None
+    level = match_level(rubric, value)
+    if level is None:
+        choices = ", ".join(f"{lv.id} ({lv.label})" for lv in rubric.levels)
+        problems.append(doc.problem((key,), f"mức xếp loại '{value}' không có trong bộ tiêu chí",
+                                    f"dùng một trong: {choices}"))
+    return level
 
 
 def _str_or_none(value: Any) -> str | None:

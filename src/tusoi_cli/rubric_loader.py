@@ -72,6 +72,8 @@ class _State:
 
 def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
     doc = load_yaml(read_text(path, name), name)
+    if doc.problems:
+        raise RubricError(doc.problems)
     if not isinstance(doc.data, dict):
         raise RubricError([Problem(name, "bộ tiêu chí phải là một bảng YAML (các dòng `khóa: giá trị`)", 1, 1)])
     try:
@@ -191,9 +193,9 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
             io = state.item_origin[iid]
             if not item.get("title"):
                 problems.append(io.problem(f"mục '{iid}' thiếu 'title'", "thêm `title: ...`"))
-            scale = scales.get(scale_id or "")
+            item_scale = scales.get(scale_id or "")
             item_max = item.get("max")
-            if scale is not None and scale.values is None and item_max is None and scale.max is None:
+            if item_scale is not None and item_scale.values is None and item_max is None and item_scale.max is None:
                 problems.append(io.problem(f"mục '{iid}' dùng thang điểm số nhưng không có điểm tối đa",
                                            "thêm `max: ...` cho mục hoặc cho thang"))
             items.append({

@@ -31,7 +31,7 @@ def readers(rubric: Rubric) -> dict[str, ScaleReader]:
     cached = rubric._cache.get("readers")
     if cached is None:
         cached = rubric._cache["readers"] = {sid: ScaleReader(sid, s) for sid, s in rubric.scales.items()}
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def level_for_score(rubric: Rubric, score: float) -> str:

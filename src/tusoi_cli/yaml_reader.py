@@ -40,6 +40,8 @@ class YamlDoc:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # Problems that do not stop reading (duplicate keys): callers decide whether they are fatal.
+    problems: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of ``path`` (its key if ``key``), falling back to the nearest known parent."""
@@ -98,7 +100,8 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
 
 
 _SYNTAX_HINTS = (
-    ("found character '\\t'", "dùng phím Tab để thụt lề", "YAML chỉ cho phép thụt lề bằng dấu cách; thay Tab bằng dấu cách"),
+    ("found character '\\t'", "dùng phím Tab để thụt lề",
+     "YAML chỉ cho phép thụt lề bằng dấu cách; thay Tab bằng dấu cách"),
     ("mapping values are not allowed", "dấu ':' không đúng chỗ",
      "cần một dấu cách sau ':'; nếu giá trị có chứa ':' hãy đặt nó trong ngoặc kép"),
     ("could not find expected ':'", "thiếu dấu ':' sau tên trường", "viết dạng `ten_truong: gia_tri`"),
@@ -108,17 +111,23 @@ _SYNTAX_HINTS = (
 )
 
 
-def _syntax_problem(name: str, exc: yaml.YAMLError) -> Problem:
+def _syntax_problem(name: str, exc: yaml.YAMLError, source: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     text = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''} {exc}"
+    if mark is not None and 0 <= mark.index < len(source) and source[mark.index] == "\t":
+        text += " found character '\\t'"  # libyaml does not name the character
     for needle, message, hint in _SYNTAX_HINTS:
         if needle in text:
             return Problem(name, f"lỗi cú pháp YAML: {message}", line, column, hint)
     detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return Problem(name, f"lỗi cú pháp YAML ({detail})", line, column,
                    "kiểm tra thụt lề, dấu ':' và dấu ngoặc kép quanh dòng này")
+
+
+def _pos(mark: Any) -> tuple[int | None, int | None]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
 
 
 def _prescan(text: str, name: str) -> None:
@@ -130,14 +139,14 @@ def _prescan(text: str, name: str) -> None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 m = event.start_mark
                 raise InputError([Problem(
-                    name, "không hỗ trợ neo/bí danh YAML (&, *)", m.line + 1, m.column + 1,
+                    name, "không hỗ trợ neo/bí danh YAML (&, *)", *_pos(m),
                     "viết thẳng giá trị ra thay vì dùng & và *")])
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     m = event.start_mark
                     raise InputError([Problem(
-                        name, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", m.line + 1, m.column + 1,
+                        name, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", *_pos(m),
                         "tệp tự đánh giá chỉ cần vài cấp thụt lề")])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -146,25 +155,26 @@ def _prescan(text: str, name: str) -> None:
                 if documents > 1:
                     m = event.start_mark
                     raise InputError([Problem(
-                        name, "tệp chứa nhiều tài liệu YAML (dấu ---)", m.line + 1, m.column + 1,
+                        name, "tệp chứa nhiều tài liệu YAML (dấu ---)", *_pos(m),
                         "mỗi tệp chỉ chứa một bản tự đánh giá; tách thành nhiều tệp")])
     except yaml.YAMLError as exc:
-        raise InputError([_syntax_problem(name, exc)]) from None
+        raise InputError([_syntax_problem(name, exc, text)]) from None
 
 
 def load_yaml(text: str, name: str) -> YamlDoc:
-    """Parse ``text`` into a :class:`YamlDoc`; raise :class:`InputError` with every located problem."""
+    """Parse ``text`` into a :class:`YamlDoc`.
+
+    Syntax errors, aliases and deep nesting raise :class:`InputError`; duplicate and non-scalar keys
+    are collected in ``doc.problems`` (the first value is kept) so callers can report them with the rest.
+    """
     _prescan(text, name)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:  # pragma: no cover - the prescan sees syntax errors first
         raise InputError([_syntax_problem(name, exc)]) from None
     doc = YamlDoc(name, None)
-    problems: list[Problem] = []
     if node is not None:
-        doc.data = _build(node, (), doc, problems)
-    if problems:
-        raise InputError(problems)
+        doc.data = _build(node, (), doc, doc.problems)
     return doc
 
 
@@ -189,7 +199,7 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) 
             first_line = doc.keys[(*path, key)][0]
             problems.append(Problem(
                 doc.name, f"trường '{key}' bị lặp lại (đã có ở dòng {first_line})", kline, kcol,
-                "xóa một trong hai dòng hoặc gộp nội dung lại; nếu để cả hai thì dòng sau sẽ đè dòng trước"))
+                "xóa một trong hai dòng hoặc gộp nội dung lại"))
             continue
         doc.keys[(*path, key)] = (kline, kcol)
         result[key] = _build(value_node, (*path, key), doc, problems)

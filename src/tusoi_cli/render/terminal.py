@@ -157,10 +157,11 @@ def rubric_table(rubric: Rubric) -> Group:
         table.add_column("Mô tả", ratio=3)
         table.add_column("Nguồn", ratio=1)
         for item in section.items:
-            title = Text(item.title)
+            item_title = Text(item.title)
             if not item.verified:
-                title.append(" (chưa đối chiếu)", style="bold yellow")
-            table.add_row(item.id, title, item.description + (f"\n[{item.note}]" if item.note else ""), item.source)
+                item_title.append(" (chưa đối chiếu)", style="bold yellow")
+            description = item.description + (f"\n[{item.note}]" if item.note else "")
+            table.add_row(item.id, item_title, description, item.source)
         parts += [Text(""), table]
     if rubric.levels:
         levels = Table(title="Mức xếp loại", title_justify="left", title_style="bold")
