@@ -171,7 +171,7 @@ def load_yaml(text: str, name: str) -> YamlDoc:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:  # pragma: no cover - the prescan sees syntax errors first
-        raise InputError([_syntax_problem(name, exc)]) from None
+        raise InputError([_syntax_problem(name, exc, text)]) from None
     doc = YamlDoc(name, None)
     if node is not None:
         doc.data = _build(node, (), doc, doc.problems)

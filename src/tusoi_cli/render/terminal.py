@@ -101,8 +101,8 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
     else:
         parts.append(Text("\nĐã ở mức cao nhất của bộ tiêu chí.", style="green"))
     level = rubric.level(result.level)
-    title = Text.assemble((result.ho_ten, "bold"), "  ", (f" {level.label.upper()} ", f"bold reverse {level.color}"))
-    return Panel(Group(*parts), title=title, title_align="left", border_style=level.color,
+    heading = Text.assemble((result.ho_ten, "bold"), "  ", (f" {level.label.upper()} ", f"bold reverse {level.color}"))
+    return Panel(Group(*parts), title=heading, title_align="left", border_style=level.color,
                  subtitle=result.source, subtitle_align="right")
 
 
