@@ -146,6 +146,10 @@ def rubric_table(rubric: Rubric) -> Group:
         head.append(f"\nNguồn: {rubric.source}")
     if rubric.includes:
         head.append(f"\nGồm: {', '.join(rubric.includes)}")
+    unverified = sum(not i.verified for _, i in rubric.items())
+    if unverified:
+        head.append(f"\n{unverified} mục CHƯA đối chiếu với văn bản gốc: đọc kỹ văn bản trước khi tự đánh giá "
+                    "các mục này.", style="yellow")
     parts: list[RenderableType] = [head]
     for section in rubric.sections:
         scale = rubric.scales[section.scale]
@@ -156,12 +160,11 @@ def rubric_table(rubric: Rubric) -> Group:
         table.add_column("Nội dung", ratio=1)
         table.add_column("Mô tả", ratio=3)
         table.add_column("Nguồn", ratio=1)
+        table.add_column("Đối chiếu", no_wrap=True)
         for item in section.items:
-            item_title = Text(item.title)
-            if not item.verified:
-                item_title.append(" (chưa đối chiếu)", style="bold yellow")
             description = item.description + (f"\n[{item.note}]" if item.note else "")
-            table.add_row(item.id, item_title, description, item.source)
+            checked = Text("đã", style="green") if item.verified else Text("CHƯA", style="bold yellow")
+            table.add_row(item.id, item.title, description, item.source, checked)
         parts += [Text(""), table]
     if rubric.levels:
         levels = Table(title="Mức xếp loại", title_justify="left", title_style="bold")

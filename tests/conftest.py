@@ -1,0 +1,66 @@
+"""Shared fixtures: a CLI runner over the real typer app, and factories for member and rubric files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tusoi_cli.cli import app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner) -> Callable[..., object]:
+    """Run ``tusoi ARGS`` through the real command tree; stdout and stderr stay separate."""
+
+    def run(*args: str, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a dedented text file under tmp_path and return its path."""
+
+    def make(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return make
+
+
+def member_yaml(answers: dict[str, object] | None = None, **header: object) -> str:
+    """A member file with the given answers (item id -> value) and header overrides."""
+    lines = [f"ky_danh_gia: \"{header.pop('ky_danh_gia', '2026')}\"",
+             "dang_vien:", f"  ho_ten: {header.pop('ho_ten', 'Nguyễn Văn Thử')}", "  chi_bo: Chi bộ Thử nghiệm"]
+    for key, value in header.items():
+        lines.append(f"{key}: {value}")
+    lines.append("danh_gia:")
+    for item, value in (answers or {}).items():
+        lines.append(f"  {item}: {value}")
+    if not answers:
+        lines[-1] = "danh_gia: {}"
+    return "\n".join(lines) + "\n"
+
+
+ALL_ITEMS = ([f"CT{i}" for i in range(1, 10)] + [f"DL{i}" for i in range(1, 10)]
+             + [f"DB{i}" for i in range(1, 10)] + [f"D{i}" for i in range(1, 20)])
+
+
+def full_answers(**overrides: object) -> dict[str, object]:
+    """Every default-rubric item answered 0, with some overridden."""
+    answers: dict[str, object] = dict.fromkeys(ALL_ITEMS, 0)
+    answers.update(overrides)
+    return answers
