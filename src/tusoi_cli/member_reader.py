@@ -112,7 +112,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     levels = {key: _read_level(doc, data, key, the_rubric, problems) for key in ("tu_xep_loai", "chi_bo_xep_loai")}
     if fatal or header is None:
         raise InputError(fatal + problems)
-    evaluation = MemberEvaluation(
+    evaluation = MemberEvaluation.model_construct(
         source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
         tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
         ly_do=header.ly_do, answers=answers,
@@ -198,13 +198,13 @@ def _read_answer(doc: YamlDoc, path: Path_, value: Any, reader: ScaleReader, ite
         if len(found_value_keys) > 1:
             problems.append(doc.problem(path, "câu trả lời có nhiều hơn một giá trị (" + ", ".join(found_value_keys)
                                         + ")", "giữ lại một trường giá trị", key=True))
-            return Answer(state="invalid", error="nhiều giá trị")
+            return Answer.model_construct(state="invalid", error="nhiều giá trị")
     elif isinstance(value, list):
         problems.append(doc.problem(path, "giá trị phải là một số hoặc một nhãn, không phải danh sách"))
-        return Answer(state="invalid", error="danh sách")
+        return Answer.model_construct(state="invalid", error="danh sách")
     if isinstance(raw_value, (dict, list)):
         problems.append(doc.problem(value_path, "giá trị phải là một số hoặc một nhãn"))
-        return Answer(state="invalid", error="không phải giá trị đơn")
+        return Answer.model_construct(state="invalid", error="không phải giá trị đơn")
     parsed = reader.parse(raw_value, item_max)
     if parsed.state == "invalid":
         problems.append(doc.problem(value_path, parsed.error or "giá trị không hợp lệ", parsed.hint))
@@ -223,6 +223,6 @@ def _read_answer(doc: YamlDoc, path: Path_, value: Any, reader: ScaleReader, ite
             if deadline is None:
                 problems.append(doc.problem(sub_path, f"hạn khắc phục '{sub}' không phải là ngày hợp lệ",
                                             "viết dạng 2026-06-30 hoặc 30/06/2026"))
-    return Answer(state=parsed.state, value=parsed.value, raw=raw_value, error=parsed.error,
+    return Answer.model_construct(state=parsed.state, value=parsed.value, raw=raw_value, error=parsed.error,
                   bieu_hien=texts["bieu_hien"], khac_phuc=texts["khac_phuc"], ghi_chu=texts["ghi_chu"],
                   han_khac_phuc=deadline)

@@ -4,8 +4,6 @@ Field names of rubric files are English (authors are few and read the docs); mem
 are Vietnamese without diacritics, with English aliases, because members edit them by hand.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -16,7 +14,10 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a model's validator is built on first validation, not at import. Objects the
+    # library builds from data it has already checked (resolved rubrics, evaluations, results) are
+    # made with model_construct, so `tusoi score` never pays for building their validators.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- rubric

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Problem, RubricError, UsageError
-from .models import Cap, Level, Rubric, RubricSpec, Scale, Scoring
+from .models import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
 from .text import fold, nearest
 from .yaml_reader import Path_, YamlDoc, load_yaml, read_text
 
@@ -168,7 +168,7 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                 problems.append(origin.problem(f"thang '{sid}' có hai mức trùng giá trị"))
             if not scale.values:
                 problems.append(origin.problem(f"thang '{sid}' không có mức nào"))
-    sections = []
+    sections: list[Section] = []
     for sid, data in state.sections.items():
         origin = state.section_origin[sid]
         scale_id = data.get("scale")
@@ -188,7 +188,7 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
             problems.append(origin.problem(f"thang '{scale_id}' chưa được khai báo",
                                            f"có phải ý bạn là '{guess}'?" if guess else
                                            "khai báo nó trong `scales`"))
-        items = []
+        items: list[Item] = []
         for iid, item in data["items"].items():
             io = state.item_origin[iid]
             if not item.get("title"):
@@ -198,17 +198,15 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
             if item_scale is not None and item_scale.values is None and item_max is None and item_scale.max is None:
                 problems.append(io.problem(f"mục '{iid}' dùng thang điểm số nhưng không có điểm tối đa",
                                            "thêm `max: ...` cho mục hoặc cho thang"))
-            items.append({
-                "id": iid, "title": item.get("title", iid), "description": item.get("description", ""),
-                "source": item.get("source", ""), "verified": item.get("verified", True),
-                "note": item.get("note"), "weight": item.get("weight", data.get("weight", 1.0)),
-                "max": item_max,
-            })
-        sections.append({
-            "id": sid, "title": data.get("title", sid), "mode": data.get("mode", "deduct"),
-            "scale": scale_id or "", "weight": data.get("weight", 1.0), "max": data.get("max"),
-            "items": items,
-        })
+            items.append(Item.model_construct(
+                id=iid, title=item.get("title", iid), description=item.get("description", ""),
+                source=item.get("source", ""), verified=item.get("verified", True), note=item.get("note"),
+                weight=item.get("weight", data.get("weight", 1.0)), max=item_max,
+            ))
+        sections.append(Section.model_construct(
+            id=sid, title=data.get("title", sid), mode=data.get("mode", "deduct"), scale=scale_id or "",
+            weight=data.get("weight", 1.0), max=data.get("max"), items=items,
+        ))
     levels, level_origin = state.levels if state.levels else ([], _Origin(state.doc, ()))
     level_ids = [lv.id for lv in levels]
     for index, level in enumerate(levels):
@@ -228,7 +226,7 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                     f"ngưỡng của mức '{level.id}' ({level.min_score:g}) phải thấp hơn mức trên nó ({above:g})",
                     "liệt kê các mức từ tốt nhất đến kém nhất, ngưỡng giảm dần"))
     caps, cap_origin = state.caps if state.caps else ([], _Origin(state.doc, ()))
-    item_ids = {i["id"] for s in sections for i in s["items"]}
+    item_ids = {i.id for s in sections for i in s.items}
     for index, cap in enumerate(caps):
         co = _Origin(cap_origin.doc, (*cap_origin.path, index))
         if cap.at_most not in level_ids:
@@ -247,12 +245,12 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                                            f"có phải ý bạn là '{guess}'?" if guess else None))
     if problems:
         raise RubricError(problems)
-    return Rubric.model_validate({
-        "id": spec.id, "version": spec.version, "title": spec.title or spec.id,
-        "description": spec.description, "source": spec.source, "effective": spec.effective,
-        "includes": state.includes, "scales": scales, "sections": sections,
-        "scoring": state.scoring or Scoring(), "levels": levels, "caps": caps, "path": str(path),
-    })
+    # Every part was validated as a RubricSpec and checked above: construct without re-validating.
+    return Rubric.model_construct(
+        id=spec.id, version=spec.version, title=spec.title or spec.id, description=spec.description,
+        source=spec.source, effective=spec.effective, includes=state.includes, scales=scales, sections=sections,
+        scoring=state.scoring or Scoring.model_construct(), levels=levels, caps=caps, path=str(path),
+    )
 
 
 def load_rubric_file(path: Path, name: str | None = None) -> Rubric:

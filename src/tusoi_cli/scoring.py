@@ -6,6 +6,8 @@ the rubric. Thresholds compare the unrounded score and are inclusive.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .answers import ScaleReader
 from .errors import UsageError
 from .models import (
@@ -23,7 +25,7 @@ from .models import (
 # Sums of float weights drift (0.1 + 0.2); round them off well below display precision so that
 # a score that is exactly on a threshold on paper stays on it.
 _PRECISION = 9
-_UNANSWERED = Answer(state="unanswered")
+_UNANSWERED = Answer.model_construct(state="unanswered")
 
 
 def readers(rubric: Rubric) -> dict[str, ScaleReader]:
@@ -84,7 +86,7 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
             is_flagged = section.mode == "deduct" and bool(value)
             flagged += is_flagged
             points += item_points
-            items.append(ItemResult(
+            items.append(ItemResult.model_construct(
                 id=item.id, section=section.id, title=item.title, state=answer.state, value=value,
                 label=reader.label(value) if value is not None else None, points=round(item_points, _PRECISION),
                 flagged=is_flagged, bieu_hien=answer.bieu_hien, khac_phuc=answer.khac_phuc,
@@ -94,7 +96,7 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
             points = min(points, section.max)
         points = round(points, _PRECISION)
         total += points if section.mode == "add" else -points
-        sections.append(SectionResult(
+        sections.append(SectionResult.model_construct(
             id=section.id, title=section.title, mode=section.mode, points=points, max=section.max,
             flagged=flagged, answered=counts["answered"], unanswered=counts["unanswered"],
             not_applicable=counts["na"], invalid=counts["invalid"],
@@ -112,12 +114,13 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
         matched = _cap_matches(cap, rubric, ev)
         if matched is None:
             continue
-        applied.append(AppliedCap(id=cap.id, at_most=cap.at_most, at_most_label=rubric.level(cap.at_most).label,
-                                  reason=cap.reason, items=matched))
+        applied.append(AppliedCap.model_construct(
+            id=cap.id, at_most=cap.at_most, at_most_label=rubric.level(cap.at_most).label, reason=cap.reason,
+            items=matched))
         final_rank = max(final_rank, rubric.level_rank(cap.at_most))
     level = rubric.levels[final_rank]
 
-    self_comparison = None
+    self_comparison: Literal["higher", "same", "lower"] | None = None
     if ev.tu_xep_loai is not None:
         self_rank = rubric.level_rank(ev.tu_xep_loai)
         self_comparison = "higher" if self_rank < final_rank else "lower" if self_rank > final_rank else "same"
@@ -127,14 +130,14 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
         target = rubric.levels[final_rank - 1]
         gap = max(0.0, (target.min_score or 0.0) - score)
         blocking = [c.id for c in applied if rubric.level_rank(c.at_most) > final_rank - 1]
-        next_level = NextLevel(level=target.id, label=target.label, score_gap=round(gap, _PRECISION),
+        next_level = NextLevel.model_construct(level=target.id, label=target.label, score_gap=round(gap, _PRECISION),
                                blocking_caps=blocking)
 
     by_state: dict[str, list[str]] = {"answered": [], "unanswered": [], "na": [], "invalid": []}
     for result in items:
         by_state[result.state].append(result.id)
     info = ev.member
-    return MemberResult(
+    return MemberResult.model_construct(
         source=ev.source, rubric=rubric.id, rubric_version=rubric.version, ho_ten=info.ho_ten,
         ma_dang_vien=info.ma_dang_vien, chi_bo=info.chi_bo, chuc_vu=info.chuc_vu, ky_danh_gia=ev.ky_danh_gia,
         score=score, score_level=score_level, level=level.id, level_label=level.label, caps=applied,
