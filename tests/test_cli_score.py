@@ -133,3 +133,13 @@ def test_console_script_entry_point_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "tusoi_cli", "score", "khong-co.yaml"],
                           capture_output=True, timeout=60, check=False)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
+
+
+def test_usage_errors_and_help_are_in_vietnamese(invoke: Invoke) -> None:
+    unknown = invoke("score", AN, "--fromat", "json")
+    assert unknown.exit_code == 2
+    assert "Không có tùy chọn '--fromat'" in unknown.stderr and "--format" in unknown.stderr
+    missing = invoke("score")
+    assert missing.exit_code == 2 and "Thiếu đối số" in missing.stderr
+    helped = invoke("--help").stdout
+    assert "Cách dùng: tusoi [TÙY CHỌN] LỆNH" in helped and "Tùy chọn" in helped and "Options" not in helped

@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.rich_utils  # imported now so that its help strings can be translated
 
 from . import __version__
+from .cli_messages import install as _install_vietnamese_messages
+
+_install_vietnamese_messages()
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,8 +34,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[TÙY CHỌN]",
+    subcommand_metavar="LỆNH [ĐỐI SỐ]...",
 )
 rubric_app = typer.Typer(help="Xem và kiểm tra bộ tiêu chí.", no_args_is_help=True,
+                         options_metavar="[TÙY CHỌN]", subcommand_metavar="LỆNH [ĐỐI SỐ]...",
                          context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(rubric_app, name="rubric")
 
@@ -113,7 +120,7 @@ def _write_or_print(text: str, output: Path | None) -> None:
         write_atomic(output, text.encode("utf-8"))
 
 
-@app.command("score")
+@app.command("score", options_metavar="[TÙY CHỌN]")
 def score_cmd(
     files: Annotated[list[str], typer.Argument(help="Tệp tự đánh giá (.yaml); '-' để đọc từ đầu vào chuẩn.",
                                                metavar="TỆP...", show_default=False)],
@@ -213,7 +220,7 @@ def _capture(draw: Any, *, to_file: bool) -> str:
     return ""
 
 
-@rubric_app.command("list")
+@rubric_app.command("list", options_metavar="[TÙY CHỌN]")
 def rubric_list(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table hoặc json.")] = ListFormat.table,
 ) -> None:
@@ -246,7 +253,7 @@ def rubric_list(
         Console(highlight=False).print(table)
 
 
-@rubric_app.command("show")
+@rubric_app.command("show", options_metavar="[TÙY CHỌN]")
 def rubric_show(
     rubric: Annotated[str, typer.Argument(help="Mã bộ tiêu chí có sẵn hoặc đường dẫn tệp .yaml.",
                                           metavar="MÃ|TỆP")] = "tusoi-mac-dinh",
@@ -269,7 +276,7 @@ def rubric_show(
         Console(highlight=False).print(rubric_table(loaded))
 
 
-@rubric_app.command("check")
+@rubric_app.command("check", options_metavar="[TÙY CHỌN]")
 def rubric_check(
     file: Annotated[Path, typer.Argument(help="Tệp bộ tiêu chí (.yaml) cần kiểm tra.", metavar="TỆP")],
 ) -> None:

@@ -204,7 +204,8 @@ class MemberHeader(Strict):
     ly_do: str | None = Field(default=None, validation_alias=AliasChoices("ly_do", "reason"),
                               description="Lý do của chi bộ")
     ghi_chu: str | None = Field(default=None, validation_alias=AliasChoices("ghi_chu", "note"))
-    danh_gia: dict[str, Any] | None = Field(default=None, validation_alias=AliasChoices("danh_gia", "answers"),
+    # checked item by item against the rubric by member_reader, which locates each problem
+    danh_gia: Any = Field(default=None, validation_alias=AliasChoices("danh_gia", "answers"),
                                             description="Mã mục -> giá trị, hoặc bảng chi tiết")
 
 

@@ -81,7 +81,12 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
             name, f"tệp quá lớn (hơn {max_bytes // (1024 * 1024)} MB)",
             hint="tệp tự đánh giá hay bộ tiêu chí chỉ vài chục KB; hãy kiểm tra đúng tệp chưa")])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16")
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError([Problem(
+                name, "tệp UTF-16 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
+                hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
     elif b"\x00" in raw:
         raise InputError([Problem(
             name, "tệp nhị phân, không phải văn bản YAML",
@@ -92,7 +97,8 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
         except UnicodeDecodeError as exc:
             before = raw[: exc.start]
             line = before.count(b"\n") + 1
-            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            line_start = before[before.rfind(b"\n") + 1:]
+            column = len(line_start.decode("utf-8", errors="replace")) + 1  # characters, like other positions
             raise InputError([Problem(
                 name, "tệp không phải mã UTF-8", line, column,
                 hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
@@ -113,8 +119,14 @@ _SYNTAX_HINTS = (
 
 def _syntax_problem(name: str, exc: yaml.YAMLError, source: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
+    if "quoted scalar" in str(getattr(exc, "context", "")) and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]  # the opening quote, where the fix goes
+    line, column = _pos(mark)
+    if mark is None and isinstance(exc, yaml.reader.ReaderError):
+        before = source[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        return Problem(name, "tệp chứa ký tự điều khiển không hợp lệ", line, column,
+                       "xóa ký tự lạ này (thường do sao chép từ Word hay trang web)")
     text = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''} {exc}"
     if mark is not None and 0 <= mark.index < len(source) and source[mark.index] == "\t":
         text += " found character '\\t'"  # libyaml does not name the character
@@ -181,7 +193,8 @@ def load_yaml(text: str, name: str) -> YamlDoc:
 def _build(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) -> Any:
     doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        # plain scalars have style None (pure-Python parser) or "" (libyaml)
+        if not node.style and node.value in _NULLS:
             return None
         return unicodedata.normalize("NFC", node.value).strip()
     if isinstance(node, yaml.SequenceNode):
