@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.member_reader import STDIN_NAME, read_member
@@ -24,9 +23,6 @@ Write = Callable[[str, str], Path]
 MUC_DO_HINT = ("dùng 0 (Không có), 1 (Có biểu hiện (mức 1)), 2 (Biểu hiện rõ, lặp lại (mức 2)), "
                "3 (Nghiêm trọng (mức 3)), hoặc 'na' nếu mục không áp dụng")
 LEVEL_HINT = "dùng một trong: tot (Tốt), kha (Khá), trung_binh (Trung bình), yeu_kem (Yếu kém)"
-USES_LIBYAML = hasattr(yaml, "CSafeLoader")
-NULL_BUG = ("BUG: with libyaml (CSafeLoader) plain empty/~/null scalars are not read as None, so "
-            "`danh_gia:` (empty), `tu_xep_loai: ~`, `CT1: null` are reported as errors")
 
 
 def err_lines(result: Any) -> list[str]:
@@ -243,13 +239,24 @@ def test_file_rubric_unknown_is_a_located_file_problem(invoke: Invoke, write: Wr
                                  "xem danh sách bằng `tusoi rubric list`"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a non-mapping `danh_gia` is reported twice (pydantic dict_type from "
-                                       "MemberHeader and again by _read_answers) on the same line and column")
-def test_danh_gia_not_a_mapping_is_reported_once(invoke: Invoke, write: Write) -> None:
-    path = write("m.yaml", "dang_vien:\n  ho_ten: A\ndanh_gia: CT1\n")
+def test_file_rubric_without_levels_is_a_file_problem(invoke: Invoke, write: Write) -> None:
+    bad = write("nq.yaml", "bo_tieu_chi: nq04\n" + member_yaml())
+    good = write("good.yaml", member_yaml(full_answers()))
+    result = invoke("score", str(bad), str(good), "-f", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["source"] == str(good)
+    assert len(err_lines(result)) == 1
+    assert err_lines(result)[0].startswith(f"{bad}:1:14: ")
+
+
+@pytest.mark.parametrize("value", ["CT1", "\n  - CT1"])
+def test_danh_gia_not_a_mapping_is_reported_once(invoke: Invoke, write: Write, value: str) -> None:
+    path = write("m.yaml", f"dang_vien:\n  ho_ten: A\ndanh_gia: {value}\n")
     result = invoke("score", str(path))
     assert result.exit_code == 1
-    assert len(err_lines(result)) == 1
+    position = "3:11" if value == "CT1" else "4:3"
+    assert err_lines(result) == [f"{path}:{position}: 'danh_gia' phải là một bảng `mã mục: giá trị` — "
+                                 "ví dụ `CT5: 1` trên mỗi dòng"]
 
 
 # --------------------------------------------------------------------------- usage errors (exit 2)
@@ -480,7 +487,6 @@ def test_labels_through_the_cli(invoke: Invoke, tmp_path: Path) -> None:
     assert payload["complete"] is True
 
 
-@pytest.mark.xfail(USES_LIBYAML, strict=True, reason=NULL_BUG)
 def test_plain_nulls_in_member_file_are_blank(invoke: Invoke, write: Write) -> None:
     path = write("m.yaml", """\
         ky_danh_gia: "2026"
@@ -498,7 +504,6 @@ def test_plain_nulls_in_member_file_are_blank(invoke: Invoke, write: Write) -> N
     assert payload["self_level"] is None
 
 
-@pytest.mark.xfail(USES_LIBYAML, strict=True, reason=NULL_BUG)
 def test_tilde_answer_is_unanswered() -> None:
     read = read_text_member(member_yaml({"CT1": "~", "CT2": "null", "CT3": ""}))
     assert read.problems == []

@@ -19,9 +19,6 @@ _LOADERS = [pytest.param(yaml.SafeLoader, id="py")]
 if hasattr(yaml, "CSafeLoader"):
     _LOADERS.insert(0, pytest.param(yaml.CSafeLoader, id="c"))
 
-NULL_BUG = ("BUG: with libyaml (CSafeLoader) plain scalars have style '' not None, so yaml_reader._build "
-            "never maps plain empty/~/null to None (they stay '', '~', 'null')")
-
 
 @pytest.fixture(params=_LOADERS)
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> type:
@@ -82,14 +79,7 @@ def test_every_scalar_stays_a_string(loader: type) -> None:
     assert doc.problems == []
 
 
-@pytest.mark.parametrize("loader_class", [
-    pytest.param("CSafeLoader", id="c", marks=[
-        pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="libyaml not installed"),
-        pytest.mark.xfail(strict=True, reason=NULL_BUG)]),
-    pytest.param("SafeLoader", id="py"),
-])
-def test_plain_empty_tilde_and_null_become_none(loader_class: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yaml_reader, "_Loader", getattr(yaml, loader_class))
+def test_plain_empty_tilde_and_null_become_none(loader: type) -> None:
     doc = load_yaml("trong:\nnga: ~\nnull1: null\nnull2: Null\nnull3: NULL\nds:\n  - ~\n  -\n", "f.yaml")
     assert doc.data == {"trong": None, "nga": None, "null1": None, "null2": None, "null3": None,
                         "ds": [None, None]}
@@ -284,20 +274,11 @@ def test_tab_indentation_gives_the_tab_message(loader: type, text: str, line: in
     assert problem == Problem("f.yaml", TAB_MESSAGE, line, 1, TAB_HINT)
 
 
-def test_unclosed_quote_is_a_located_syntax_error(loader: type) -> None:
-    problem = only_problem('a: 1\nb: "abc\nc: 2\n')
-    assert problem.message == "lỗi cú pháp YAML: chuỗi trong ngoặc kép chưa được đóng"
-    assert problem.hint == "thêm dấu ngoặc kép đóng"
-    assert problem.line is not None and problem.line >= 2
-    assert problem.column is not None
-    assert str(problem).startswith(f"f.yaml:{problem.line}:{problem.column}: lỗi cú pháp YAML")
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: an unclosed quote is reported at the end of the file (problem_mark), "
-                                       "not at the opening quote (context_mark) where the user must fix it")
-def test_unclosed_quote_points_at_the_opening_quote(loader: type) -> None:
-    problem = only_problem('a: 1\nb: "abc\nc: 2\nd: 3\n')
-    assert (problem.line, problem.column) == (2, 4)
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_unclosed_quote_points_at_the_opening_quote(loader: type, quote: str) -> None:
+    problem = only_problem(f"a: 1\nb: {quote}abc\nc: 2\nd: 3\n")
+    assert problem == Problem("f.yaml", "lỗi cú pháp YAML: chuỗi trong ngoặc kép chưa được đóng", 2, 4,
+                              "thêm dấu ngoặc kép đóng")
 
 
 @pytest.mark.parametrize(("text", "line", "column", "message"), [
@@ -309,16 +290,29 @@ def test_other_syntax_errors_are_located(loader: type, text: str, line: int, col
     assert (problem.line, problem.column, problem.message) == (line, column, message)
 
 
-def test_control_character_is_an_input_error(loader: type) -> None:
-    problem = only_problem("a: 1\nb: x\x01y\n")
-    assert problem.message.startswith("lỗi cú pháp YAML")
+CONTROL_MESSAGE = "tệp chứa ký tự điều khiển không hợp lệ"
+CONTROL_HINT = "xóa ký tự lạ này (thường do sao chép từ Word hay trang web)"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a control character (yaml ReaderError) is reported with no line/column, "
-                                       "although ReaderError.position gives it")
-def test_control_character_is_located(loader: type) -> None:
-    problem = only_problem("a: 1\nb: x\x01y\n")
-    assert (problem.line, problem.column) == (2, 5)
+@pytest.mark.parametrize(("text", "line", "column"), [
+    pytest.param("a: 1\nb: x\x01y\n", 2, 5, id="soh"),
+    pytest.param("a: 1\nb: x\x7fy\n", 2, 5, id="del"),
+    pytest.param("\x08a: 1\n", 1, 1, id="first-character"),
+])
+def test_control_character_is_located(loader: type, text: str, line: int, column: int) -> None:
+    assert only_problem(text) == Problem("f.yaml", CONTROL_MESSAGE, line, column, CONTROL_HINT)
+
+
+@pytest.mark.parametrize("loader_name", [
+    pytest.param("CSafeLoader", id="c", marks=[
+        pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="libyaml not installed")]),
+    pytest.param("SafeLoader", id="py"),
+])
+def test_control_character_after_vietnamese_text_is_located(loader_name: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yaml_reader, "_Loader", getattr(yaml, loader_name))
+    problem = only_problem("họ_tên: Nguyễn Văn Thử\nghi_chu: a\x01b\n")
+    assert problem == Problem("f.yaml", CONTROL_MESSAGE, 2, 11, CONTROL_HINT)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -339,12 +333,11 @@ def test_utf16_with_bom_is_decoded(raw: bytes) -> None:
     assert decode_text(raw, "f.yaml") == "ho_ten: Nguyễn Văn Thử\n"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: truncated/invalid UTF-16 after a BOM raises a bare UnicodeDecodeError "
-                                       "(CLI: 'lỗi không mong đợi') instead of InputError")
-@pytest.mark.parametrize("raw", [b"\xff\xfea", b"\xff\xfe\x00\xd8a\x00"], ids=["odd-length", "lone-surrogate"])
+@pytest.mark.parametrize("raw", [b"\xff\xfea", b"\xff\xfe\x00\xd8a\x00", b"\xfe\xff\xdc\x00"],
+                         ids=["odd-length", "lone-surrogate", "be-lone-low-surrogate"])
 def test_broken_utf16_is_an_input_error(raw: bytes) -> None:
-    with pytest.raises(InputError):
-        decode_text(raw, "f.yaml")
+    assert decode_problem(raw) == Problem("f.yaml", "tệp UTF-16 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
+                                          hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")
 
 
 @pytest.mark.parametrize(("raw", "line", "column"), [
@@ -357,9 +350,8 @@ def test_invalid_utf8_is_located_at_first_bad_byte(raw: bytes, line: int, column
     assert decode_problem(raw) == Problem("f.yaml", UTF8_MESSAGE, line, column, UTF8_HINT)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the column of a bad UTF-8 byte counts bytes, not characters, unlike "
-                                       "every other position (here 'bé: Kh' is 6 characters but 7 bytes)")
 def test_invalid_utf8_column_counts_characters() -> None:
+    # 'bé: Kh' is 6 characters but 7 bytes: columns count characters, like every other position
     problem = decode_problem("a: 1\nbé: Kh".encode() + b"\xc3\n")
     assert (problem.line, problem.column) == (2, 7)
 

@@ -74,10 +74,13 @@ def read_member(path: Path | None, *, rubric: str | Rubric | None = None, strict
         name = str(path)
         text = read_text(path, name)
     doc = load_yaml(text, name)
-    return parse_member(doc, rubric=rubric, strict=strict)
+    return parse_member(doc, rubric=rubric, strict=strict, base=path.parent if path is not None else None)
 
 
-def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bool = False) -> ReadMember:
+def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bool = False,
+                 base: Path | None = None) -> ReadMember:
+    """Check a parsed member file against its rubric; ``base`` is the folder of the file, for
+    a rubric named by a relative path in ``bo_tieu_chi``."""
     data = doc.data
     if data is None:
         raise InputError([Problem(doc.name, "tệp rỗng", 1, 1,
@@ -99,12 +102,18 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     else:
         ref = rubric or _str_or_none(data.get("bo_tieu_chi", data.get("rubric"))) or DEFAULT_RUBRIC
         try:
-            the_rubric = load_rubric(ref)
+            the_rubric = load_rubric(ref, None if rubric else base)
         except UsageError as exc:
             if rubric:  # named on the command line: a usage error, not a problem of this file
                 raise
             fatal.append(doc.problem(("bo_tieu_chi",), str(exc)))
             raise InputError(fatal) from None
+    if not the_rubric.levels:
+        message = (f"bộ tiêu chí '{the_rubric.id}' chỉ là danh mục, không có mức xếp loại nên không chấm điểm được"
+                   " — dùng tusoi-mac-dinh hoặc một bộ tiêu chí có `levels`")
+        if rubric:
+            raise UsageError(message)
+        raise InputError([*fatal, doc.problem(("bo_tieu_chi",), message)])
 
     problems: list[Problem] = []
     raw_answers = data.get("danh_gia", data.get("answers"))
@@ -221,7 +230,8 @@ def _read_answer(doc: YamlDoc, path: Path_, value: Any, reader: ScaleReader, ite
         if sub is not None:
             deadline = parse_date(sub) if isinstance(sub, str) else None
             if deadline is None:
-                problems.append(doc.problem(sub_path, f"hạn khắc phục '{sub}' không phải là ngày hợp lệ",
+                shown = sub if isinstance(sub, str) else "(không phải một ngày)"
+                problems.append(doc.problem(sub_path, f"hạn khắc phục '{shown}' không phải là ngày hợp lệ",
                                             "viết dạng 2026-06-30 hoặc 30/06/2026"))
     return Answer.model_construct(state=parsed.state, value=parsed.value, raw=raw_value, error=parsed.error,
                   bieu_hien=texts["bieu_hien"], khac_phuc=texts["khac_phuc"], ghi_chu=texts["ghi_chu"],

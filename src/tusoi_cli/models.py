@@ -162,7 +162,9 @@ class Rubric(Strict):
 
 
 def _bool_vi(value: Any) -> Any:
-    """Accept Vietnamese yes/no words for boolean member fields."""
+    """Accept Vietnamese yes/no words for boolean member fields; left empty means no."""
+    if value is None:
+        return False
     if isinstance(value, str):
         from .text import fold
 

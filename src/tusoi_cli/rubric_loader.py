@@ -265,9 +265,9 @@ def _load_cached(path: Path, name: str) -> Rubric:
     return load_rubric_file(path, name)
 
 
-def load_rubric(ref: str = DEFAULT_RUBRIC) -> Rubric:
-    """A rubric by bundled id (``nq04``, ``qd37``, ``tusoi-mac-dinh``) or by path."""
-    path = locate(ref)
+def load_rubric(ref: str = DEFAULT_RUBRIC, base: Path | None = None) -> Rubric:
+    """A rubric by bundled id (``nq04``, ``qd37``, ``tusoi-mac-dinh``) or by path (relative to ``base``)."""
+    path = locate(ref, base)
     name = ref if path.parent == BUNDLED_DIR else str(path)
     return _load_cached(path.resolve(), name)
 

@@ -123,8 +123,11 @@ def _syntax_problem(name: str, exc: yaml.YAMLError, source: str) -> Problem:
         mark = exc.context_mark  # type: ignore[attr-defined]  # the opening quote, where the fix goes
     line, column = _pos(mark)
     if mark is None and isinstance(exc, yaml.reader.ReaderError):
-        before = source[: exc.position]
-        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        position = exc.position
+        if _Loader.__name__.startswith("C"):  # libyaml reports a byte offset into the UTF-8 text
+            position = len(source.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+        before = source[:position]
+        line, column = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
         return Problem(name, "tệp chứa ký tự điều khiển không hợp lệ", line, column,
                        "xóa ký tự lạ này (thường do sao chép từ Word hay trang web)")
     text = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''} {exc}"
