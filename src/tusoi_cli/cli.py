@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import typer.rich_utils  # imported now so that its help strings can be translated
 
 from . import __version__
-from .cli_messages import install as _install_vietnamese_messages
+from .cli_messages import install_lazily as _install_vietnamese_messages
 
 _install_vietnamese_messages()
 

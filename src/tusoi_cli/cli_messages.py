@@ -7,6 +7,8 @@ with a lookup in this table, and typer's help-panel titles are set directly.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import sys
 from typing import Any
 
@@ -59,6 +61,33 @@ def translate(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural)
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Translate typer.rich_utils when typer imports it, which it does only to print help or an error:
+    importing it eagerly would cost every run about 25 ms (it pulls in rich's markdown support)."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "typer.rich_utils":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return None
+        original = spec.loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            install()
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install_lazily() -> None:
+    """Patch what is imported now, and typer's help renderer when it gets imported."""
+    install()
+    if "typer.rich_utils" not in sys.modules and not any(isinstance(f, _AfterImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport())
 
 
 def install() -> None:
