@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .models import AnswerState, Scale
+from .models import AnswerState, Rubric, Scale
 from .text import fold
 
 # Words that mark an item as not applicable to this member (folded form).
@@ -84,3 +84,11 @@ class ScaleReader:
             return Parsed("invalid", error=f"điểm {fmt(number)} không chia hết cho bước {fmt(scale.step)}",
                           hint=f"làm tròn tới bội của {fmt(scale.step)}")
         return Parsed("answered", number)
+
+
+def readers(rubric: Rubric) -> dict[str, ScaleReader]:
+    """One reader per scale of ``rubric``, built once per rubric (rubrics are frozen)."""
+    cached = rubric._cache.get("readers")
+    if cached is None:
+        cached = rubric._cache["readers"] = {sid: ScaleReader(sid, s) for sid, s in rubric.scales.items()}
+    return cached

@@ -109,16 +109,6 @@ def _main(
     _state["debug"] = debug
 
 
-def _write_or_print(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        from .output import write_atomic
-
-        write_atomic(output, text.encode("utf-8"))
-
-
 @app.command("score", options_metavar="[TÙY CHỌN]")
 def score_cmd(
     files: Annotated[list[str], typer.Argument(help="Tệp tự đánh giá (.yaml); '-' để đọc từ đầu vào chuẩn.",
@@ -178,7 +168,7 @@ def score_cmd(
 
         _report(problems)
         if scored:
-            _write_or_print(_render(scored, fmt, to_file=output is not None), output)
+            _emit(scored, fmt, output)
         if problems:
             raise typer.Exit(1)
         if below:
@@ -187,7 +177,26 @@ def score_cmd(
             raise typer.Exit(3)
 
 
-def _render(scored: list[Scored], fmt: Format, *, to_file: bool) -> str:
+def _emit(scored: list[Scored], fmt: Format, output: Path | None) -> None:
+    """Tables go to the terminal with colours; everything else, and any output file, as text."""
+    if fmt is Format.table and output is None:
+        from rich.console import Console
+
+        from .render.terminal import print_results
+
+        print_results(Console(highlight=False), [(s.result, s.rubric) for s in scored])
+        return
+    text = _render_text(scored, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from .output import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+
+
+def _render_text(scored: list[Scored], fmt: Format) -> str:
     if fmt in (Format.json, Format.yaml):
         from .render.data import result_dict, to_json, to_yaml
 
@@ -199,24 +208,15 @@ def _render(scored: list[Scored], fmt: Format, *, to_file: bool) -> str:
         from .render.markdown import results_markdown
 
         return results_markdown(pairs)
-    from .render.terminal import print_results
-
-    return _capture(lambda console: print_results(console, pairs), to_file=to_file)
-
-
-def _capture(draw: Any, *, to_file: bool) -> str:
-    """Render with rich, to the real terminal (colours, its width) or as plain text for a file."""
     import io
 
     from rich.console import Console
 
-    if to_file:
-        buffer = io.StringIO()
-        draw(Console(file=buffer, width=120, color_system=None, force_terminal=False, highlight=False))
-        return buffer.getvalue()
-    console = Console(highlight=False)
-    draw(console)
-    return ""
+    from .render.terminal import print_results
+
+    buffer = io.StringIO()  # a table written to a file: plain text, fixed width
+    print_results(Console(file=buffer, width=120, color_system=None, force_terminal=False, highlight=False), pairs)
+    return buffer.getvalue()
 
 
 @rubric_app.command("list", options_metavar="[TÙY CHỌN]")

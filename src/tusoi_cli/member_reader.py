@@ -15,11 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .answers import ScaleReader
+from .answers import ScaleReader, readers
 from .errors import InputError, Problem, UsageError
 from .models import Answer, MemberEvaluation, MemberHeader, Rubric
 from .rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
-from .scoring import readers
 from .text import fold, nearest
 from .yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
 

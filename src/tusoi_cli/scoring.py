@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .answers import ScaleReader
+from .answers import readers
 from .errors import UsageError
 from .models import (
     Answer,
@@ -26,14 +26,6 @@ from .models import (
 # a score that is exactly on a threshold on paper stays on it.
 _PRECISION = 9
 _UNANSWERED = Answer.model_construct(state="unanswered")
-
-
-def readers(rubric: Rubric) -> dict[str, ScaleReader]:
-    """One reader per scale of ``rubric``, built once per rubric (rubrics are frozen)."""
-    cached = rubric._cache.get("readers")
-    if cached is None:
-        cached = rubric._cache["readers"] = {sid: ScaleReader(sid, s) for sid, s in rubric.scales.items()}
-    return cached
 
 
 def level_for_score(rubric: Rubric, score: float) -> str:
