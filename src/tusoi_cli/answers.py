@@ -8,6 +8,17 @@ from dataclasses import dataclass
 from .models import AnswerState, Rubric, Scale
 from .text import fold
 
+# Yes/no words in member fields such as ky_luat (folded form); blank means no.
+YES_WORDS = frozenset({"co", "x", "1", "true", "yes", "dung", "co ky luat", "bi ky luat"})
+NO_WORDS = frozenset({"khong", "0", "false", "no", "sai", "khong ky luat", "khong bi ky luat", ""})
+
+
+def yes_no(text: str) -> bool | None:
+    """True/False for a Vietnamese or English yes/no word, None when it is neither."""
+    key = fold(text)
+    return True if key in YES_WORDS else False if key in NO_WORDS else None
+
+
 # Words that mark an item as not applicable to this member (folded form).
 NA_WORDS = frozenset({"na", "n/a", "n a", "khong ap dung", "kad", "k ad", "kap", "not applicable"})
 

@@ -219,6 +219,102 @@ def _render_text(scored: list[Scored], fmt: Format) -> str:
     return buffer.getvalue()
 
 
+class SortOrder(StrEnum):
+    nhap = "nhap"
+    ten = "ten"
+
+
+_BATCH_OUTPUTS = (".xlsx", ".csv", ".json")
+
+
+@app.command("batch", options_metavar="[TÙY CHỌN]")
+def batch_cmd(
+    source: Annotated[Path, typer.Argument(help="Bảng tính của chi bộ (.xlsx, .xls, .ods, .csv) hoặc thư mục "
+                                                "chứa các tệp tự đánh giá .yaml.", metavar="ĐẦU_VÀO",
+                                           show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
+                                                help="Tệp kết quả: .xlsx (báo cáo in được), .csv hoặc .json. "
+                                                     "Bỏ trống thì chỉ in bảng tổng hợp.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="TÊN",
+                                              help="Trang tính cần đọc; mặc định trang đầu tiên có dòng "
+                                                   "tiêu đề hợp lệ.")] = None,
+    rubric: Annotated[str, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
+                                        help="Bộ tiêu chí dùng cho cả chi bộ.")] = "tusoi-mac-dinh",
+    sort: Annotated[SortOrder, typer.Option("--sort", help="Thứ tự đảng viên: nhap (như trong tệp) hoặc ten "
+                                                           "(theo tên, đúng thứ tự chữ cái tiếng Việt).")
+                    ] = SortOrder.nhap,
+    strict: Annotated[bool, typer.Option("--strict", help="Với thư mục .yaml: coi mục chưa trả lời là lỗi.")
+                      ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Cho phép ghi đè TỆP kết quả đã có.")] = False,
+) -> None:
+    """Chấm cả chi bộ từ một bảng tính hoặc một thư mục, in bảng tổng hợp và ghi báo cáo."""
+    with _guard():
+        from .batch import read_batch, sort_by_name
+        from .errors import UsageError
+        from .output import check_target
+        from .rubric_loader import load_rubric
+
+        if not source.exists():
+            raise UsageError(f"không tìm thấy '{source}'")
+        if output is not None:
+            if output.suffix.lower() not in _BATCH_OUTPUTS:
+                raise UsageError(f"không ghi được dạng '{output.suffix or output.name}' — dùng tệp .xlsx, .csv "
+                                 "hoặc .json")
+            check_target(output, force=force, inputs=[source])
+        chosen = load_rubric(rubric)
+        if not chosen.levels:
+            raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
+        batch = _with_progress(lambda progress: read_batch(source, chosen, sheet=sheet, strict=strict,
+                                                           progress=progress))
+        if sort is SortOrder.ten:
+            sort_by_name(batch)
+        _report(batch.problems)
+        if output is not None:
+            _write_batch(batch, output)
+        from rich.console import Console
+
+        from .render.terminal import batch_summary
+
+        Console(highlight=False).print(batch_summary(batch))
+        if output is not None:
+            _stderr().print(f"Đã ghi {output}", style="green")
+        if batch.problems or batch.failed_rows:
+            raise typer.Exit(1)
+
+
+def _with_progress(work: Any) -> Any:
+    """Run ``work(progress)`` with a progress bar on stderr when the terminal can show one."""
+    if not sys.stderr.isatty():
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(console=_stderr(), transient=True) as bar:
+        task = bar.add_task("Đang chấm", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return work(advance)
+
+
+def _write_batch(batch: Any, output: Path) -> None:
+    from .output import write_atomic
+
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        from .render.excel import write_report
+
+        write_report(output, batch, tool_version=__version__)
+    elif suffix == ".csv":
+        from .render.csvfile import batch_csv
+
+        write_atomic(output, batch_csv(batch).encode("utf-8"))
+    else:
+        from .render.data import batch_dict, to_json
+
+        write_atomic(output, to_json(batch_dict(batch)).encode("utf-8"))
+
+
 @rubric_app.command("list", options_metavar="[TÙY CHỌN]")
 def rubric_list(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="table hoặc json.")] = ListFormat.table,

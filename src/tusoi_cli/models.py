@@ -166,13 +166,11 @@ def _bool_vi(value: Any) -> Any:
     if value is None:
         return False
     if isinstance(value, str):
-        from .text import fold
+        from .answers import yes_no
 
-        folded = fold(value)
-        if folded in {"co", "x", "co ky luat", "bi ky luat"}:
-            return True
-        if folded in {"khong", "khong ky luat", "khong bi ky luat"}:
-            return False
+        answer = yes_no(value)
+        if answer is not None:
+            return answer
     return value
 
 

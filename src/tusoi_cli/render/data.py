@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
 from ..models import MemberResult
+
+if TYPE_CHECKING:
+    from ..batch import BatchResult
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
@@ -28,3 +31,20 @@ def to_yaml(payload: Any) -> str:
     import yaml
 
     return yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=100)
+
+
+def batch_dict(batch: BatchResult) -> dict[str, Any]:
+    """The batch as one JSON document: members with the fields of ``score --format json``, plus errors."""
+    members = []
+    for row, result in zip(batch.rows, batch.results, strict=True):
+        data = result_dict(result)
+        data["row"] = row
+        members.append(data)
+    return {
+        "source": batch.source, "sheet": batch.sheet,
+        "rubric": {"id": batch.rubric.id, "version": batch.rubric.version},
+        "members": members,
+        "errors": [problem_dict(p) for p in batch.problems],
+        "failed_rows": batch.failed_rows, "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows,
+        "notes": batch.notes,
+    }

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..models import MemberResult, Rubric
+
+if TYPE_CHECKING:
+    from ..batch import BatchResult
 from .labels import MODE_LABELS, SELF_LABELS, next_level_text, score_text
 
 
@@ -184,4 +189,55 @@ def rubric_table(rubric: Rubric) -> Group:
             caps.add_row(cap.id, Text(rubric.level(cap.at_most).label, style=rubric.level(cap.at_most).color),
                          cap.reason)
         parts += [Text(""), caps]
+    return Group(*parts)
+
+
+def batch_summary(batch: BatchResult) -> Group:
+    """What a secretary reads first: how many were rated, the distribution, the common shortcomings."""
+    from ..batch import level_counts, prevalence
+
+    rubric = batch.rubric
+    scored = len(batch.results)
+    head = Text.assemble(("Kết quả chấm ", "bold"), (batch.source, "bold"))
+    if batch.sheet:
+        head.append(f" (trang {batch.sheet})")
+    head.append(f"\nBộ tiêu chí: {rubric.id} (phiên bản {rubric.version}) · đã chấm {scored} đảng viên")
+    if batch.failed_rows:
+        head.append(f" · {len(batch.failed_rows)} dòng lỗi", style="bold red")
+    if batch.blank_rows:
+        head.append(f" · {batch.blank_rows} dòng trống bỏ qua", style="dim")
+    parts: list[RenderableType] = [head]
+
+    levels = Table(title="Phân bố xếp loại", title_justify="left", title_style="bold")
+    levels.add_column("Mức")
+    levels.add_column("Đề xuất", justify="right")
+    levels.add_column("%", justify="right")
+    decided = level_counts(batch, decided=True)
+    show_decided = any(decided.values())
+    if show_decided:
+        levels.add_column("Chi bộ quyết định", justify="right")
+    for level_id, count in level_counts(batch).items():
+        level = rubric.level(level_id)
+        share = f"{100 * count / scored:.1f}" if scored else "—"
+        cells: list[Text | str] = [Text(level.label, style=level.color), str(count), share]
+        if show_decided:
+            cells.append(str(decided[level_id]))
+        levels.add_row(*cells)
+    parts += [Text(""), levels]
+
+    common = prevalence(batch)[:5]
+    if common:
+        titles = {item.id: item.title for _, item in rubric.items()}
+        table = Table(title="Những hạn chế phổ biến nhất", title_justify="left", title_style="bold")
+        table.add_column("Mã", no_wrap=True)
+        table.add_column("Nội dung")
+        table.add_column("Số người", justify="right")
+        table.add_column("%", justify="right")
+        for item_id, count in common:
+            table.add_row(item_id, titles[item_id], str(count), f"{100 * count / scored:.1f}")
+        parts += [Text(""), table]
+    else:
+        parts.append(Text("\nKhông ai tự nhận biểu hiện hay vi phạm nào.", style="green"))
+    for note in batch.notes:
+        parts.append(Text(f"Lưu ý: {note}", style="yellow"))
     return Group(*parts)
