@@ -1,0 +1,215 @@
+"""`tusoi batch`: sheets written like users write them, read back, every row accounted for."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tusoi_cli import InputError, load_rubric
+from tusoi_cli.batch import read_batch
+
+from .conftest import ALL_ITEMS, EXAMPLES
+
+Invoke = Callable[..., Any]
+TITLE = [["ĐẢNG BỘ PHƯỜNG AN BÌNH"], ["CHI BỘ KHU PHỐ 3"], [], ]
+HEADER = ["STT", "Họ và tên", "Mã đảng viên", "Chức vụ", "Tự xếp loại", "Kỷ luật", "Ghi chú",
+          *[f"{i} - nội dung" if i.startswith("CT") else i for i in ALL_ITEMS]]
+
+
+def member_row(stt: Any, name: str, answers: dict[str, Any] | None = None, **fields: Any) -> list[Any]:
+    answers = answers or {}
+    return [stt, name, fields.get("ma", ""), fields.get("chuc_vu", ""), fields.get("tu", ""),
+            fields.get("ky_luat", ""), fields.get("ghi_chu", ""), *[answers.get(i, 0) for i in ALL_ITEMS]]
+
+
+ROWS = [
+    member_row(1, "Nguyễn Văn An", {"CT5": 1, "DL5": "Có biểu hiện", "CT3": "mức 2"}, tu="Tốt"),  # 92 tot
+    member_row(2, "  Lê Quốc Cường ", {"D4": "x", "CT6": 2, "DL4": 1}, tu="Khá"),  # 79 -> trung_binh
+    [None] * len(HEADER),  # a blank row in the middle
+    member_row("3", "Phạm Minh Đức", {"DB4": "2", "D5": "có"}, ky_luat="có"),  # 79 -> yeu_kem
+    member_row(4, "Trần Thị Bình", {"CT9": "na", "D18": "KAD"}),  # 100 tot
+    member_row(5, "", {"CT1": 1}),  # error: no name
+    member_row(6, "Hoàng Văn Em", {"CT2": 7}),  # error: out of range
+    ["", "Tổng cộng", "", "", "", "", "", *[""] * len(ALL_ITEMS)],
+]
+EXPECTED = [("Nguyễn Văn An", 92, "tot"), ("Lê Quốc Cường", 79, "trung_binh"), ("Phạm Minh Đức", 79, "yeu_kem"),
+            ("Trần Thị Bình", 100, "tot")]
+
+
+def write_xlsx(path: Path, rows: list[list[Any]] = ROWS) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Chi bộ 3"
+    for row in [*TITLE, HEADER, *rows]:
+        ws.append(row)
+    ws.merge_cells("A1:G1")
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[Any]] = ROWS, *, delimiter: str = ",", encoding: str = "utf-8-sig") -> Path:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        csv.writer(handle, delimiter=delimiter).writerows([*TITLE, HEADER, *rows])
+    return path
+
+
+def check(batch: Any) -> None:
+    assert [(r.ho_ten, r.score, r.level) for r in batch.results] == EXPECTED
+    assert batch.rows == [5, 6, 8, 9]
+    assert batch.failed_rows == [10, 11]
+    assert batch.blank_rows == 1
+    assert batch.ignored_rows == [12]
+    assert {p.line for p in batch.problems} == {10, 11}
+    messages = [str(p) for p in batch.problems]
+    assert any(":10:2: cột B (Họ và tên): thiếu họ và tên" in m for m in messages)
+    assert any(":11:" in m and "CT2" in m and "'7'" in m for m in messages)
+
+
+def test_xlsx_with_title_rows_merged_cells_labels_and_total_row(tmp_path: Path) -> None:
+    check(read_batch(write_xlsx(tmp_path / "chibo.xlsx"), load_rubric()))
+
+
+@pytest.mark.parametrize(("delimiter", "encoding"), [
+    (",", "utf-8-sig"), (",", "utf-8"), (";", "utf-8-sig"), ("\t", "utf-16"),
+])
+def test_csv_variants(tmp_path: Path, delimiter: str, encoding: str) -> None:
+    check(read_batch(write_csv(tmp_path / "chibo.csv", delimiter=delimiter, encoding=encoding), load_rubric()))
+
+
+def test_every_row_is_accounted_for(tmp_path: Path) -> None:
+    batch = read_batch(write_xlsx(tmp_path / "c.xlsx"), load_rubric())
+    data_rows = len(ROWS)
+    assert len(batch.results) + len(batch.failed_rows) + batch.blank_rows + len(batch.ignored_rows) == data_rows
+
+
+def test_undecodable_csv_is_refused_with_a_fix(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"Ho v\xe0 t\xean,CT1,CT2,CT3\nNguy\xean,0,0,0\n")  # Windows-1258 bytes, not UTF-8
+    with pytest.raises(InputError) as info:
+        read_batch(path, load_rubric())
+    assert "không phải mã UTF-8" in str(info.value) and "CSV UTF-8" in str(info.value)
+
+
+def test_xlsx_named_csv_is_read_by_its_content(tmp_path: Path) -> None:
+    real = write_xlsx(tmp_path / "c.xlsx")
+    renamed = tmp_path / "c.csv"
+    renamed.write_bytes(real.read_bytes())
+    check(read_batch(renamed, load_rubric()))
+
+
+def test_html_saved_as_xls_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "export.xls"
+    path.write_text("<html><body><table><tr><td>Họ và tên</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="HTML"):
+        read_batch(path, load_rubric())
+
+
+def test_corrupt_xlsx_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    data = write_xlsx(tmp_path / "ok.xlsx").read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="hỏng"):
+        read_batch(path, load_rubric())
+
+
+def test_no_header_row(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="không tìm thấy dòng tiêu đề"):
+        read_batch(path, load_rubric())
+
+
+def test_header_without_name_column(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("STT,CT1,CT2,CT3\n1,0,0,0\n", encoding="utf-8")
+    with pytest.raises(InputError, match="không có cột 'Họ và tên'"):
+        read_batch(path, load_rubric())
+
+
+def test_huge_declared_range_is_refused_without_crashing(tmp_path: Path) -> None:
+    """A few KB of .xlsx with cells at A1 and XFD1048576 makes calamine abort the process: refuse it first."""
+    path = write_xlsx(tmp_path / "ok.xlsx", ROWS[:1])
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>",
+                                    b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
+            dst.writestr(info, data)
+    code = ("import sys; from pathlib import Path; from tusoi_cli import load_rubric, InputError\n"
+            "from tusoi_cli.batch import read_batch\n"
+            "try:\n    read_batch(Path(sys.argv[1]), load_rubric())\nexcept InputError as e:\n"
+            "    print(e); sys.exit(7)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True, timeout=60, check=False)
+    assert done.returncode == 7, done.stderr.decode()
+    assert "quá lớn" in done.stdout.decode()
+
+
+def test_folder_of_member_files(tmp_path: Path) -> None:
+    batch = read_batch(EXAMPLES, load_rubric())
+    assert [r.level for r in batch.results] == ["tot", "tot", "trung_binh", "yeu_kem"]
+    assert batch.problems == []
+
+
+def test_cli_batch_writes_json_and_csv_and_exits_1_on_row_errors(invoke: Invoke, tmp_path: Path) -> None:
+    sheet = write_xlsx(tmp_path / "chibo.xlsx")
+    out = tmp_path / "kq.json"
+    result = invoke("batch", str(sheet), "-o", str(out))
+    assert result.exit_code == 1
+    assert "thiếu họ và tên" in result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [(m["ho_ten"], m["score"], m["level"], m["row"]) for m in data["members"]] == [
+        (n, s, lv, row) for (n, s, lv), row in zip(EXPECTED, [5, 6, 8, 9], strict=True)]
+    assert data["failed_rows"] == [10, 11] and data["blank_rows"] == 1
+    assert "Phân bố xếp loại" in result.stdout and "Trung bình" in result.stdout
+    csv_out = tmp_path / "kq.csv"
+    assert invoke("batch", str(sheet), "-o", str(csv_out)).exit_code == 1
+    text = csv_out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert [(r["ho_ten"], r["score"], r["level"]) for r in rows] == [(n, str(s), lv) for n, s, lv in EXPECTED]
+    assert rows[1]["D4"] == "1" and rows[3]["CT9"] == "na"
+    again = invoke("batch", str(sheet), "-o", str(csv_out))
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert csv_out.read_text(encoding="utf-8-sig") == text
+
+
+def test_formula_looking_names_are_neutralised_in_csv(invoke: Invoke, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "c.csv", [member_row(1, "=HYPERLINK(\"http://x\")", chuc_vu="@SUM(A1)")])
+    out = tmp_path / "kq.csv"
+    assert invoke("batch", str(sheet), "-o", str(out)).exit_code == 0
+    row = next(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert row["ho_ten"] == "'=HYPERLINK(\"http://x\")" and row["chuc_vu"] == "'@SUM(A1)"
+
+
+def test_sort_by_vietnamese_given_name(invoke: Invoke, tmp_path: Path) -> None:
+    rows = [member_row(i, n) for i, n in enumerate(["Lê Văn Đức", "Trần Văn An", "Nguyễn Thị Bình",
+                                                     "Phạm Thị Ánh", "Hồ Văn Dũng"], start=1)]
+    sheet = write_csv(tmp_path / "c.csv", rows)
+    out = tmp_path / "kq.json"
+    assert invoke("batch", str(sheet), "--sort", "ten", "-o", str(out)).exit_code == 0
+    names = [m["ho_ten"] for m in json.loads(out.read_text(encoding="utf-8"))["members"]]
+    assert names == ["Trần Văn An", "Phạm Thị Ánh", "Nguyễn Thị Bình", "Hồ Văn Dũng", "Lê Văn Đức"]
+
+
+def test_thousand_rows_through_the_entry_point(tmp_path: Path) -> None:
+    rows = [member_row(i, f"Đảng viên {i:04d}", {"CT1": i % 4, "D1": 1 if i % 97 == 0 else 0})
+            for i in range(1, 1001)]
+    sheet = write_xlsx(tmp_path / "big.xlsx", rows)
+    out = tmp_path / "kq.json"
+    done = subprocess.run([sys.executable, "-m", "tusoi_cli", "batch", str(sheet), "-o", str(out)],
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    members = json.loads(out.read_text(encoding="utf-8"))["members"]
+    assert len(members) == 1000
+    assert members[2]["score"] == 94 and members[96]["level"] == "trung_binh"  # row 3: CT1=3; i=97 violates D1
