@@ -1,11 +1,18 @@
-"""The scoring engine: pure functions from (rubric, member evaluation) to a result.
+"""The scoring engine: pure functions from a rubric and a member's answers to a result.
 
 It holds no numbers of its own: start score, weights, bounds, thresholds and caps all come from
 the rubric. Thresholds compare the unrounded score and are inclusive.
+
+Two layers share one engine:
+- :func:`score_values` is the core: the rubric compiled to flat tuples, answers as one value per
+  item. It is what a batch of 100,000 members runs through (no objects per item).
+- :func:`score_member` wraps it into a :class:`MemberResult` with every detail for people.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from .answers import readers
@@ -13,7 +20,6 @@ from .errors import UsageError
 from .models import (
     Answer,
     AppliedCap,
-    Cap,
     ItemResult,
     MemberEvaluation,
     MemberResult,
@@ -28,6 +34,125 @@ _PRECISION = 9
 _UNANSWERED = Answer.model_construct(state="unanswered")
 
 
+@dataclass(frozen=True, slots=True)
+class _Cap:
+    items: tuple[int, ...]  # item indices the cap looks at (empty for a member-field cap)
+    low: float | None  # value >= low (None: value > 0)
+    high: float | None
+    min_count: int
+    on_field: bool  # ky_luat cap
+    equals: bool
+    rank: int  # rank of at_most
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A rubric flattened for scoring: item i is ``ids[i]`` in section ``section_of[i]``."""
+
+    ids: tuple[str, ...]
+    section_of: tuple[int, ...]
+    weights: tuple[float, ...]
+    deducts: tuple[bool, ...]  # per section
+    section_max: tuple[float | None, ...]
+    start: float
+    low: float | None
+    high: float | None
+    thresholds: tuple[float | None, ...]  # per level, best first
+    caps: tuple[_Cap, ...]
+
+
+@dataclass(slots=True)
+class Core:
+    """The numbers of one scored member; ranks index ``rubric.levels`` (0 is the best)."""
+
+    score: float
+    score_rank: int
+    rank: int
+    section_points: list[float]
+    section_flagged: list[int]
+    caps: list[tuple[int, list[int]]]  # (index into rubric.caps, matched item indices)
+
+
+def compile_rubric(rubric: Rubric) -> Compiled:
+    """The flat form of ``rubric``, built once per rubric (rubrics are frozen)."""
+    cached = rubric._cache.get("compiled")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if not rubric.levels:
+        raise UsageError(f"bộ tiêu chí '{rubric.id}' không có mức xếp loại nên không chấm điểm được — "
+                         "dùng một bộ tiêu chí có `levels`, ví dụ tusoi-mac-dinh")
+    pairs = rubric.items()
+    section_index = {s.id: i for i, s in enumerate(rubric.sections)}
+    caps = []
+    for cap in rubric.caps:
+        if cap.sections or cap.items:
+            wanted = [i for i, (s, item) in enumerate(pairs) if s.id in cap.sections or item.id in cap.items]
+        else:
+            wanted = list(range(len(pairs)))
+        caps.append(_Cap(tuple(wanted) if cap.field is None else (), cap.min_value, cap.max_value, cap.min_count,
+                         cap.field is not None, cap.equals, rubric.level_rank(cap.at_most)))
+    compiled = Compiled(
+        ids=tuple(item.id for _, item in pairs),
+        section_of=tuple(section_index[s.id] for s, _ in pairs),
+        weights=tuple(item.weight for _, item in pairs),
+        deducts=tuple(s.mode == "deduct" for s in rubric.sections),
+        section_max=tuple(s.max for s in rubric.sections),
+        start=rubric.scoring.start, low=rubric.scoring.min, high=rubric.scoring.max,
+        thresholds=tuple(level.min_score for level in rubric.levels),
+        caps=tuple(caps),
+    )
+    rubric._cache["compiled"] = compiled
+    return compiled
+
+
+def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool) -> Core:
+    """Score one member whose answered values are ``values[i]`` (None: unanswered, not applicable or invalid)."""
+    points = [0.0] * len(c.deducts)
+    flagged = [0] * len(c.deducts)
+    section_of, weights = c.section_of, c.weights
+    for i, value in enumerate(values):
+        if value:
+            s = section_of[i]
+            points[s] += value * weights[i]
+            flagged[s] += 1
+    total = c.start
+    for s, deducts in enumerate(c.deducts):
+        top = c.section_max[s]
+        p = points[s] = round(points[s] if top is None or points[s] <= top else top, _PRECISION)
+        total += -p if deducts else p
+        if not deducts:
+            flagged[s] = 0  # points earned are not shortcomings
+    if c.low is not None and total < c.low:
+        total = c.low
+    if c.high is not None and total > c.high:
+        total = c.high
+    score = round(total, _PRECISION)
+    score_rank = len(c.thresholds) - 1
+    for rank, threshold in enumerate(c.thresholds):
+        if threshold is None or score >= threshold:
+            score_rank = rank
+            break
+    rank = score_rank
+    applied: list[tuple[int, list[int]]] = []
+    for index, cap in enumerate(c.caps):
+        if cap.on_field:
+            if ky_luat == cap.equals:
+                applied.append((index, []))
+                rank = max(rank, cap.rank)
+            continue
+        matched = []
+        for i in cap.items:
+            value = values[i]
+            if value is None or (value <= 0 if cap.low is None else value < cap.low):
+                continue
+            if cap.high is None or value <= cap.high:
+                matched.append(i)
+        if len(matched) >= cap.min_count:
+            applied.append((index, matched))
+            rank = max(rank, cap.rank)
+    return Core(score, score_rank, rank, points, flagged, applied)
+
+
 def level_for_score(rubric: Rubric, score: float) -> str:
     for level in rubric.levels:
         if level.min_score is None or score >= level.min_score:
@@ -35,95 +160,58 @@ def level_for_score(rubric: Rubric, score: float) -> str:
     return rubric.levels[-1].id
 
 
-def _cap_matches(cap: Cap, rubric: Rubric, ev: MemberEvaluation) -> list[str] | None:
-    """The items that make ``cap`` hold (empty for a member-field cap), or None when it does not hold."""
-    if cap.field is not None:
-        return [] if getattr(ev, cap.field) == cap.equals else None
-    wanted_sections = set(cap.sections)
-    wanted_items = set(cap.items)
-    matched = []
-    for section, item in rubric.items():
-        if (wanted_sections or wanted_items) and section.id not in wanted_sections and item.id not in wanted_items:
-            continue
-        answer = ev.answers.get(item.id)
-        if answer is None or answer.state != "answered" or answer.value is None:
-            continue
-        value = answer.value
-        low_ok = value > 0 if cap.min_value is None else value >= cap.min_value
-        high_ok = cap.max_value is None or value <= cap.max_value
-        if low_ok and high_ok:
-            matched.append(item.id)
-    return matched if len(matched) >= cap.min_count else None
-
-
 def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     """Score one member: deductions/additions per section, bounds, level, caps and what blocks the next level."""
-    if not rubric.levels:
-        raise UsageError(f"bộ tiêu chí '{rubric.id}' không có mức xếp loại nên không chấm điểm được — "
-                         "dùng một bộ tiêu chí có `levels`, ví dụ tusoi-mac-dinh")
+    c = compile_rubric(rubric)
+    answers = [ev.answers.get(item_id, _UNANSWERED) for item_id in c.ids]
+    values = [a.value if a.state == "answered" else None for a in answers]
+    core = score_values(c, values, ev.ky_luat)
+
     scale_readers = readers(rubric)
     items: list[ItemResult] = []
     sections: list[SectionResult] = []
-    total = rubric.scoring.start
-    for section in rubric.sections:
+    i = 0
+    for s_index, section in enumerate(rubric.sections):
         reader = scale_readers[section.scale]
-        points = 0.0
         counts = {"answered": 0, "unanswered": 0, "na": 0, "invalid": 0}
-        flagged = 0
+        deducts = section.mode == "deduct"
         for item in section.items:
-            answer = ev.answers.get(item.id, _UNANSWERED)
+            answer, value = answers[i], values[i]
+            i += 1
             counts[answer.state] += 1
-            value = answer.value if answer.state == "answered" else None
-            item_points = (value or 0.0) * item.weight
-            is_flagged = section.mode == "deduct" and bool(value)
-            flagged += is_flagged
-            points += item_points
             items.append(ItemResult.model_construct(
                 id=item.id, section=section.id, title=item.title, state=answer.state, value=value,
-                label=reader.label(value) if value is not None else None, points=round(item_points, _PRECISION),
-                flagged=is_flagged, bieu_hien=answer.bieu_hien, khac_phuc=answer.khac_phuc,
-                han_khac_phuc=answer.han_khac_phuc, error=answer.error,
+                label=reader.label(value) if value is not None else None,
+                points=round((value or 0.0) * item.weight, _PRECISION), flagged=deducts and bool(value),
+                bieu_hien=answer.bieu_hien, khac_phuc=answer.khac_phuc, han_khac_phuc=answer.han_khac_phuc,
+                error=answer.error,
             ))
-        if section.max is not None:
-            points = min(points, section.max)
-        points = round(points, _PRECISION)
-        total += points if section.mode == "add" else -points
         sections.append(SectionResult.model_construct(
-            id=section.id, title=section.title, mode=section.mode, points=points, max=section.max,
-            flagged=flagged, answered=counts["answered"], unanswered=counts["unanswered"],
-            not_applicable=counts["na"], invalid=counts["invalid"],
+            id=section.id, title=section.title, mode=section.mode, points=core.section_points[s_index],
+            max=section.max, flagged=core.section_flagged[s_index], answered=counts["answered"],
+            unanswered=counts["unanswered"], not_applicable=counts["na"], invalid=counts["invalid"],
         ))
-    if rubric.scoring.min is not None:
-        total = max(total, rubric.scoring.min)
-    if rubric.scoring.max is not None:
-        total = min(total, rubric.scoring.max)
-    score = round(total, _PRECISION)
-
-    score_level = level_for_score(rubric, score)
-    final_rank = rubric.level_rank(score_level)
-    applied: list[AppliedCap] = []
-    for cap in rubric.caps:
-        matched = _cap_matches(cap, rubric, ev)
-        if matched is None:
-            continue
+    applied = []
+    for cap_index, matched in core.caps:
+        cap = rubric.caps[cap_index]
         applied.append(AppliedCap.model_construct(
             id=cap.id, at_most=cap.at_most, at_most_label=rubric.level(cap.at_most).label, reason=cap.reason,
-            items=matched))
-        final_rank = max(final_rank, rubric.level_rank(cap.at_most))
-    level = rubric.levels[final_rank]
+            items=[c.ids[m] for m in matched]))
+    level = rubric.levels[core.rank]
 
     self_comparison: Literal["higher", "same", "lower"] | None = None
     if ev.tu_xep_loai is not None:
         self_rank = rubric.level_rank(ev.tu_xep_loai)
-        self_comparison = "higher" if self_rank < final_rank else "lower" if self_rank > final_rank else "same"
+        self_comparison = "higher" if self_rank < core.rank else "lower" if self_rank > core.rank else "same"
 
     next_level = None
-    if final_rank > 0:
-        target = rubric.levels[final_rank - 1]
-        gap = max(0.0, (target.min_score or 0.0) - score)
-        blocking = [c.id for c in applied if rubric.level_rank(c.at_most) > final_rank - 1]
-        next_level = NextLevel.model_construct(level=target.id, label=target.label, score_gap=round(gap, _PRECISION),
-                               blocking_caps=blocking)
+    if core.rank > 0:
+        target = rubric.levels[core.rank - 1]
+        gap = max(0.0, (target.min_score or 0.0) - core.score)
+        blocking = [a.id for a, (cap_index, _) in zip(applied, core.caps, strict=True)
+                    if c.caps[cap_index].rank > core.rank - 1]
+        next_level = NextLevel.model_construct(level=target.id, label=target.label,
+                                               score_gap=round(gap, _PRECISION), blocking_caps=blocking)
 
     by_state: dict[str, list[str]] = {"answered": [], "unanswered": [], "na": [], "invalid": []}
     for result in items:
@@ -132,8 +220,8 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     return MemberResult.model_construct(
         source=ev.source, rubric=rubric.id, rubric_version=rubric.version, ho_ten=info.ho_ten,
         ma_dang_vien=info.ma_dang_vien, chi_bo=info.chi_bo, chuc_vu=info.chuc_vu, ky_danh_gia=ev.ky_danh_gia,
-        score=score, score_level=score_level, level=level.id, level_label=level.label, caps=applied,
-        sections=sections, items=items, flagged=[r.id for r in items if r.flagged],
+        score=core.score, score_level=rubric.levels[core.score_rank].id, level=level.id, level_label=level.label,
+        caps=applied, sections=sections, items=items, flagged=[r.id for r in items if r.flagged],
         unanswered=by_state["unanswered"], not_applicable=by_state["na"], invalid=by_state["invalid"],
         ky_luat=ev.ky_luat, self_level=ev.tu_xep_loai, self_comparison=self_comparison,
         cell_level=ev.chi_bo_xep_loai, cell_reason=ev.ly_do, next_level=next_level,
