@@ -45,6 +45,9 @@ def fmt(number: float) -> str:
     return f"{number:g}" if number == int(number) or abs(number) >= 1e-4 else str(number)
 
 
+_UNANSWERED = Parsed("unanswered")
+
+
 class ScaleReader:
     """Turns raw cell/YAML text into a value of one scale; built once per scale."""
 
@@ -52,12 +55,41 @@ class ScaleReader:
         self.scale_id = scale_id
         self.scale = scale
         self.by_word: dict[str, float] = {}
+        # memo of spreadsheet cells already read; blank cells are in it from the start
+        self.cells: dict[object, Parsed] = {None: _UNANSWERED, "": _UNANSWERED}
         self.labels: dict[float, str] = {}
         if scale.values is not None:
             for v in scale.values:
                 self.labels[v.value] = v.label
                 for word in (v.label, *v.aliases):
                     self.by_word.setdefault(fold(word), v.value)
+
+    def read_cell(self, value: object) -> Parsed:
+        """A spreadsheet cell as read (None, "", int, float, str, date...), memoised per distinct value.
+
+        The fast path of a batch: a province sheet holds millions of cells but a handful of distinct values.
+        """
+        if value is None or value == "":
+            return _UNANSWERED
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return self._read_other(value)
+        cached = self.cells.get(value)
+        if cached is None:
+            cached = self.parse(str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+            if len(self.cells) < 4096:
+                self.cells[value] = cached
+        return cached
+
+    def _read_other(self, value: object) -> Parsed:
+        from datetime import date, time, timedelta
+
+        if isinstance(value, (date, time, timedelta)):
+            return Parsed("invalid", error=f"ô chứa ngày giờ ({value}) ở chỗ cần {self._wanted()}",
+                          hint=f"ghi {self.choices()}")
+        return self.parse("1" if value is True else "0" if value is False else str(value))
+
+    def _wanted(self) -> str:
+        return "mức độ" if self.scale.values is not None else "số điểm"
 
     def label(self, value: float | None) -> str | None:
         if value is None:

@@ -1,42 +1,138 @@
-"""Rating a whole cell: rows of a sheet (or a folder of member files) scored with one rubric."""
+"""Rating a whole cell: rows of a sheet (or a folder of member files) scored with one rubric.
+
+A province-scale sheet has 100,000 rows, so a member is kept compact (:class:`BatchMember`: one
+value per item and the core numbers); the detailed :class:`MemberResult` of a member is built
+only when an output asks for it (:attr:`BatchResult.results` does that lazily, one at a time).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, overload
 
-from .answers import readers, yes_no
+from .answers import Parsed, ScaleReader, readers, yes_no
 from .errors import InputError, Problem
 from .models import Answer, MemberEvaluation, MemberInfo, MemberResult, Rubric
 from .rubric_loader import match_level
-from .scoring import score_member
+from .scoring import Compiled, Core, compile_rubric, score_member, score_values
 from .sheet_reader import Cell, Table
 from .text import fold
+
+_NA_ANSWER = Answer.model_construct(state="na")
+
+
+@dataclass(slots=True)
+class BatchMember:
+    """One scored member, compact: ``values[i]`` is the answered value of item i (None otherwise)."""
+
+    line: int  # sheet row (1-based, as the spreadsheet shows it), or file number in a folder
+    core: Core
+    values: tuple[float | None, ...]
+    na: tuple[int, ...]  # item indices marked not applicable
+    invalid: tuple[int, ...]  # item indices with an invalid answer (only from YAML files: bad sheet rows fail)
+    ho_ten: str
+    ma_dang_vien: str | None = None
+    chuc_vu: str | None = None
+    tu_xep_loai: str | None = None
+    chi_bo_xep_loai: str | None = None
+    ly_do: str | None = None
+    ky_luat: bool = False
+    source: str = ""
+    evaluation: MemberEvaluation | None = None  # kept when the input had details (YAML files)
+    result: MemberResult | None = None  # kept when the caller already had the result
+
+    def to_result(self, rubric: Rubric) -> MemberResult:
+        """The detailed result (built on demand, not kept)."""
+        if self.result is not None:
+            return self.result
+        evaluation = self.evaluation
+        if evaluation is None:
+            ids = compile_rubric(rubric).ids
+            answers = {ids[i]: Answer.model_construct(state="answered", value=v)
+                       for i, v in enumerate(self.values) if v is not None}
+            answers.update({ids[i]: _NA_ANSWER for i in self.na})
+            member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=None,
+                                                chuc_vu=self.chuc_vu)
+            evaluation = MemberEvaluation.model_construct(
+                source=self.source, rubric_id=rubric.id, ky_danh_gia=None, member=member,
+                tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
+                ly_do=self.ly_do, answers=answers)
+        return score_member(rubric, evaluation)
+
+    @classmethod
+    def from_result(cls, rubric: Rubric, result: MemberResult, line: int) -> BatchMember:
+        """Wrap an already scored member (folder input, tests) without losing any detail."""
+        c = compile_rubric(rubric)
+        by_id = {item.id: item for item in result.items}
+        values = tuple(by_id[i].value if i in by_id and by_id[i].state == "answered" else None for i in c.ids)
+        na = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "na")
+        invalid = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "invalid")
+        return cls(line, score_values(c, values, result.ky_luat), values, na, invalid, result.ho_ten,
+                   result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level, result.cell_reason,
+                   result.ky_luat, result.source, result=result)
+
+
+class LazyResults(Sequence[MemberResult]):
+    """The members' detailed results, each built when read (100,000 of them would not fit in memory)."""
+
+    def __init__(self, batch: BatchResult) -> None:
+        self._batch = batch
+
+    def __len__(self) -> int:
+        return len(self._batch.members)
+
+    @overload
+    def __getitem__(self, index: int) -> MemberResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[MemberResult]: ...
+    def __getitem__(self, index: int | slice) -> MemberResult | list[MemberResult]:
+        rubric = self._batch.rubric
+        if isinstance(index, slice):
+            return [m.to_result(rubric) for m in self._batch.members[index]]
+        return self._batch.members[index].to_result(rubric)
+
+    def __iter__(self) -> Iterator[MemberResult]:
+        rubric = self._batch.rubric
+        return (m.to_result(rubric) for m in self._batch.members)
 
 
 @dataclass
 class BatchResult:
     """Everything a batch run produced, in input order.
 
-    ``rows[i]`` is the sheet row (1-based, as the spreadsheet shows it) or file of ``results[i]``.
-    Every non-blank input row is either in ``results`` or has at least one entry in ``problems``
-    with ``line`` = its row number; ``blank_rows`` counts the skipped empty ones.
+    Every non-blank input row is either a member or has at least one entry in ``problems`` with
+    ``line`` = its row number (and is in ``failed_rows``); ``blank_rows`` counts the skipped empty
+    ones and ``ignored_rows`` the total rows, which ``notes`` mention.
     """
 
     source: str
     sheet: str | None
     rubric: Rubric
-    results: list[MemberResult] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
+    members: list[BatchMember] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed_rows: list[int] = field(default_factory=list)
     blank_rows: int = 0
     headers: dict[int, str] = field(default_factory=dict)  # column number (1-based) -> header text
-    ignored_rows: list[int] = field(default_factory=list)  # total rows and the like, listed in notes
+    ignored_rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things worth saying that are not errors
+
+    @property
+    def results(self) -> LazyResults:
+        return LazyResults(self)
+
+    @property
+    def rows(self) -> list[int]:
+        """``rows[i]`` is the sheet row (or file number) of member i."""
+        return [m.line for m in self.members]
+
+    @classmethod
+    def from_results(cls, source: str, sheet: str | None, rubric: Rubric, results: Sequence[MemberResult],
+                     rows: Sequence[int], **kwargs: object) -> BatchResult:
+        members = [BatchMember.from_result(rubric, r, line) for r, line in zip(results, rows, strict=True)]
+        return cls(source, sheet, rubric, members, **kwargs)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- reading a sheet
@@ -73,7 +169,7 @@ def _cell_text(value: Cell) -> str | None:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)  # calamine reads whole numbers as floats
     return str(value).strip() or None
 
 
@@ -157,93 +253,143 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
         seen[item_id] = col
     if duplicate_problems:
         raise InputError(duplicate_problems)
-    missing = [item.id for _, item in rubric.items() if item.id not in seen]
+    compiled = compile_rubric(rubric)
+    missing = [item_id for item_id in compiled.ids if item_id not in seen]
     if missing:
         result.notes.append("bảng không có cột cho các mục: " + ", ".join(missing) + " (coi là chưa trả lời)")
-
-    total = len(table.rows)
+    reader = _RowReader(name, layout, rubric, compiled)
+    rows = table.rows
+    total = len(rows)
+    stt_col = layout.fields.get("stt")
+    name_col = layout.fields["ho_ten"]
     for index in range(layout.header_row + 1, total):
         if progress is not None and index % 1000 == 0:
             progress(index, total)
-        row = table.rows[index]
+        row = rows[index]
+        rows[index] = []  # free the sheet as it is read: a province's sheet is the largest thing in memory
         line = index + 1
-        texts = [_cell_text(v) for v in row]
-        name_text = _at(texts, layout.fields["ho_ten"])
-        stt_col = layout.fields.get("stt")
-        others = [t for c, t in enumerate(texts) if c != stt_col and t]
-        if not others:
+        if not any(_cell_text(v) for c, v in enumerate(row) if c != stt_col):
             result.blank_rows += 1
             continue
-        label = fold(name_text or others[0])
+        name_text = _cell_text(row[name_col]) if name_col < len(row) else None
+        stt_text = _cell_text(row[stt_col]) if stt_col is not None and stt_col < len(row) else None
+        label = fold(name_text or stt_text or "")
         if label in _TOTAL_WORDS or label.startswith(("tong cong", "tong so")):
             result.notes.append(f"dòng {line}: dòng tổng cộng, không chấm")
             result.ignored_rows.append(line)
             continue
-        evaluation, problems = _read_row(name, line, row, texts, layout, rubric)
-        if evaluation is None:
+        member, problems = reader.read(line, row)
+        if member is None:
             result.problems.extend(problems)
             result.failed_rows.append(line)
-            continue
-        result.results.append(score_member(rubric, evaluation))
-        result.rows.append(line)
+        else:
+            result.members.append(member)
     return result
 
 
-def _at(texts: list[str | None], col: int | None) -> str | None:
-    return texts[col] if col is not None and col < len(texts) else None
+_MISS = object()
 
 
-def _read_row(name: str, line: int, row: list[Cell], texts: list[str | None], layout: _Layout,
-              rubric: Rubric) -> tuple[MemberEvaluation | None, list[Problem]]:
-    """One member row checked against the rubric: the evaluation, or every problem of the row."""
-    problems: list[Problem] = []
-    fields = layout.fields
+class _RowReader:
+    """Checks one member row against the rubric; built once per sheet."""
 
-    def problem(col: int, message: str, hint: str | None = None) -> None:
-        header = layout.headers.get(col, "")
-        where = f"cột {column_letter(col + 1)}" + (f" ({header})" if header else "")
-        problems.append(Problem(name, f"{where}: {message}", line, col + 1, hint))
+    def __init__(self, name: str, layout: _Layout, rubric: Rubric, compiled: Compiled) -> None:
+        self.name, self.layout, self.rubric, self.compiled = name, layout, rubric, compiled
+        scale_readers = readers(rubric)
+        scale_of = {item.id: scale_readers[section.scale] for section, item in rubric.items()}
+        index_of = {item_id: i for i, item_id in enumerate(compiled.ids)}
+        # (column, item index, the reader's memo of cells, scale reader) for every item column
+        self.columns = [(col, index_of[item_id], scale_of[item_id].cells, scale_of[item_id])
+                        for col, item_id in layout.items.items()]
+        self.levels: dict[str, str | None] = {}  # memo: a sheet repeats a few level words
+        # Fast path: per scale, the item columns and a memo cell -> value (None: blank) holding only cells
+        # already seen to be plain answers or blanks; a row whose cells are all in it needs no checks.
+        groups: dict[int, tuple[list[int], list[int], dict[object, float | None]]] = {}
+        for col, index, _, reader in self.columns:
+            cols, indices, _memo = groups.setdefault(id(reader), ([], [], {None: None, "": None}))
+            cols.append(col)
+            indices.append(index)
+        self.groups = list(groups.values())
+        self.memo_of = {id(reader): groups[id(reader)][2] for _, _, _, reader in self.columns}
+        self.width = max(layout.items) + 1
 
-    name_text = _at(texts, fields["ho_ten"])
-    if not name_text:
-        problem(fields["ho_ten"], "thiếu họ và tên", "điền họ tên đảng viên, hoặc xóa dòng nếu thừa")
-    scale_readers = readers(rubric)
-    section_of = {item.id: section for section, item in rubric.items()}
-    answers: dict[str, Answer] = {}
-    for col, item_id in layout.items.items():
-        raw_cell = row[col] if col < len(row) else None
-        if isinstance(raw_cell, (date, datetime, time, timedelta)):
-            problem(col, f"ô chứa ngày giờ ({raw_cell}) ở chỗ cần mức độ",
-                    "ghi số hoặc nhãn của thang, ví dụ 0, 1, 'Không'")
-            continue
-        raw = texts[col] if col < len(texts) else None
-        parsed = scale_readers[section_of[item_id].scale].parse(raw)
-        if parsed.state == "invalid":
-            problem(col, parsed.error or "giá trị không hợp lệ", parsed.hint)
-        elif parsed.state != "unanswered":
-            answers[item_id] = Answer.model_construct(state=parsed.state, value=parsed.value, raw=raw)
-    ky_luat = False
-    raw_ky_luat = _at(texts, fields.get("ky_luat"))
-    if raw_ky_luat is not None:
-        answer = yes_no(raw_ky_luat)
-        if answer is None:
-            problem(fields["ky_luat"], f"'{raw_ky_luat}' không phải có/không", "ghi 'có', 'x' hoặc để trống")
-        ky_luat = bool(answer)
-    levels: dict[str, str | None] = {}
-    for key in ("tu_xep_loai", "chi_bo_xep_loai"):
-        raw_level = _at(texts, fields.get(key))
-        levels[key] = match_level(rubric, raw_level) if raw_level else None
-        if raw_level and levels[key] is None:
-            choices = ", ".join(lv.label for lv in rubric.levels)
-            problem(fields[key], f"mức xếp loại '{raw_level}' không có trong bộ tiêu chí", f"dùng một trong: {choices}")
-    if problems:
-        return None, problems
-    member = MemberInfo.model_construct(ho_ten=name_text or "", ma_dang_vien=_at(texts, fields.get("ma_dang_vien")),
-                                        chi_bo=None, chuc_vu=_at(texts, fields.get("chuc_vu")))
-    return MemberEvaluation.model_construct(
-        source=f"{name}:{line}", rubric_id=rubric.id, ky_danh_gia=None, member=member,
-        tu_xep_loai=levels["tu_xep_loai"], ky_luat=ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
-        ly_do=_at(texts, fields.get("ly_do")), answers=answers), []
+    def _fast_values(self, row: list[Cell]) -> list[float | None] | None:
+        """The row's values when every item cell is a known plain answer or blank, else None."""
+        if len(row) < self.width:
+            row = [*row, *([None] * (self.width - len(row)))]
+        values: list[float | None] = [None] * len(self.compiled.ids)
+        for cols, indices, memo in self.groups:
+            get = memo.get
+            found: list[Any] = [get(row[c], _MISS) for c in cols]
+            if _MISS in found:
+                return None
+            for index, value in zip(indices, found, strict=True):
+                values[index] = value
+        return values
+
+    def _remember(self, reader: ScaleReader, cell: object, value: float | None) -> None:
+        memo = self.memo_of[id(reader)]
+        if len(memo) < 4096 and not isinstance(cell, bool):  # True == 1 as a dict key
+            memo[cell] = value
+
+    def read(self, line: int, row: list[Cell]) -> tuple[BatchMember | None, list[Problem]]:
+        layout, fields = self.layout, self.layout.fields
+        problems: list[Problem] = []
+
+        def problem(col: int, message: str, hint: str | None = None) -> None:
+            header = layout.headers.get(col, "")
+            where = f"cột {column_letter(col + 1)}" + (f" ({header})" if header else "")
+            problems.append(Problem(self.name, f"{where}: {message}", line, col + 1, hint))
+
+        def text_at(key: str) -> str | None:
+            col = fields.get(key)
+            return _cell_text(row[col]) if col is not None and col < len(row) else None
+
+        name_text = text_at("ho_ten")
+        if not name_text:
+            problem(fields["ho_ten"], "thiếu họ và tên", "điền họ tên đảng viên, hoặc xóa dòng nếu thừa")
+        na: list[int] = []
+        fast = self._fast_values(row)
+        values: list[float | None] = fast if fast is not None else [None] * len(self.compiled.ids)
+        width = len(row)
+        slow: list[tuple[int, int, dict[object, Parsed], ScaleReader]] = [] if fast is not None else self.columns
+        for col, index, cells, reader in slow:
+            cell = row[col] if col < width else None
+            parsed = cells.get(cell)
+            if parsed is None:
+                parsed = reader.read_cell(cell)
+            state = parsed.state
+            if state == "answered":
+                values[index] = parsed.value
+                self._remember(reader, cell, parsed.value)
+            elif state == "na":
+                na.append(index)
+            elif state == "invalid":
+                problem(col, parsed.error or "giá trị không hợp lệ", parsed.hint)
+        ky_luat = False
+        raw_ky_luat = text_at("ky_luat")
+        if raw_ky_luat is not None:
+            answer = yes_no(raw_ky_luat)
+            if answer is None:
+                problem(fields["ky_luat"], f"'{raw_ky_luat}' không phải có/không", "ghi 'có', 'x' hoặc để trống")
+            ky_luat = bool(answer)
+        levels: dict[str, str | None] = {}
+        for key in ("tu_xep_loai", "chi_bo_xep_loai"):
+            raw_level = text_at(key)
+            if raw_level and raw_level not in self.levels:
+                self.levels[raw_level] = match_level(self.rubric, raw_level)
+            levels[key] = self.levels[raw_level] if raw_level else None
+            if raw_level and levels[key] is None:
+                choices = ", ".join(lv.label for lv in self.rubric.levels)
+                problem(fields[key], f"mức xếp loại '{raw_level}' không có trong bộ tiêu chí",
+                        f"dùng một trong: {choices}")
+        if problems:
+            return None, problems
+        frozen = tuple(values)
+        return BatchMember(
+            line, score_values(self.compiled, frozen, ky_luat), frozen, tuple(na), (), name_text or "",
+            text_at("ma_dang_vien"), text_at("chuc_vu"), levels["tu_xep_loai"], levels["chi_bo_xep_loai"],
+            text_at("ly_do"), ky_luat, f"{self.name}:{line}"), []
 
 
 # --------------------------------------------------------------------------- reading a folder
@@ -265,10 +411,8 @@ def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResu
             result.problems.extend(exc.problems)
             result.failed_rows.append(number)
             continue
-        result.results.append(score_member(rubric, read.evaluation))
-        result.rows.append(number)
-        if read.problems:
-            result.problems.extend(read.problems)
+        result.members.append(BatchMember.from_result(rubric, score_member(rubric, read.evaluation), number))
+        result.problems.extend(read.problems)
     return result
 
 
@@ -284,26 +428,30 @@ def sort_by_name(batch: BatchResult) -> None:
     """Vietnamese roster order: given name, then family and middle names (a ă â b c d đ ...)."""
     from .collation import name_key
 
-    order = sorted(range(len(batch.results)), key=lambda i: name_key(batch.results[i].ho_ten))
-    batch.results = [batch.results[i] for i in order]
-    batch.rows = [batch.rows[i] for i in order]
+    batch.members.sort(key=lambda m: name_key(m.ho_ten))
 
 
 def level_counts(batch: BatchResult, *, decided: bool = False) -> dict[str, int]:
     """Members per level (computed, or as the cell decided), best level first, zeros included."""
-    counts = {level.id: 0 for level in batch.rubric.levels}
-    for result in batch.results:
-        level = result.cell_level if decided else result.level
-        if level is not None:
-            counts[level] += 1
+    levels = batch.rubric.levels
+    counts = {level.id: 0 for level in levels}
+    for member in batch.members:
+        if decided:
+            if member.chi_bo_xep_loai is not None:
+                counts[member.chi_bo_xep_loai] += 1
+        else:
+            counts[levels[member.core.rank].id] += 1
     return counts
 
 
 def prevalence(batch: BatchResult) -> list[tuple[str, int]]:
     """(item id, members flagged), most common first, rubric order among equals; unflagged items left out."""
-    counts: dict[str, int] = {}
-    for result in batch.results:
-        for item_id in result.flagged:
-            counts[item_id] = counts.get(item_id, 0) + 1
-    order = {item.id: i for i, (_, item) in enumerate(batch.rubric.items())}
-    return sorted(counts.items(), key=lambda pair: (-pair[1], order[pair[0]]))
+    c = compile_rubric(batch.rubric)
+    counts = [0] * len(c.ids)
+    deducting = [c.deducts[s] for s in c.section_of]
+    for member in batch.members:
+        for i, value in enumerate(member.values):
+            if value and deducting[i]:
+                counts[i] += 1
+    order = sorted((i for i in range(len(counts)) if counts[i]), key=lambda i: (-counts[i], i))
+    return [(c.ids[i], counts[i]) for i in order]

@@ -308,11 +308,11 @@ def _write_batch(batch: Any, output: Path) -> None:
     elif suffix == ".csv":
         from .render.csvfile import batch_csv
 
-        write_atomic(output, batch_csv(batch).encode("utf-8"))
+        write_atomic(output, batch_csv(batch))
     else:
-        from .render.data import batch_dict, to_json
+        from .render.data import batch_json
 
-        write_atomic(output, to_json(batch_dict(batch)).encode("utf-8"))
+        write_atomic(output, batch_json(batch))
 
 
 @rubric_app.command("list", options_metavar="[TÙY CHỌN]")

@@ -24,14 +24,23 @@ def check_target(target: Path, *, force: bool, inputs: Iterable[Path] = ()) -> N
         raise UsageError(f"thư mục '{target.parent}' không tồn tại — tạo thư mục trước hoặc chọn chỗ khác")
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target``, then rename it into place."""
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (or its chunks, for large outputs) to a temporary file beside ``target``, then rename
+    it into place, so a crash never leaves a half-written file under the real name."""
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                temp.write(chunk)
             temp.flush()
             os.fsync(temp.fileno())
+        os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes 0600; a report is a normal file
         os.replace(temp_name, target)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)

@@ -13,10 +13,12 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zlib import error as zlib_error
 
 from .errors import InputError, Problem
 
@@ -30,11 +32,12 @@ Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 @dataclass
 class Table:
-    """One sheet: ``rows[i]`` is spreadsheet row ``i + 1``; cells are None, str, int, float, bool or dates."""
+    """One sheet: ``rows[i]`` is spreadsheet row ``i + 1``; cells are None or "" (blank), str, int, float,
+    bool or dates (calamine gives whole numbers as floats)."""
 
     name: str
     sheet: str | None
-    rows: list[list[Cell]]
+    rows: list[list[Any]]
     sheet_names: list[str]
 
 
@@ -132,9 +135,38 @@ def _is_encrypted_ooxml(path: Path) -> bool:
 
 # --------------------------------------------------------------------------- zip guards
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,7})"')
-_WIDE_REF = re.compile(rb'\sr="([A-Z]{3})\d')
+# Literal prefixes keep these scans at C speed over 100+ MB of sheet XML; files that put other
+# whitespace before an attribute (hand-made or hostile) take the general patterns instead.
+_ROW_FAST = re.compile(rb'<row r="(\d{1,9})"')
+_ROW_ANY = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,9})"')
+_CELL_ROW = re.compile(rb'\sr="[A-Z]{1,3}(\d{1,9})"')
+_UNUSUAL = (b'\tr="', b'\rr="', b'\nr="', b':row ')
+
+
+def _beyond(max_row: int, limit: int, general: bool) -> re.Pattern[bytes]:
+    """Cells whose column (A..XFD) lies beyond ``limit // max_row``, or whose row has more digits than max_row."""
+    columns = max(1, limit // max(max_row, 1))
+    letters = column_letter(columns)
+    # column names sort like numbers when compared length first: build "longer, or same length and greater"
+    alternatives = [rb"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
+    for position in range(len(letters)):
+        head = letters[:position].encode()
+        char = letters[position]
+        if char != "Z":
+            rest = rb"[A-Z]" * (len(letters) - position - 1)
+            alternatives.append(head + rb"[%s-Z]" % chr(ord(char) + 1).encode() + rest)
+    columns_part = b"|".join(alternatives) if alternatives else rb"(?!)"
+    digits = len(str(max(max_row, 1))) + 1
+    lead = rb'\sr="' if general else rb' r="'
+    return re.compile(lead + rb'(?:(?:%s)\d|[A-Z]{1,3}\d{%d})' % (columns_part, digits))
+
+
+def column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column_number(letters: bytes) -> int:
@@ -168,36 +200,48 @@ def _check_zip(path: Path, name: str) -> None:
 
 
 def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    max_row = max_col = 0
+    """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns) before calamine allocates it.
+
+    One pass finds the largest row number; a second looks for any cell beyond the widest column
+    that would still fit, or lower than that row. Both are single regular-expression scans.
+    """
+    max_row = 0
+    general = False
+    for block in _blocks(archive, info, name):
+        general = general or any(marker in block for marker in _UNUSUAL)
+        rows = (_ROW_ANY if general else _ROW_FAST).findall(block)
+        if rows:
+            max_row = max(max_row, *map(int, rows))
+    if max_row == 0:  # rows without r attributes (valid, rare): take the row numbers from the cells
+        for block in _blocks(archive, info, name):
+            rows = _CELL_ROW.findall(block)
+            if rows:
+                max_row = max(max_row, *map(int, rows))
+    pattern = _beyond(max_row, MAX_CELLS, general)
+    for block in _blocks(archive, info, name):
+        found = pattern.search(block)
+        if found:
+            raise _fail(name, f"trang tính có ô nằm quá xa (ô {found.group(0).split(b'=')[-1].decode()[1:]} "
+                        f"trên trang có {max_row:,} dòng): vùng dữ liệu quá lớn để đọc",
+                        "xóa các dòng/cột thừa ở cuối trang (Ctrl+End để xem) rồi lưu lại")
+    if max_row > MAX_CELLS:
+        raise _fail(name, f"trang tính có quá nhiều dòng ({max_row:,})", "tách thành nhiều tệp nhỏ hơn")
+
+
+def _blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """The entry's bytes in 8 MB blocks that overlap a little, so no tag is cut in two unseen."""
     tail = b""
     try:
         with archive.open(info) as stream:
-            while chunk := stream.read(4 * 1024**2):
+            while chunk := stream.read(8 * 1024**2):
                 block = tail + chunk
-                for match in _ROW_REF.finditer(block):
-                    max_row = max(max_row, int(match.group(1)))
-                if _WIDE_REF.search(block) or max_col == 0:
-                    for match in _CELL_REF.finditer(block):
-                        max_col = max(max_col, _column_number(match.group(1)))
-                        max_row = max(max_row, int(match.group(2)))
-                tail = block[-256:]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                yield block
+                tail = block[-64:]
+    except (zipfile.BadZipFile, OSError, EOFError, zlib_error) as exc:
         raise _fail(name, f"tệp .xlsx bị hỏng ({exc})", "mở lại bằng Excel hoặc LibreOffice rồi lưu lại") from None
-    max_col = max(max_col, 1)
-    if max_row * max_col > MAX_CELLS:
-        raise _fail(name, f"trang tính khai báo vùng dữ liệu quá lớn ({max_row:,} dòng × {max_col:,} cột)",
-                    "xóa các dòng/cột thừa ở cuối trang (Ctrl+End để xem) rồi lưu lại")
 
 
 # --------------------------------------------------------------------------- calamine
-
-
-def _plain(value: Any) -> Cell:
-    if value == "" or value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # calamine returns whole numbers as floats
-    return value  # type: ignore[no-any-return]
 
 
 def _read_calamine(path: Path, name: str, sheet: str | None) -> list[Table]:
@@ -218,8 +262,9 @@ def _read_calamine(path: Path, name: str, sheet: str | None) -> list[Table]:
             chosen = names
         tables = []
         for sheet_name in chosen:
-            data = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            rows = [[_plain(v) for v in row] for row in data]
+            # cells are kept as calamine gives them ("" for blank, floats for whole numbers): converting
+            # millions of cells up front would cost more than reading them; the batch reader copes
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
             tables.append(Table(name, sheet_name, rows, names))
         return tables
     except InputError:

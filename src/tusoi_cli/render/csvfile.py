@@ -1,11 +1,16 @@
-"""CSV of batch results for scripts and spreadsheets: one row per member, UTF-8 with BOM for Excel."""
+"""CSV of batch results for scripts and spreadsheets: one row per member, UTF-8 with BOM for Excel.
+
+Written from the compact members (no detailed result per member), so 100,000 rows stay cheap.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ..batch import BatchResult
+from ..scoring import compile_rubric
 
 # Text from the inputs that a spreadsheet would run as a formula (OWASP's list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -18,25 +23,57 @@ def safe_text(text: str | None) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def batch_csv(batch: BatchResult) -> str:
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else repr(value)
+
+
+def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks (with a BOM first, so Excel reads the diacritics)."""
     rubric = batch.rubric
-    item_ids = [item.id for _, item in rubric.items()]
-    sections = [section.id for section in rubric.sections]
+    c = compile_rubric(rubric)
+    levels = rubric.levels
+    caps = rubric.caps
+    deducting = [c.deducts[s] for s in c.section_of]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["stt", "dong", "ho_ten", "ma_dang_vien", "chuc_vu", "score", "score_level", "level",
                      "level_label", "self_level", "self_comparison", "cell_level", "cell_reason", "ky_luat",
                      "caps", "flagged", "unanswered", "not_applicable", "invalid",
-                     *(f"points_{s}" for s in sections), *item_ids])
-    for number, (row, r) in enumerate(zip(batch.rows, batch.results, strict=True), start=1):
-        values = {i.id: ("na" if i.state == "na" else "" if i.value is None else f"{i.value:g}") for i in r.items}
-        points = {s.id: f"{s.points:g}" for s in r.sections}
+                     *(f"points_{s.id}" for s in rubric.sections), *c.ids])
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    texts: dict[float | None, str] = {None: ""}
+
+    def _text(value: float | None) -> str:
+        texts[value] = _number(value) if value is not None else ""
+        return texts[value]
+
+    for number, m in enumerate(batch.members, start=1):
+        core = m.core
+        na, invalid = m.na, m.invalid
+        cells = [texts[v] if v in texts else _text(v) for v in m.values]
+        for i in na:
+            cells[i] = "na"
+        for i in invalid:
+            cells[i] = "!"
+        comparison = ""
+        if m.tu_xep_loai is not None:
+            self_rank = rubric.level_rank(m.tu_xep_loai)
+            comparison = "higher" if self_rank < core.rank else "lower" if self_rank > core.rank else "same"
         writer.writerow([
-            number, row, safe_text(r.ho_ten), safe_text(r.ma_dang_vien), safe_text(r.chuc_vu), f"{r.score:g}",
-            r.score_level, r.level, r.level_label, r.self_level or "", r.self_comparison or "",
-            r.cell_level or "", safe_text(r.cell_reason), "1" if r.ky_luat else "0",
-            ";".join(c.id for c in r.caps), ";".join(r.flagged), ";".join(r.unanswered),
-            ";".join(r.not_applicable), ";".join(r.invalid),
-            *(points[s] for s in sections), *(values.get(i, "") for i in item_ids),
+            number, m.line, safe_text(m.ho_ten), safe_text(m.ma_dang_vien), safe_text(m.chuc_vu),
+            _number(core.score), levels[core.score_rank].id, levels[core.rank].id, levels[core.rank].label,
+            m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", safe_text(m.ly_do), "1" if m.ky_luat else "0",
+            ";".join(caps[index].id for index, _ in core.caps),
+            ";".join(c.ids[i] for i, v in enumerate(m.values) if v and deducting[i]) if any(m.values) else "",
+            ";".join(c.ids[i] for i, v in enumerate(m.values) if v is None and i not in na and i not in invalid)
+            if None in m.values else "",
+            ";".join(c.ids[i] for i in m.na), ";".join(c.ids[i] for i in m.invalid),
+            *(_number(p) for p in core.section_points), *cells,
         ])
-    return "\ufeff" + buffer.getvalue()
+        if number % chunk_rows == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
@@ -33,18 +34,19 @@ def to_yaml(payload: Any) -> str:
     return yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=100)
 
 
-def batch_dict(batch: BatchResult) -> dict[str, Any]:
-    """The batch as one JSON document: members with the fields of ``score --format json``, plus errors."""
-    members = []
-    for row, result in zip(batch.rows, batch.results, strict=True):
-        data = result_dict(result)
-        data["row"] = row
-        members.append(data)
-    return {
-        "source": batch.source, "sheet": batch.sheet,
-        "rubric": {"id": batch.rubric.id, "version": batch.rubric.version},
-        "members": members,
-        "errors": [problem_dict(p) for p in batch.problems],
-        "failed_rows": batch.failed_rows, "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows,
-        "notes": batch.notes,
-    }
+def batch_json(batch: BatchResult) -> Iterator[bytes]:
+    """The batch as one JSON document, streamed member by member (a province's batch is large).
+
+    ``{"source", "sheet", "rubric": {id, version}, "members": [... fields of score --format json + "row"],
+    "errors": [...], "failed_rows", "blank_rows", "ignored_rows", "notes"}``
+    """
+    head = {"source": batch.source, "sheet": batch.sheet,
+            "rubric": {"id": batch.rubric.id, "version": batch.rubric.version}}
+    yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "members": [\n').encode("utf-8")
+    for index, member in enumerate(batch.members):
+        data = result_dict(member.to_result(batch.rubric))
+        data["row"] = member.line
+        yield ((",\n" if index else "") + json.dumps(data, ensure_ascii=False)).encode("utf-8")
+    tail = {"errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
+            "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes}
+    yield ("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n").encode("utf-8")

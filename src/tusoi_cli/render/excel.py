@@ -1,0 +1,752 @@
+"""The Excel report of ``tusoi batch``: sheets Kết quả, Tổng hợp, Chi tiết, Lỗi (only when needed), Thông tin.
+
+Built with openpyxl in normal mode and saved atomically. Every piece of text is cleaned of the
+control characters Excel refuses and is never stored as a formula, whatever it starts with.
+Styles are prepared once as style arrays and copied into cells as they are created, and the
+member × item matrix is coloured by conditional-formatting rules (one per scale value), so a
+large cell costs little more than writing its values.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped]
+from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
+from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
+from openpyxl.chart.marker import DataPoint  # type: ignore[import-untyped]
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
+
+from ..output import write_atomic
+from .labels import MODE_LABELS, score_text
+
+if TYPE_CHECKING:
+    from ..batch import BatchResult
+    from ..errors import Problem
+    from ..models import Level, Rubric, Scale
+
+Worksheet = Any  # openpyxl ships no type information
+StyleArray = Any
+
+SHEET_RESULTS = "Kết quả"
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_MATRIX = "Chi tiết"
+SHEET_ERRORS = "Lỗi"
+SHEET_INFO = "Thông tin"
+
+NA_MARK = "KAD"
+INVALID_MARK = "!"
+COMPARISON = {"higher": "cao hơn", "same": "bằng", "lower": "thấp hơn"}
+
+# Text starting with one of these is what spreadsheet users may read as a formula (OWASP CSV injection).
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+# Rich colour names used by rubrics -> (light cell fill, stronger chart colour).
+_PALETTE: dict[str, tuple[str, str]] = {
+    "green": ("C6EFCE", "70AD47"),
+    "cyan": ("CCEEF4", "4BACC6"),
+    "yellow": ("FFEB9C", "FFC000"),
+    "red": ("FFC7CE", "E0474C"),
+    "blue": ("D6E4F5", "4472C4"),
+    "magenta": ("F2D5EC", "A5509D"),
+    "white": ("FFFFFF", "BFBFBF"),
+    "black": ("D9D9D9", "404040"),
+    "grey": ("E7E6E6", "808080"),
+    "gray": ("E7E6E6", "808080"),
+    "orange": ("FCE4D6", "ED7D31"),
+    "purple": ("E4DFEC", "7030A0"),
+}
+_STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "blink", "strike", "not", "b", "i", "u"}
+
+# Matrix fills by how far a value is up its scale: light, medium, strong.
+_INTENSITY = ("FFF2CC", "F8CBAD", "E9967A")
+_HEADER_FILL = "DDE5F0"
+_LINE_HEIGHT = 15  # points per line of 11-point text
+_CHARS_PER_WIDTH = 1.05  # characters of ordinary text per unit of column width (a unit is one '0')
+_GRID = "BFBFBF"
+
+
+# --------------------------------------------------------------------------- public entry point
+
+
+def write_report(target: Path, batch: BatchResult, *, tool_version: str, generated_at: datetime | None = None) -> None:
+    """Build the report workbook for ``batch`` and write it to ``target`` atomically."""
+    generated_at = generated_at or datetime.now().astimezone()
+    workbook = Workbook()
+    report = _Report(workbook, batch, tool_version, generated_at)
+    report.results_sheet(workbook.active)
+    report.summary_sheet(workbook.create_sheet(SHEET_SUMMARY))
+    report.matrix_sheet(workbook.create_sheet(SHEET_MATRIX))
+    if batch.problems:
+        report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
+    report.info_sheet(workbook.create_sheet(SHEET_INFO))
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
+    props.title = _clean(report.title("Báo cáo tự soi, tự sửa"))
+    stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
+    props.created = props.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomic(target, buffer.getvalue())
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clean(text: str) -> str:
+    """Drop the control characters Excel cannot store (e.g. Word's soft line break \\x0b)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def _number(value: float) -> int | float:
+    """Integral floats as int, so the sheet shows 2 rather than 2.0 under the General format."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _colors(name: str) -> tuple[str, str]:
+    """Light fill and chart colour (RRGGBB) for a rich colour/style such as 'green', 'bold bright_red', '#ff8800'."""
+    tokens = [t for t in name.lower().replace(",", " ").split() if t not in _STYLE_WORDS]
+    if "on" in tokens:  # 'red on white': the foreground is the level's colour
+        tokens = tokens[: tokens.index("on")]
+    if not tokens:
+        return _PALETTE["white"]
+    token = tokens[-1]
+    base = token.removeprefix("bright_").removeprefix("dark_").removeprefix("light_").rstrip("0123456789")
+    if base in _PALETTE:
+        return _PALETTE[base]
+    try:
+        from rich.color import Color, ColorParseError
+
+        try:
+            triplet = Color.parse(token).get_truecolor()
+        except ColorParseError:
+            return _PALETTE["white"]
+    except ImportError:  # pragma: no cover - rich is a dependency
+        return _PALETTE["white"]
+    rgb = (triplet.red, triplet.green, triplet.blue)
+    light = "".join(f"{round(c + (255 - c) * 0.75):02X}" for c in rgb)
+    return light, "".join(f"{c:02X}" for c in rgb)
+
+
+def _distinct(values: Iterable[str | None]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value and value.strip():
+            seen.setdefault(value.strip(), None)
+    return list(seen)
+
+
+def _header_text(text: str) -> str:
+    """Text for a print header/footer: '&' escaped, kept short (Excel allows 255 characters in all)."""
+    text = _clean(text).replace("\n", " ")
+    if len(text) > 110:
+        text = text[:109] + "…"
+    return text.replace("&", "&&")
+
+
+def _fill(rgb: str) -> Any:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    width: float
+
+
+class _Styles:
+    """Style arrays built once per workbook, copied into each cell at creation."""
+
+    def __init__(self, ws: Worksheet, rubric: Rubric) -> None:
+        self._ws = ws
+        thin = Side(style="thin", color=_GRID)
+        self.grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+        top = Alignment(vertical="top")
+        self.text = self.make(border=self.grid, alignment=top)
+        self.wrap = self.make(border=self.grid, alignment=Alignment(vertical="top", wrap_text=True))
+        self.left = self.make(border=self.grid, alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))
+        self.center = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"))
+        self.int = self.make(border=self.grid, alignment=top, number_format="0")
+        self.dec = self.make(border=self.grid, alignment=top, number_format="0.0")
+        self.pct = self.make(border=self.grid, alignment=top, number_format="0.0%")
+        self.header = self.make(border=self.grid, font=Font(bold=True), fill=_fill(_HEADER_FILL),
+                                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self.title = self.make(font=Font(bold=True, size=13))
+        self.subtitle = self.make(font=Font(bold=True, size=11))
+        self.note = self.make(font=Font(italic=True, color="595959"))
+        self.note_wrap = self.make(font=Font(italic=True, color="595959"),
+                                   alignment=Alignment(vertical="top", wrap_text=True))
+        self.label = self.make(border=self.grid, font=Font(bold=True), alignment=top)
+        medium = Side(style="medium", color="808080")
+        self.matrix = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"))
+        self.matrix_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
+                                      alignment=Alignment(horizontal="center", vertical="top"))
+        rotated = Alignment(horizontal="center", vertical="bottom", text_rotation=90, wrap_text=True)
+        self.item_title = self.make(border=self.grid, font=Font(size=8), alignment=rotated)
+        self.item_title_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
+                                          font=Font(size=8), alignment=rotated)
+        self.header_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
+                                      font=Font(bold=True), fill=_fill(_HEADER_FILL),
+                                      alignment=Alignment(horizontal="center", vertical="center"))
+        self.level: dict[str, StyleArray] = {}
+        self.level_bold: dict[str, StyleArray] = {}
+        for level in rubric.levels:
+            light, _ = _colors(level.color)
+            fill = _fill(light) if light != "FFFFFF" else None
+            self.level[level.id] = self.make(border=self.grid, fill=fill, alignment=top)
+            self.level_bold[level.id] = self.make(border=self.grid, fill=fill, alignment=top, font=Font(bold=True))
+
+    def make(self, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
+             number_format: str | None = None) -> StyleArray:
+        """Register the styles with the workbook and return the cell style array that refers to them."""
+        cell = Cell(self._ws)
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if border is not None:
+            cell.border = border
+        if alignment is not None:
+            cell.alignment = alignment
+        if number_format is not None:
+            cell.number_format = number_format
+        return cell._style  # openpyxl copies it into every cell created with style_array=
+
+    def number(self, value: float) -> StyleArray:
+        """'0' for values that display without a decimal, '0.0' otherwise (86.25 -> 86.3, 90 -> 90)."""
+        return self.dec if "." in score_text(value) else self.int
+
+
+def _append(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
+            fit: Sequence[float | None] | None = None) -> int:
+    """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
+
+    ``fit`` gives the widths of the wrapped columns: the row is made tall enough for their text, since
+    neither openpyxl nor LibreOffice's import sizes rows to wrapped text.
+    """
+    cells = []
+    lines = 1
+    for index, value in enumerate(values):
+        style = (styles[index] if index < len(styles) else None) if isinstance(styles, list | tuple) else styles
+        if isinstance(value, str):
+            value = _clean(value)
+            if fit and index < len(fit) and fit[index]:
+                lines = max(lines, _line_count(value, fit[index] or 0))
+            cell = Cell(ws, value=value, style_array=style)
+            if value.startswith(_RISKY_START) or value in ERROR_CODES:
+                cell.data_type = "s"
+                cell.quotePrefix = True
+        else:
+            cell = Cell(ws, value=value, style_array=style)
+        cells.append(cell)
+    ws.append(cells)
+    row = int(ws._current_row)  # the row openpyxl just filled (also for an empty row)
+    if lines > 1:
+        ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 2
+    return row
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines ``text`` takes when word-wrapped in a column ``width`` characters wide (a slightly generous guess)."""
+    capacity = max(1, int(width * _CHARS_PER_WIDTH))
+    total = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            if used == 0:
+                used = len(word)
+            elif used + 1 + len(word) <= capacity:
+                used += 1 + len(word)
+            else:
+                count, used = count + 1, len(word)
+            while used > capacity:  # a word longer than the column is broken
+                count, used = count + 1, used - capacity
+        total += count
+    return total
+
+
+def _print_setup(ws: Worksheet, title: str, *, title_rows: str | None) -> None:
+    """A4 landscape, one page wide, header rows repeated, title on top, page numbers at the bottom."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.center.text = _header_text(title)
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.oddFooter.center.size = 9
+
+
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+# --------------------------------------------------------------------------- the report
+
+
+class _Report:
+    """The sheets of one report, sharing styles and the batch's context (cell, period)."""
+
+    def __init__(self, workbook: Any, batch: BatchResult, tool_version: str, generated_at: datetime) -> None:
+        self.batch = batch
+        self.rubric = batch.rubric
+        self.tool_version = tool_version
+        self.generated_at = generated_at
+        self.styles = _Styles(workbook.active, batch.rubric)
+        self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
+        self.cells = _distinct(r.chi_bo for r in batch.results)
+        self.periods = _distinct(r.ky_danh_gia for r in batch.results)
+
+    # ----------------------------------------------------------------- shared bits
+
+    def subject(self) -> str:
+        """'Chi bộ X — kỳ đánh giá 2026', from what the members wrote; empty when they wrote nothing."""
+        parts = []
+        if len(self.cells) == 1:
+            parts.append(self.cells[0])
+        elif len(self.cells) > 1:
+            parts.append(", ".join(self.cells) if len(self.cells) <= 3 else f"{len(self.cells)} chi bộ")
+        if self.periods:
+            parts.append("kỳ đánh giá " + ", ".join(self.periods[:3]) + ("…" if len(self.periods) > 3 else ""))
+        return " — ".join(parts)
+
+    def title(self, heading: str) -> str:
+        subject = self.subject()
+        return f"{heading} — {subject}" if subject else f"{heading} — {Path(self.batch.source).name}"
+
+    def level_label(self, level_id: str | None) -> str:
+        if level_id is None:
+            return ""
+        level = self.levels.get(level_id)
+        return level.label if level else level_id
+
+    def level_style(self, level_id: str | None, *, bold: bool = False) -> StyleArray:
+        table = self.styles.level_bold if bold else self.styles.level
+        return table.get(level_id or "", self.styles.text)
+
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[_Column]) -> str:
+        """Title in row 1, column widths; returns the sheet's title."""
+        title = self.title(heading)
+        _append(ws, [title], [self.styles.title])
+        ws.row_dimensions[1].height = 20
+        _widths(ws, [c.width for c in columns])
+        return title
+
+    def finish_table(self, ws: Worksheet, header_row: int, last_row: int, ncols: int, freeze: str) -> None:
+        """Frozen header, autofilter over header and data."""
+        ws.freeze_panes = freeze
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
+
+    # ----------------------------------------------------------------- Kết quả
+
+    def results_sheet(self, ws: Worksheet) -> None:
+        ws.title = SHEET_RESULTS
+        st = self.styles
+        sections = self.rubric.sections
+        columns = [
+            _Column("STT", 5), _Column("Họ và tên", 26), _Column("Mã đảng viên", 11), _Column("Chức vụ", 16),
+            _Column("Điểm", 7), _Column("Mức theo điểm", 10), _Column("Xếp loại đề xuất", 11),
+            _Column("Tự xếp loại", 10), _Column("So với đề xuất", 9), _Column("Chi bộ xếp loại", 10),
+            _Column("Lý do", 20),
+            *(_Column(f"{MODE_LABELS[s.mode].capitalize()} {s.id}", 7) for s in sections),
+            _Column("Giới hạn áp dụng", 34), _Column("Biểu hiện / vi phạm", 16), _Column("Chưa trả lời", 8),
+            _Column("Không áp dụng", 8), _Column("Không hợp lệ", 8), _Column("Dòng", 6),
+        ]
+        title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns)
+        _append(ws, [c.header for c in columns], st.header)
+        ws.row_dimensions[2].height = 32
+        rows = self.batch.rows
+        wrapped = {"Họ và tên", "Chức vụ", "Lý do", "Giới hạn áp dụng", "Biểu hiện / vi phạm"}
+        fit = [c.width if c.header in wrapped else None for c in columns]
+        base = [st.center, st.wrap, st.text, st.wrap]
+        tail = [st.wrap, st.wrap, st.int, st.int, st.int, st.center]
+        for index, r in enumerate(self.batch.results):
+            values: list[object] = [
+                index + 1, r.ho_ten, r.ma_dang_vien, r.chuc_vu, r.score,
+                self.level_label(r.score_level), self.level_label(r.level), self.level_label(r.self_level),
+                COMPARISON.get(r.self_comparison or "", ""), self.level_label(r.cell_level), r.cell_reason,
+                *(s.points for s in r.sections),
+                "\n".join(_cap_text(c.at_most_label, c.reason, c.items) for c in r.caps),
+                ", ".join(r.flagged), len(r.unanswered), len(r.not_applicable), len(r.invalid),
+                rows[index] if index < len(rows) else None,
+            ]
+            styles = [
+                *base, st.number(r.score), self.level_style(r.score_level),
+                self.level_style(r.level, bold=True), self.level_style(r.self_level), st.center,
+                self.level_style(r.cell_level), st.wrap, *(st.number(s.points) for s in r.sections), *tail,
+            ]
+            _append(ws, values, styles, fit)
+        last = 2 + len(self.batch.results)
+        self.finish_table(ws, 2, last, len(columns), "C3")
+        if self.batch.results:
+            counts = len(columns) - 3  # Chưa trả lời, then Không áp dụng, Không hợp lệ, Dòng
+            unanswered = f"{get_column_letter(counts)}3:{get_column_letter(counts)}{last}"
+            invalid = f"{get_column_letter(counts + 2)}3:{get_column_letter(counts + 2)}{last}"
+            invalid_font = Font(bold=True, color="9C0006")
+            ws.conditional_formatting.add(unanswered, CellIsRule(operator="greaterThan", formula=["0"],
+                                                                 fill=_fill("FFEB9C")))
+            ws.conditional_formatting.add(invalid, CellIsRule(operator="greaterThan", formula=["0"],
+                                                              fill=_fill("FFC7CE"), font=invalid_font))
+            compare = get_column_letter(next(i for i, c in enumerate(columns, 1) if c.header == "So với đề xuất"))
+            higher = CellIsRule(operator="equal", formula=[f'"{COMPARISON["higher"]}"'],
+                                font=Font(bold=True, color="C65911"))
+            ws.conditional_formatting.add(f"{compare}3:{compare}{last}", higher)
+        _print_setup(ws, title, title_rows="2:2")
+
+    # ----------------------------------------------------------------- Tổng hợp
+
+    def summary_sheet(self, ws: Worksheet) -> None:
+        st = self.styles
+        results = self.batch.results
+        n = len(results)
+        columns = [_Column("Mã", 8), _Column("Nội dung", 52), _Column("", 13), _Column("", 12), _Column("", 13),
+                   _Column("", 12)]
+        title = self.start(ws, "TỔNG HỢP", columns)
+        _append(ws, [])
+        incomplete = sum(not r.complete for r in results)
+        facts: list[tuple[str, int]] = [
+            ("Số đảng viên được chấm", n),
+            ("Trong đó có câu trả lời không hợp lệ (kết quả tạm tính)", incomplete),
+            ("Số dòng có lỗi, chưa chấm được (xem trang Lỗi)", len(self.batch.failed_rows)),
+            ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
+        ]
+        for label, value in facts:
+            _append(ws, [None, label, value], [None, st.label, st.int], [None, columns[1].width])
+        _append(ws, [])
+
+        # level distribution
+        decided = any(r.cell_level for r in results)
+        proposed = Counter(r.level for r in results)
+        by_cell = Counter(r.cell_level for r in results)
+        header = ["", "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ"] + (["Chi bộ xếp loại", "Tỷ lệ"] if decided else [])
+        _append(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
+        dist_header = _append(ws, header, [None] + [st.header] * (len(header) - 1))
+        ws.row_dimensions[dist_header].height = 32
+        last_level_row = dist_header
+        for level in self.rubric.levels:
+            row: list[object] = [None, level.label, proposed[level.id], _share(proposed[level.id], n)]
+            styles = [None, self.level_style(level.id, bold=True), st.int, st.pct]
+            if decided:
+                row += [by_cell[level.id], _share(by_cell[level.id], n)]
+                styles += [st.int, st.pct]
+            last_level_row = _append(ws, row, styles)
+        if decided:
+            _append(ws, [None, "Chưa xếp loại", None, None, by_cell[None], _share(by_cell[None], n)],
+                    [None, st.label, st.int, st.pct, st.int, st.pct])
+        total: list[object] = [None, "Cộng", n, _share(n, n)]
+        if decided:
+            total += [n, _share(n, n)]
+        _append(ws, total, [None, st.label, st.int, st.pct, st.int, st.pct])
+        self.distribution_chart(ws, dist_header, last_level_row, decided)
+
+        # item prevalence
+        _append(ws, [])
+        _append(ws, [None, "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"], [None, st.subtitle])
+        prev_header = _append(ws, ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm",
+                                   "Mức bình quân (của người có)"], st.header)
+        ws.row_dimensions[prev_header].height = 47
+        rows, nobody, added = self.prevalence()
+        prev_last = prev_header
+        for item_id, item_title, count, mean in rows:
+            prev_last = _append(ws, [item_id, item_title, count, _share(count, n), mean],
+                                [st.text, st.wrap, st.int, st.pct, st.number(mean)], [None, columns[1].width])
+        ws.auto_filter.ref = f"A{prev_header}:E{prev_last}"
+        notes = []
+        if nobody:
+            notes.append(f"Không ai tự nhận ở {len(nobody)} mục (không liệt kê ở bảng trên): {', '.join(nobody)}.")
+        if added:
+            notes.append(f"Phần cộng điểm ({', '.join(added)}) không có trong bảng này.")
+        if not n:
+            notes.append("Chưa có đảng viên nào được chấm.")
+        for note in notes:
+            _append(ws, [None, note], [None, st.note_wrap], [None, columns[1].width])
+        _print_setup(ws, title, title_rows=None)
+
+    def prevalence(self) -> tuple[list[tuple[str, str, int, float]], list[str], list[str]]:
+        """Flagged items, most common first (ties in rubric order); ids nobody flagged; add-mode section ids."""
+        order = [item.id for section, item in self.rubric.items() if section.mode == "deduct"]
+        titles = {item.id: item.title for _, item in self.rubric.items()}
+        counts: Counter[str] = Counter()
+        sums: dict[str, float] = dict.fromkeys(order, 0.0)
+        for r in self.batch.results:
+            for item in r.items:
+                if item.flagged:
+                    counts[item.id] += 1
+                    sums[item.id] = sums.get(item.id, 0.0) + (item.value or 0.0)
+        position = {item_id: index for index, item_id in enumerate(order)}
+        flagged = sorted((i for i in order if counts[i]), key=lambda i: (-counts[i], position[i]))
+        rows = [(i, titles[i], counts[i], sums[i] / counts[i]) for i in flagged]
+        nobody = [i for i in order if not counts[i]]
+        added = [s.id for s in self.rubric.sections if s.mode == "add"]
+        return rows, nobody, added
+
+    def distribution_chart(self, ws: Worksheet, header_row: int, last_row: int, decided: bool) -> None:
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = "Phân bố xếp loại"
+        chart.y_axis.title = "Số đảng viên"
+        for column in (3, 5) if decided else (3,):
+            chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=header_row + 1, max_row=last_row))
+        for index, level in enumerate(self.rubric.levels):
+            point = DataPoint(idx=index)
+            point.graphicalProperties.solidFill = _colors(level.color)[1]
+            point.graphicalProperties.line.solidFill = "595959"
+            chart.series[0].dPt.append(point)
+        if decided:
+            chart.series[1].graphicalProperties.solidFill = "A6A6A6"
+            chart.series[1].graphicalProperties.line.solidFill = "595959"
+        else:
+            chart.legend = None
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                         showPercent=False)
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.numFmt = "0"
+        results = self.batch.results
+        counts = [*Counter(r.level for r in results).values(),
+                  *Counter(r.cell_level for r in results if r.cell_level).values()]
+        peak = max(counts, default=0)
+        if peak <= 10:
+            chart.y_axis.majorUnit = 1
+            chart.y_axis.scaling.max = max(peak + 1, 2)
+        chart.width = 15
+        chart.height = 7.5
+        ws.add_chart(chart, "H3")
+
+    # ----------------------------------------------------------------- Chi tiết
+
+    def matrix_sheet(self, ws: Worksheet) -> None:
+        st = self.styles
+        pairs = self.rubric.items()
+        columns = [_Column("STT", 5), _Column("Họ và tên", 26), *(_Column(item.id, 4.6) for _, item in pairs)]
+        legend = f"Ô trống: chưa trả lời · {NA_MARK}: không áp dụng · {INVALID_MARK}: không hợp lệ"
+        title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
+        _append(ws, [f"{title}. {legend}"], [st.title])
+        ws.row_dimensions[1].height = 20
+        _widths(ws, [c.width for c in columns])
+        firsts = {section.items[0].id for section in self.rubric.sections if section.items}
+        _append(ws, [None, "Nội dung tóm tắt của mục", *(_short(item.title) for _, item in pairs)],
+                [None, st.note_wrap, *(st.item_title_first if item.id in firsts else st.item_title
+                                        for _, item in pairs)])
+        ws.row_dimensions[2].height = 128
+        _append(ws, [c.header for c in columns],
+                [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
+        cell_styles = [st.center, st.wrap, *(st.matrix_first if item.id in firsts else st.matrix for _, item in pairs)]
+        name_fit = [None, columns[1].width]
+        for index, r in enumerate(self.batch.results):
+            values: list[object] = [index + 1, r.ho_ten]
+            for item in r.items:
+                if item.state == "answered":
+                    values.append(_number(item.value) if item.value is not None else None)
+                elif item.state == "na":
+                    values.append(NA_MARK)
+                elif item.state == "invalid":
+                    values.append(INVALID_MARK)
+                else:
+                    values.append(None)
+            _append(ws, values, cell_styles, name_fit)
+        last = 3 + len(self.batch.results)
+        self.finish_table(ws, 3, last, len(columns), "C4")
+        if self.batch.results and pairs:
+            self.matrix_rules(ws, last)
+        _print_setup(ws, title, title_rows="2:3")
+
+    def matrix_rules(self, ws: Worksheet, last: int) -> None:
+        """Conditional formats by value, one rule per scale value over all columns using that scale."""
+        ranges: dict[tuple[str, str], list[str]] = {}
+        column = 3
+        for section in self.rubric.sections:
+            if section.items:
+                first, end = get_column_letter(column), get_column_letter(column + len(section.items) - 1)
+                ranges.setdefault((section.scale, section.mode), []).append(f"{first}4:{end}{last}")
+            column += len(section.items)
+        everything = f"C4:{get_column_letter(column - 1)}{last}"
+        for (scale_id, mode), refs in ranges.items():
+            sqref = " ".join(refs)
+            scale = self.rubric.scales[scale_id]
+            if scale.values:
+                for value, rgb in _value_fills(scale):
+                    ws.conditional_formatting.add(sqref, CellIsRule(operator="equal", formula=[_formula_number(value)],
+                                                                    fill=_fill(rgb)))
+            else:
+                strong = "63BE7B" if mode == "add" else _INTENSITY[-1]
+                ws.conditional_formatting.add(sqref, ColorScaleRule(start_type="num", start_value=scale.min,
+                                                                    start_color="FFFFFF", end_type="max",
+                                                                    end_color=strong))
+        ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{NA_MARK}"'],
+                                                             fill=_fill("EDEDED"), font=Font(color="7F7F7F")))
+        ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{INVALID_MARK}"'],
+                                                             fill=_fill("FFC7CE"), font=Font(bold=True,
+                                                                                             color="9C0006")))
+
+    # ----------------------------------------------------------------- Lỗi
+
+    def errors_sheet(self, ws: Worksheet) -> None:
+        st = self.styles
+        problems = self.batch.problems
+        source_name = Path(self.batch.source).name
+        with_file = any(Path(p.file).name != source_name for p in problems)
+        columns = [_Column("Dòng", 7), _Column("Cột", 26), _Column("Lỗi", 60), _Column("Cách sửa", 50)]
+        if with_file:
+            columns.append(_Column("Tệp", 26))
+        title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns)
+        _append(ws, [c.header for c in columns], st.header)
+        styles = [st.center, st.wrap, st.wrap, st.wrap, st.wrap]
+        for problem in problems:
+            values: list[object] = [problem.line, self.column_text(problem), problem.message, problem.hint]
+            if with_file:
+                values.append(problem.file)
+            _append(ws, values, styles, [None, *(c.width for c in columns[1:])])
+        self.finish_table(ws, 2, 2 + len(problems), len(columns), "A3")
+        _print_setup(ws, title, title_rows="2:2")
+
+    def column_text(self, problem: Problem) -> str | None:
+        """'E — CT3 …' for a sheet column (letter and header text); the plain number for other inputs."""
+        if problem.column is None:
+            return None
+        if not self.is_sheet() or problem.column < 1:
+            return str(problem.column)
+        letter = get_column_letter(problem.column)
+        header = self.batch.headers.get(problem.column)
+        return f"{letter} — {header}" if header else letter
+
+    def is_sheet(self) -> bool:
+        return bool(self.batch.headers) or Path(self.batch.source).suffix.lower() in {".xlsx", ".xlsm", ".xls",
+                                                                                      ".ods", ".csv"}
+
+    # ----------------------------------------------------------------- Thông tin
+
+    def info_sheet(self, ws: Worksheet) -> None:
+        st = self.styles
+        rubric = self.rubric
+        columns = [_Column("", 33), _Column("", 46), _Column("", 12), _Column("", 40), _Column("", 9),
+                   _Column("", 9)]
+        title = self.start(ws, "THÔNG TIN BÁO CÁO", columns)
+        fit = [c.width for c in columns]
+        _append(ws, [])
+        when = self.generated_at.strftime("%d/%m/%Y %H:%M:%S")
+        if self.generated_at.utcoffset() is not None:
+            when += " (UTC" + self.generated_at.strftime("%z")[:3] + ":" + self.generated_at.strftime("%z")[3:] + ")"
+        facts: list[tuple[str, object]] = [
+            ("Bộ tiêu chí (mã)", rubric.id),
+            ("Tên bộ tiêu chí", rubric.title),
+            ("Phiên bản bộ tiêu chí", rubric.version),
+            ("Nguồn", rubric.source or None),
+            ("Gồm các bộ", ", ".join(rubric.includes) or None),
+            ("Tệp đầu vào", self.batch.source),
+            ("Trang tính", self.batch.sheet),
+            ("Chi bộ", ", ".join(self.cells) or None),
+            ("Kỳ đánh giá", ", ".join(self.periods) or None),
+            ("Thời điểm tạo báo cáo", when),
+            ("Phiên bản tusoi", self.tool_version),
+            ("Số đảng viên được chấm", len(self.batch.results)),
+            ("Số dòng có lỗi, chưa chấm được", len(self.batch.failed_rows)),
+            ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
+        ]
+        for label, value in facts:
+            if value is not None:
+                _append(ws, [label, value], [st.label, st.left], fit)
+        _append(ws, [])
+        _append(ws, ["Cách tính điểm (theo bộ tiêu chí)"], [st.subtitle])
+        scoring = rubric.scoring
+        bounds = [("Điểm khởi đầu", scoring.start), ("Điểm thấp nhất", scoring.min), ("Điểm cao nhất", scoring.max)]
+        for label, number in bounds:
+            _append(ws, [label, _number(number) if number is not None else "không giới hạn"],
+                    [st.label, st.left])
+        _append(ws, [])
+        _append(ws, ["Phần", "Nội dung", "Cách tính", "Thang giá trị", "Hệ số", "Tối đa"], st.header)
+        for section in rubric.sections:
+            scale = rubric.scales[section.scale]
+            _append(ws, [section.id, section.title, f"{MODE_LABELS[section.mode]} điểm", _scale_text(scale),
+                         _number(section.weight), _number(section.max) if section.max is not None else None],
+                    [st.label, st.wrap, st.text, st.wrap, st.text, st.text], fit)
+            own = [f"{item.id} ({item.weight:g})" for item in section.items if item.weight != section.weight]
+            if own:
+                _append(ws, [None, "Mục có hệ số riêng: " + ", ".join(own)], [None, st.note_wrap], fit)
+        _append(ws, [None, "Mỗi câu trả lời được tính giá trị × hệ số; phần trừ điểm trừ vào điểm khởi đầu, "
+                           "phần cộng điểm cộng thêm."], [None, st.note_wrap], fit)
+        _append(ws, [])
+        _append(ws, ["Mức xếp loại", "Điều kiện về điểm"], st.header)
+        for level in rubric.levels:
+            condition = (f"từ {level.min_score:g} điểm trở lên" if level.min_score is not None
+                         else "các trường hợp còn lại")
+            _append(ws, [level.label, condition], [self.level_style(level.id, bold=True), st.wrap], fit)
+        _append(ws, [None, "Ngưỡng áp dụng cho điểm chưa làm tròn, tính cả bằng (≥)."], [None, st.note_wrap], fit)
+        if rubric.caps:
+            _append(ws, [])
+            _append(ws, ["Giới hạn mức xếp loại", "Khi", "Tối đa"], st.header)
+            for cap in rubric.caps:
+                _append(ws, [cap.id, cap.reason, self.level_label(cap.at_most)],
+                        [st.text, st.wrap, self.level_style(cap.at_most, bold=True)], fit)
+            _append(ws, [None, "Mức đề xuất là mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng."],
+                    [None, st.note_wrap], fit)
+        _append(ws, [])
+        _append(ws, [None, "Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
+                           "chi bộ biểu quyết mức xếp loại cuối cùng."], [None, st.note_wrap], fit)
+        _print_setup(ws, title, title_rows=None)
+
+
+# --------------------------------------------------------------------------- small formatters
+
+
+def _share(count: int, total: int) -> float | None:
+    return count / total if total else None
+
+
+def _cap_text(at_most_label: str, reason: str, items: list[str]) -> str:
+    return f"tối đa {at_most_label}: {reason}" + (f" ({', '.join(items)})" if items else "")
+
+
+def _short(title: str, limit: int = 60) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _formula_number(value: float) -> str:
+    return str(_number(value))
+
+
+def _value_fills(scale: Scale) -> list[tuple[float, str]]:
+    """(value, fill) for each positive value of a discrete scale: light, medium or strong by its share of the top."""
+    values = sorted({v.value for v in scale.values or [] if v.value > 0})
+    if not values:
+        return []
+    top = values[-1]
+    result = []
+    for value in values:
+        bucket = min(len(_INTENSITY) - 1, max(0, math.ceil(value / top * len(_INTENSITY)) - 1))
+        result.append((value, _INTENSITY[bucket]))
+    return result
+
+
+def _scale_text(scale: Scale) -> str:
+    if scale.values:
+        return f"{scale.title}: " + "; ".join(f"{_number(v.value)} = {v.label}" for v in scale.values)
+    text = f"{scale.title}: từ {scale.min:g}"
+    if scale.max is not None:
+        text += f" đến {scale.max:g}"
+    if scale.step:
+        text += f", bước {scale.step:g}"
+    return text

@@ -1,0 +1,328 @@
+"""The Excel report of a batch run: written for real, reopened with openpyxl and checked cell by cell."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+from tusoi_cli import load_rubric_file, score_file
+from tusoi_cli.batch import BatchResult
+from tusoi_cli.errors import Problem
+from tusoi_cli.render.excel import _colors, write_report
+
+from .conftest import ALL_ITEMS, full_answers, member_yaml
+from .test_rubrics import ADDING_RUBRIC
+
+RESULT_HEADERS = [
+    "STT", "Họ và tên", "Mã đảng viên", "Chức vụ", "Điểm", "Mức theo điểm", "Xếp loại đề xuất", "Tự xếp loại",
+    "So với đề xuất", "Chi bộ xếp loại", "Lý do", "Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Giới hạn áp dụng",
+    "Biểu hiện / vi phạm", "Chưa trả lời", "Không áp dụng", "Không hợp lệ", "Dòng",
+]
+FORMULA_NAME = '=HYPERLINK("x")'
+WHEN = datetime(2026, 12, 15, 9, 30, tzinfo=timezone(timedelta(hours=7)))
+
+
+def _member(tmp_path: Path, name: str, answers: dict[str, object], *, chuc_vu: str | None = None,
+            **header: object) -> Path:
+    """A member file written with the shared helper; ``chuc_vu`` goes under ``dang_vien``."""
+    text = member_yaml(answers, **header)
+    if chuc_vu is not None:
+        text = text.replace("  chi_bo:", f"  chuc_vu: '{chuc_vu}'\n  chi_bo:")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> BatchResult:
+    """Four members scored through the library, as if read from rows 5-8 of a sheet, plus two row problems."""
+    files = [
+        _member(tmp_path, "an.yaml", full_answers(CT5=1, DL6=1), ho_ten="Nguyễn Văn An", tu_xep_loai="tot",
+                chi_bo_xep_loai="tot", ly_do="Chi bộ thống nhất"),
+        _member(tmp_path, "x.yaml", full_answers(D4=1, DB2=1), ho_ten="'=HYPERLINK(\"x\")'", ky_luat="true",
+                chi_bo_xep_loai="trung_binh", ly_do="'-Vi phạm điều cấm'"),
+        _member(tmp_path, "cuong.yaml", full_answers(CT5=2, CT1="na"), ho_ten="Lê Quốc Cường", tu_xep_loai="kha"),
+        _member(tmp_path, "duc.yaml", {"CT1": 1, "CT2": 7, "CT3": "na"}, ho_ten="Phạm Minh Đức", chuc_vu="@Bí thư"),
+    ]
+    scored = [score_file(f) for f in files]
+    problems = [
+        Problem("chibo.xlsx", "ô G9: giá trị '=1+2' không có trong thang", line=9, column=7, hint="dùng 0, 1, 2, 3"),
+        Problem("chibo.xlsx", "=thiếu họ và tên\x0b ở dòng 10", line=10, column=None, hint=None),
+    ]
+    return BatchResult.from_results(source=str(tmp_path / "chibo.xlsx"), sheet="Danh sách", rubric=scored[0].rubric,
+                       results=[s.result for s in scored], rows=[5, 6, 7, 8], problems=problems,
+                       failed_rows=[9, 10], blank_rows=2, headers={2: "Họ và tên", 7: "CT3 - Coi nhẹ lý luận"})
+
+
+@pytest.fixture
+def report(tmp_path: Path, batch: BatchResult) -> Path:
+    target = tmp_path / "out" / "ketqua.xlsx"
+    target.parent.mkdir()
+    write_report(target, batch, tool_version="9.8.7", generated_at=WHEN)
+    return target
+
+
+def _rows(ws: Any, first: int, last: int, columns: int) -> list[list[Any]]:
+    return [[ws.cell(row=r, column=c).value for c in range(1, columns + 1)] for r in range(first, last + 1)]
+
+
+def test_sheets_in_order_and_nothing_left_beside_the_report(report: Path) -> None:
+    wb = load_workbook(report)
+    assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Lỗi", "Thông tin"]
+    assert sorted(p.name for p in report.parent.iterdir()) == ["ketqua.xlsx"]  # no temp file left
+    assert wb.properties.creator == "tusoi 9.8.7"
+
+
+def test_results_sheet_rows_in_input_order(report: Path) -> None:
+    ws = load_workbook(report)["Kết quả"]
+    assert ws["A1"].value == "KẾT QUẢ TỰ SOI, TỰ SỬA — Chi bộ Thử nghiệm — kỳ đánh giá 2026"
+    assert [c.value for c in ws[2]] == RESULT_HEADERS
+    rows = _rows(ws, 3, 6, len(RESULT_HEADERS))
+    assert [r[:11] for r in rows] == [
+        [1, "Nguyễn Văn An", None, None, 96, "Tốt", "Tốt", "Tốt", "bằng", "Tốt", "Chi bộ thống nhất"],
+        [2, FORMULA_NAME, None, None, 82, "Khá", "Trung bình", None, None, "Trung bình", "-Vi phạm điều cấm"],
+        [3, "Lê Quốc Cường", None, None, 96, "Tốt", "Tốt", "Khá", "thấp hơn", None, None],
+        [4, "Phạm Minh Đức", None, "@Bí thư", 98, "Tốt", "Tốt", None, None, None, None],
+    ]
+    assert [r[11:15] for r in rows] == [[2, 2, 0, 0], [0, 0, 3, 15], [4, 0, 0, 0], [2, 0, 0, 0]]
+    caps = rows[1][15].split("\n")
+    assert caps == [
+        "tối đa Trung bình: Vi phạm ít nhất một điều đảng viên không được làm (QĐ 37-QĐ/TW) (D4)",
+        'tối đa Khá: Có biểu hiện "tự diễn biến", "tự chuyển hóa" (mức 1) (DB2)',
+        "tối đa Trung bình: Bị kỷ luật trong kỳ đánh giá",
+    ]
+    assert [r[16:] for r in rows] == [
+        ["CT5, DL6", 0, 0, 0, 5], ["DB2, D4", 0, 0, 0, 6], ["CT5", 0, 1, 0, 7], ["CT1", 43, 1, 1, 8],
+    ]
+    assert rows[0][15] is None  # no cap applied
+
+
+def test_levels_are_filled_with_their_colour_and_scores_keep_full_precision(report: Path) -> None:
+    ws = load_workbook(report)["Kết quả"]
+    assert ws["G3"].fill.fgColor.rgb == "00C6EFCE" and ws["G3"].font.b  # Tốt, green, bold
+    assert ws["G4"].fill.fgColor.rgb == "00FFEB9C"  # Trung bình, yellow
+    assert ws["F4"].fill.fgColor.rgb == "00CCEEF4"  # Khá by score, cyan
+    assert ws["E3"].number_format == "0"
+
+
+def test_decimal_scores_show_one_decimal_but_store_the_exact_value(tmp_path: Path) -> None:
+    (tmp_path / "khung.yaml").write_text(textwrap.dedent(ADDING_RUBRIC), encoding="utf-8")
+    rubric = load_rubric_file(tmp_path / "khung.yaml")
+    member = tmp_path / "m.yaml"
+    member.write_text("dang_vien: {ho_ten: A}\ndanh_gia: {TC1: 9.5, TC2: '9,75', TC3: 10, KQ1: 61}\n",
+                      encoding="utf-8")
+    result = score_file(member, rubric=rubric).result
+    target = tmp_path / "r.xlsx"
+    write_report(target, BatchResult.from_results(source="thu-muc", sheet=None, rubric=rubric, results=[result], rows=[1]),
+                 tool_version="1")
+    wb = load_workbook(target)
+    ws = wb["Kết quả"]
+    assert [c.value for c in ws[2]][11:17] == ["Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Cộng TC", "Cộng KQ"]
+    assert (ws["E3"].value, ws["E3"].number_format) == (90.25, "0.0")
+    assert (ws["P3"].value, ws["P3"].number_format) == (29.25, "0.0")
+    assert (ws["Q3"].value, ws["Q3"].number_format) == (61, "0")
+    assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"]  # no problems, no Lỗi sheet
+    matrix = wb["Chi tiết"]
+    assert [c.value for c in matrix[3]][-4:] == ["TC1", "TC2", "TC3", "KQ1"]
+    assert [c.value for c in matrix[4]][-4:] == [9.5, 9.75, 10, 61]
+    scales = [r.type for cf in matrix.conditional_formatting for r in cf.rules]
+    assert scales.count("colorScale") == 1  # the points scale is shaded, not split per value
+    notes = [c.value for c in wb["Tổng hợp"]["B"] if c.value and "cộng điểm" in str(c.value)]
+    assert notes == ["Phần cộng điểm (TC, KQ) không có trong bảng này."]
+
+
+def test_text_from_inputs_is_never_a_formula(report: Path) -> None:
+    wb = load_workbook(report)
+    ws = wb["Kết quả"]
+    name = ws["B4"]
+    assert (name.value, name.data_type, name.quotePrefix) == (FORMULA_NAME, "s", True)
+    position = ws["D6"]
+    assert (position.value, position.data_type, position.quotePrefix) == ("@Bí thư", "s", True)
+    reason = ws["K4"]
+    assert (reason.value, reason.data_type, reason.quotePrefix) == ("-Vi phạm điều cấm", "s", True)
+    assert ws["B3"].quotePrefix is False  # ordinary names are left alone
+    assert wb["Chi tiết"]["B5"].data_type == "s"
+    error = wb["Lỗi"]["C4"]
+    assert (error.value, error.data_type) == ("=thiếu họ và tên ở dòng 10", "s")  # \x0b dropped, not a formula
+    with zipfile.ZipFile(report) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not any(b"<f>" in archive.read(n) for n in sheets)
+
+
+def test_summary_sheet_distribution_prevalence_and_counts(report: Path) -> None:
+    ws = load_workbook(report)["Tổng hợp"]
+    assert _rows(ws, 3, 6, 3) == [
+        [None, "Số đảng viên được chấm", 4],
+        [None, "Trong đó có câu trả lời không hợp lệ (kết quả tạm tính)", 1],
+        [None, "Số dòng có lỗi, chưa chấm được (xem trang Lỗi)", 2],
+        [None, "Số dòng trống đã bỏ qua", 2],
+    ]
+    assert ws["B8"].value == "Phân bố xếp loại"
+    assert _rows(ws, 9, 15, 6) == [
+        [None, "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ", "Chi bộ xếp loại", "Tỷ lệ"],
+        [None, "Tốt", 3, 0.75, 1, 0.25],
+        [None, "Khá", 0, 0, 0, 0],
+        [None, "Trung bình", 1, 0.25, 1, 0.25],
+        [None, "Yếu kém", 0, 0, 0, 0],
+        [None, "Chưa xếp loại", None, None, 2, 0.5],
+        [None, "Cộng", 4, 1, 4, 1],
+    ]
+    assert ws["D10"].number_format == "0.0%"
+    assert ws["B10"].fill.fgColor.rgb == "00C6EFCE"
+    assert ws["B17"].value == "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"
+    assert _rows(ws, 18, 23, 5) == [
+        ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm", "Mức bình quân (của người có)"],
+        ["CT5", "Nể nang, né tránh trong tự phê bình và phê bình", 2, 0.5, 1.5],
+        ["CT1", "Phai nhạt lý tưởng, lung lay niềm tin", 1, 0.25, 1],
+        ["DL6", "Gây thất thoát, lãng phí (chưa đối chiếu)", 1, 0.25, 1],
+        ["DB2", "Đòi tam quyền phân lập, xã hội dân sự", 1, 0.25, 1],
+        ["D4", "Làm lộ bí mật; phát tán thông tin trái đường lối", 1, 0.25, 1],
+    ]
+    nobody = [i for i in ALL_ITEMS if i not in {"CT5", "CT1", "DL6", "DB2", "D4"}]
+    assert ws["B24"].value == f"Không ai tự nhận ở {len(nobody)} mục (không liệt kê ở bảng trên): {', '.join(nobody)}."
+    assert ws.auto_filter.ref == "A18:E23"
+
+
+def test_summary_chart_uses_written_numbers(report: Path) -> None:
+    with zipfile.ZipFile(report) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert charts == ["xl/charts/chart1.xml"]
+        xml = archive.read(charts[0]).decode()
+        drawing_rels = archive.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
+    assert "<barChart>" in xml and '<barDir val="col" />' in xml
+    assert "'Tổng hợp'!$C$10:$C$13" in xml and "'Tổng hợp'!$E$10:$E$13" in xml
+    assert "COUNTIF" not in xml
+    assert "drawing" in drawing_rels  # the chart is anchored on Tổng hợp
+
+
+def test_matrix_values_marks_and_rules(report: Path) -> None:
+    ws = load_workbook(report)["Chi tiết"]
+    assert [c.value for c in ws[3]] == ["STT", "Họ và tên", *ALL_ITEMS]
+    assert ws["C2"].value == "Phai nhạt lý tưởng, lung lay niềm tin"
+    assert ws["C2"].alignment.textRotation == 90
+    width = 2 + len(ALL_ITEMS)
+    rows = _rows(ws, 4, 7, width)
+    col = {item: 2 + index for index, item in enumerate(ALL_ITEMS)}
+    assert rows[0][:2] == [1, "Nguyễn Văn An"]
+    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [0, 1, 1, 0]
+    assert [rows[1][col[i]] for i in ("DB2", "D4", "D5")] == [1, 1, 0]
+    assert [rows[2][col[i]] for i in ("CT1", "CT5")] == ["KAD", 2]
+    assert [rows[3][col[i]] for i in ("CT1", "CT2", "CT3", "CT4", "D19")] == [1, "!", "KAD", None, None]
+    assert rows[3][2:].count(None) == 43
+    rules = {str(cf.sqref): [(r.operator, r.formula, r.dxf.fill.fgColor.rgb) for r in cf.rules]
+             for cf in ws.conditional_formatting}
+    assert rules == {  # one rule per scale value over every column using the scale, not per cell
+        "C4:K7 L4:T7 U4:AC7": [("equal", ["1"], "00FFF2CC"), ("equal", ["2"], "00F8CBAD"),
+                               ("equal", ["3"], "00E9967A")],
+        "AD4:AV7": [("equal", ["1"], "00E9967A")],
+        "C4:AV7": [("equal", ['"KAD"'], "00EDEDED"), ("equal", ['"!"'], "00FFC7CE")],
+    }
+
+
+def test_errors_sheet_rows(report: Path) -> None:
+    ws = load_workbook(report)["Lỗi"]
+    assert [c.value for c in ws[2]] == ["Dòng", "Cột", "Lỗi", "Cách sửa"]
+    assert _rows(ws, 3, 4, 4) == [
+        [9, "G — CT3 - Coi nhẹ lý luận", "ô G9: giá trị '=1+2' không có trong thang", "dùng 0, 1, 2, 3"],
+        [10, None, "=thiếu họ và tên ở dòng 10", None],
+    ]
+
+
+def test_info_sheet_reads_the_rubric(report: Path, batch: BatchResult) -> None:
+    ws = load_workbook(report)["Thông tin"]
+    facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert facts["Bộ tiêu chí (mã)"] == "tusoi-mac-dinh"
+    assert facts["Phiên bản bộ tiêu chí"] == batch.rubric.version
+    assert facts["Tệp đầu vào"] == batch.source and facts["Trang tính"] == "Danh sách"
+    assert facts["Thời điểm tạo báo cáo"] == "15/12/2026 09:30:00 (UTC+07:00)"
+    assert facts["Phiên bản tusoi"] == "9.8.7"
+    assert facts["Số đảng viên được chấm"] == 4
+    assert facts["Điểm khởi đầu"] == batch.rubric.scoring.start
+    weights = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(1, ws.max_row + 1)}
+    assert {s.id: weights[s.id] for s in batch.rubric.sections} == {s.id: s.weight for s in batch.rubric.sections}
+    conditions = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert conditions["Tốt"] == "từ 90 điểm trở lên" and conditions["Yếu kém"] == "các trường hợp còn lại"
+    caps = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(1, ws.max_row + 1)}
+    assert {c.id: caps[c.id] for c in batch.rubric.caps} == {
+        c.id: batch.rubric.level(c.at_most).label for c in batch.rubric.caps}
+
+
+@pytest.mark.parametrize(("sheet", "freeze", "header", "last_col", "last_row"), [
+    ("Kết quả", "C3", 2, "U", 6), ("Chi tiết", "C4", 3, "AV", 7), ("Lỗi", "A3", 2, "D", 4),
+])
+def test_data_sheets_freeze_filter_and_print(report: Path, sheet: str, freeze: str, header: int, last_col: str,
+                                             last_row: int) -> None:
+    ws = load_workbook(report)[sheet]
+    assert ws.freeze_panes == freeze
+    assert ws.auto_filter.ref == f"A{header}:{last_col}{last_row}"
+    assert ws.print_title_rows == ("$2:$3" if sheet == "Chi tiết" else "$2:$2")
+    _check_print(ws)
+
+
+@pytest.mark.parametrize("sheet", ["Tổng hợp", "Thông tin"])
+def test_other_sheets_print_the_same_way(report: Path, sheet: str) -> None:
+    _check_print(load_workbook(report)[sheet])
+
+
+def _check_print(ws: Any) -> None:
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9
+    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.oddFooter.center.text == "Trang &P / &N"
+    assert "Chi bộ Thử nghiệm" in ws.oddHeader.center.text
+
+
+def test_empty_batch_still_writes_a_valid_report(tmp_path: Path, batch: BatchResult) -> None:
+    empty = BatchResult(source="trong.csv", sheet=None, rubric=batch.rubric, blank_rows=3)
+    target = tmp_path / "trong.xlsx"
+    write_report(target, empty, tool_version="1")
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"]
+    assert wb["Kết quả"]["A1"].value == "KẾT QUẢ TỰ SOI, TỰ SỬA — trong.csv"
+    assert wb["Kết quả"].auto_filter.ref == "A2:U2"
+    assert wb["Tổng hợp"]["C10"].value == 0 and wb["Tổng hợp"]["D10"].value is None
+
+
+def test_many_members_keep_order_and_row_numbers(tmp_path: Path, batch: BatchResult) -> None:
+    many = BatchResult.from_results(source=batch.source, sheet=None, rubric=batch.rubric,
+                       results=[batch.results[i % 4] for i in range(300)], rows=list(range(2, 302)))
+    target = tmp_path / "many.xlsx"
+    write_report(target, many, tool_version="1")
+    ws = load_workbook(target, read_only=True)["Kết quả"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 300
+    assert [r[0] for r in rows] == list(range(1, 301)) and [r[-1] for r in rows] == list(range(2, 302))
+    assert rows[299][1] == "Phạm Minh Đức" and rows[297][1] == FORMULA_NAME
+
+
+def test_rubric_colour_names_map_to_light_fills() -> None:
+    assert _colors("green") == _colors("bold bright_green") == ("C6EFCE", "70AD47")
+    assert _colors("red on white")[0] == "FFC7CE"
+    assert _colors("#3366FF") == ("CCD9FF", "3366FF")
+    assert _colors("khong-phai-mau") == ("FFFFFF", "BFBFBF")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_report_to_pdf(report: Path, tmp_path: Path) -> None:
+    outdir = tmp_path / "pdf"
+    command = ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(outdir), str(report)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    pdf = outdir / "ketqua.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 20_000
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout
+        decoded = text.decode()
+        assert "KẾT QUẢ TỰ SOI, TỰ SỬA" in decoded and "Trang 1 / " in decoded
+        assert FORMULA_NAME in decoded  # shown as the text it is, not evaluated
