@@ -7,9 +7,12 @@ only when an output asks for it (:attr:`BatchResult.results` does that lazily, o
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, overload
 
@@ -259,6 +262,20 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
         result.notes.append("bảng không có cột cho các mục: " + ", ".join(missing) + " (coi là chưa trả lời)")
     reader = _RowReader(name, layout, rubric, compiled)
     rows = table.rows
+    # Millions of cells were just allocated; the cycle collector would rescan them again and again
+    # while the members are built (none of which form cycles), so it waits until the sheet is read.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _read_rows(result, rows, layout, reader, progress)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return result
+
+
+def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: _Layout, reader: _RowReader,
+               progress: Progress | None) -> None:
     total = len(rows)
     stt_col = layout.fields.get("stt")
     name_col = layout.fields["ho_ten"]
@@ -273,7 +290,8 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
             continue
         name_text = _cell_text(row[name_col]) if name_col < len(row) else None
         stt_text = _cell_text(row[stt_col]) if stt_col is not None and stt_col < len(row) else None
-        label = fold(name_text or stt_text or "")
+        label_text = name_text or stt_text or ""
+        label = fold(label_text) if label_text[:1] in "TtCc" else ""  # only "Tổng...", "Cộng" need folding
         if label in _TOTAL_WORDS or label.startswith(("tong cong", "tong so")):
             result.notes.append(f"dòng {line}: dòng tổng cộng, không chấm")
             result.ignored_rows.append(line)
@@ -284,7 +302,6 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
             result.failed_rows.append(line)
         else:
             result.members.append(member)
-    return result
 
 
 _MISS = object()
@@ -309,7 +326,13 @@ class _RowReader:
             cols, indices, _memo = groups.setdefault(id(reader), ([], [], {None: None, "": None}))
             cols.append(col)
             indices.append(index)
-        self.groups = list(groups.values())
+        # per group: fetch its cells in C (itemgetter), and a slice when its items are consecutive
+        self.groups = []
+        for cols, indices, memo in groups.values():
+            consecutive = indices == list(range(indices[0], indices[0] + len(indices)))
+            span = slice(indices[0], indices[0] + len(indices)) if consecutive else None
+            self.groups.append((itemgetter(*cols) if len(cols) > 1 else lambda row, c=cols[0]: (row[c],),
+                                indices, span, memo))
         self.memo_of = {id(reader): groups[id(reader)][2] for _, _, _, reader in self.columns}
         self.width = max(layout.items) + 1
 
@@ -317,14 +340,17 @@ class _RowReader:
         """The row's values when every item cell is a known plain answer or blank, else None."""
         if len(row) < self.width:
             row = [*row, *([None] * (self.width - len(row)))]
-        values: list[float | None] = [None] * len(self.compiled.ids)
-        for cols, indices, memo in self.groups:
-            get = memo.get
-            found: list[Any] = [get(row[c], _MISS) for c in cols]
+        values: list[Any] = [None] * len(self.compiled.ids)
+        for fetch, indices, span, memo in self.groups:
+            cells = fetch(row)
+            found = list(map(memo.get, cells, repeat(_MISS, len(cells))))
             if _MISS in found:
                 return None
-            for index, value in zip(indices, found, strict=True):
-                values[index] = value
+            if span is not None:
+                values[span] = found
+            else:
+                for index, value in zip(indices, found, strict=True):
+                    values[index] = value
         return values
 
     def _remember(self, reader: ScaleReader, cell: object, value: float | None) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Literal
 
 from .answers import readers
@@ -37,6 +38,7 @@ _UNANSWERED = Answer.model_construct(state="unanswered")
 @dataclass(frozen=True, slots=True)
 class _Cap:
     items: tuple[int, ...]  # item indices the cap looks at (empty for a member-field cap)
+    members: frozenset[int]  # the same, for membership tests
     low: float | None  # value >= low (None: value > 0)
     high: float | None
     min_count: int
@@ -89,7 +91,8 @@ def compile_rubric(rubric: Rubric) -> Compiled:
             wanted = [i for i, (s, item) in enumerate(pairs) if s.id in cap.sections or item.id in cap.items]
         else:
             wanted = list(range(len(pairs)))
-        caps.append(_Cap(tuple(wanted) if cap.field is None else (), cap.min_value, cap.max_value, cap.min_count,
+        looked_at = tuple(wanted) if cap.field is None else ()
+        caps.append(_Cap(looked_at, frozenset(looked_at), cap.min_value, cap.max_value, cap.min_count,
                          cap.field is not None, cap.equals, rubric.level_rank(cap.at_most)))
     compiled = Compiled(
         ids=tuple(item.id for _, item in pairs),
@@ -110,11 +113,12 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool) -> 
     points = [0.0] * len(c.deducts)
     flagged = [0] * len(c.deducts)
     section_of, weights = c.section_of, c.weights
-    for i, value in enumerate(values):
-        if value:
-            s = section_of[i]
-            points[s] += value * weights[i]
-            flagged[s] += 1
+    answered = list(compress(range(len(values)), values))  # items with a non-zero value, found in C
+    for i in answered:
+        value = values[i]
+        s = section_of[i]
+        points[s] += value * weights[i]  # type: ignore[operator]
+        flagged[s] += 1
     total = c.start
     for s, deducts in enumerate(c.deducts):
         top = c.section_max[s]
@@ -141,7 +145,11 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool) -> 
                 rank = max(rank, cap.rank)
             continue
         matched = []
-        for i in cap.items:
+        # a cap on positive values only needs the non-zero answers; one with a lower bound <= 0 looks at all
+        candidates = answered if cap.low is None or cap.low > 0 else cap.items
+        for i in candidates:
+            if i not in cap.members:
+                continue
             value = values[i]
             if value is None or (value <= 0 if cap.low is None else value < cap.low):
                 continue
