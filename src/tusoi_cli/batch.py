@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -173,7 +174,10 @@ def _cell_text(value: Cell) -> str | None:
         return "1" if value else "0"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)  # calamine reads whole numbers as floats
-    return str(value).strip() or None
+    text = str(value).strip()
+    if not text:
+        return None
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _field_of(header: str) -> str | None:
