@@ -122,8 +122,8 @@ def test_decimal_scores_show_one_decimal_but_store_the_exact_value(tmp_path: Pat
                       encoding="utf-8")
     result = score_file(member, rubric=rubric).result
     target = tmp_path / "r.xlsx"
-    write_report(target, BatchResult.from_results(source="thu-muc", sheet=None, rubric=rubric, results=[result], rows=[1]),
-                 tool_version="1")
+    batch = BatchResult.from_results(source="thu-muc", sheet=None, rubric=rubric, results=[result], rows=[1])
+    write_report(target, batch, tool_version="1")
     wb = load_workbook(target)
     ws = wb["Kết quả"]
     assert [c.value for c in ws[2]][11:17] == ["Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Cộng TC", "Cộng KQ"]
