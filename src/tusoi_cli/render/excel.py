@@ -34,7 +34,7 @@ from .labels import MODE_LABELS, score_text
 if TYPE_CHECKING:
     from ..batch import BatchResult
     from ..errors import Problem
-    from ..models import Level, Rubric, Scale
+    from ..models import Level, MemberResult, Rubric, Scale
 
 Worksheet = Any  # openpyxl ships no type information
 StyleArray = Any
@@ -315,8 +315,10 @@ class _Report:
         self.generated_at = generated_at
         self.styles = _Styles(workbook.active, batch.rubric)
         self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
-        self.cells = _distinct(r.chi_bo for r in batch.results)
-        self.periods = _distinct(r.ky_danh_gia for r in batch.results)
+        # the detailed results, built once: a batch makes them on demand (see BatchResult.results)
+        self.results: list[MemberResult] = list(batch.results)
+        self.cells = _distinct(r.chi_bo for r in self.results)
+        self.periods = _distinct(r.ky_danh_gia for r in self.results)
 
     # ----------------------------------------------------------------- shared bits
 
@@ -381,7 +383,7 @@ class _Report:
         fit = [c.width if c.header in wrapped else None for c in columns]
         base = [st.center, st.wrap, st.text, st.wrap]
         tail = [st.wrap, st.wrap, st.int, st.int, st.int, st.center]
-        for index, r in enumerate(self.batch.results):
+        for index, r in enumerate(self.results):
             values: list[object] = [
                 index + 1, r.ho_ten, r.ma_dang_vien, r.chuc_vu, r.score,
                 self.level_label(r.score_level), self.level_label(r.level), self.level_label(r.self_level),
@@ -397,9 +399,9 @@ class _Report:
                 self.level_style(r.cell_level), st.wrap, *(st.number(s.points) for s in r.sections), *tail,
             ]
             _append(ws, values, styles, fit)
-        last = 2 + len(self.batch.results)
+        last = 2 + len(self.results)
         self.finish_table(ws, 2, last, len(columns), "C3")
-        if self.batch.results:
+        if self.results:
             counts = len(columns) - 3  # Chưa trả lời, then Không áp dụng, Không hợp lệ, Dòng
             unanswered = f"{get_column_letter(counts)}3:{get_column_letter(counts)}{last}"
             invalid = f"{get_column_letter(counts + 2)}3:{get_column_letter(counts + 2)}{last}"
@@ -418,7 +420,7 @@ class _Report:
 
     def summary_sheet(self, ws: Worksheet) -> None:
         st = self.styles
-        results = self.batch.results
+        results = self.results
         n = len(results)
         columns = [_Column("Mã", 8), _Column("Nội dung", 52), _Column("", 13), _Column("", 12), _Column("", 13),
                    _Column("", 12)]
@@ -489,7 +491,7 @@ class _Report:
         titles = {item.id: item.title for _, item in self.rubric.items()}
         counts: Counter[str] = Counter()
         sums: dict[str, float] = dict.fromkeys(order, 0.0)
-        for r in self.batch.results:
+        for r in self.results:
             for item in r.items:
                 if item.flagged:
                     counts[item.id] += 1
@@ -525,7 +527,7 @@ class _Report:
         chart.y_axis.delete = False
         chart.y_axis.scaling.min = 0
         chart.y_axis.numFmt = "0"
-        results = self.batch.results
+        results = self.results
         counts = [*Counter(r.level for r in results).values(),
                   *Counter(r.cell_level for r in results if r.cell_level).values()]
         peak = max(counts, default=0)
@@ -556,7 +558,7 @@ class _Report:
                 [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
         cell_styles = [st.center, st.wrap, *(st.matrix_first if item.id in firsts else st.matrix for _, item in pairs)]
         name_fit = [None, columns[1].width]
-        for index, r in enumerate(self.batch.results):
+        for index, r in enumerate(self.results):
             values: list[object] = [index + 1, r.ho_ten]
             for item in r.items:
                 if item.state == "answered":
@@ -568,9 +570,9 @@ class _Report:
                 else:
                     values.append(None)
             _append(ws, values, cell_styles, name_fit)
-        last = 3 + len(self.batch.results)
+        last = 3 + len(self.results)
         self.finish_table(ws, 3, last, len(columns), "C4")
-        if self.batch.results and pairs:
+        if self.results and pairs:
             self.matrix_rules(ws, last)
         _print_setup(ws, title, title_rows="2:3")
 
@@ -662,7 +664,7 @@ class _Report:
             ("Kỳ đánh giá", ", ".join(self.periods) or None),
             ("Thời điểm tạo báo cáo", when),
             ("Phiên bản tusoi", self.tool_version),
-            ("Số đảng viên được chấm", len(self.batch.results)),
+            ("Số đảng viên được chấm", len(self.results)),
             ("Số dòng có lỗi, chưa chấm được", len(self.batch.failed_rows)),
             ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
         ]
