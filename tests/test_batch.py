@@ -213,3 +213,40 @@ def test_thousand_rows_through_the_entry_point(tmp_path: Path) -> None:
     members = json.loads(out.read_text(encoding="utf-8"))["members"]
     assert len(members) == 1000
     assert members[2]["score"] == 94 and members[96]["level"] == "trung_binh"  # row 3: CT1=3; i=97 violates D1
+
+
+def test_cli_batch_writes_an_excel_report_that_opens_again(invoke: Invoke, tmp_path: Path) -> None:
+    sheet = write_xlsx(tmp_path / "chibo.xlsx")
+    out = tmp_path / "ketqua.xlsx"
+    result = invoke("batch", str(sheet), "-o", str(out))
+    assert result.exit_code == 1  # two rows failed; the report is written for the rest
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Lỗi", "Thông tin"]
+    values = [[c.value for c in row] for row in wb["Kết quả"].iter_rows()]
+    names = [row[1] for row in values]
+    for name, _, _ in EXPECTED:
+        assert name in names
+    errors = [[c.value for c in row] for row in wb["Lỗi"].iter_rows()]
+    assert any(10 in row for row in errors) and any(11 in row for row in errors)
+
+
+def test_sheet_option_and_first_sheet_with_a_header(invoke: Invoke, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    assert notes is not None
+    notes.title = "Hướng dẫn"
+    notes.append(["Điền mỗi người một dòng"])
+    second = wb.create_sheet("Chi bộ 3")
+    for row in [HEADER, member_row(1, "Nguyễn Văn An", {"CT1": 1})]:
+        second.append(row)
+    third = wb.create_sheet("Chi bộ 4")
+    for row in [HEADER, member_row(1, "Trần Thị Bình"), member_row(2, "Lê Văn Đức")]:
+        third.append(row)
+    path = tmp_path / "dangbo.xlsx"
+    wb.save(path)
+    first = read_batch(path, load_rubric())
+    assert (first.sheet, [r.ho_ten for r in first.results]) == ("Chi bộ 3", ["Nguyễn Văn An"])
+    chosen = read_batch(path, load_rubric(), sheet="Chi bộ 4")
+    assert [r.ho_ten for r in chosen.results] == ["Trần Thị Bình", "Lê Văn Đức"]
+    wrong = invoke("batch", str(path), "--sheet", "Chi bo 5")
+    assert wrong.exit_code == 1 and "không có trang tính 'Chi bo 5'" in wrong.stderr
