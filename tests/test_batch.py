@@ -250,3 +250,26 @@ def test_sheet_option_and_first_sheet_with_a_header(invoke: Invoke, tmp_path: Pa
     assert [r.ho_ten for r in chosen.results] == ["Trần Thị Bình", "Lê Văn Đức"]
     wrong = invoke("batch", str(path), "--sheet", "Chi bo 5")
     assert wrong.exit_code == 1 and "không có trang tính 'Chi bo 5'" in wrong.stderr
+
+
+def test_corrupt_xls_files_never_crash(tmp_path: Path) -> None:
+    """Corrupt .xls files make calamine raise Rust panics (BaseException); each must become an InputError."""
+    source = (Path(__file__).resolve().parent / "fixtures" / "sheets" / "chibo-mau.xls").read_bytes()
+    code = (
+        "import random, sys; from pathlib import Path; from tusoi_cli import load_rubric, InputError\n"
+        "from tusoi_cli.batch import read_batch\n"
+        "data = Path(sys.argv[1]).read_bytes(); rng = random.Random(7); outcomes = set()\n"
+        "for n in range(40):\n"
+        "    bad = bytearray(data)\n"
+        "    for _ in range(20):\n"
+        "        bad[rng.randrange(512, len(bad))] = rng.randrange(256)\n"
+        "    path = Path(sys.argv[2]) / f'bad{n}.xls'; path.write_bytes(bytes(bad))\n"
+        "    try:\n        read_batch(path, load_rubric()); outcomes.add('read')\n"
+        "    except InputError:\n        outcomes.add('error')\n"
+        "print(sorted(outcomes))\n")
+    source_path = tmp_path / "ok.xls"
+    source_path.write_bytes(source)
+    done = subprocess.run([sys.executable, "-c", code, str(source_path), str(tmp_path)], capture_output=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert "error" in done.stdout.decode()
