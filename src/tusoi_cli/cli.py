@@ -397,6 +397,12 @@ def rubric_check(
             typer.echo(f"Lưu ý: {len(unverified)} mục chưa đối chiếu với văn bản gốc: {', '.join(unverified)}.")
 
 
+# Commands that live in their own modules register here (one import each; the modules import
+# nothing heavy at top level).
+# --- command: compare (cli_compare.py) ---
+# --- commands: template, schema (cli_template.py) ---
+
+
 def main() -> None:
     """Console-script entry point."""
     for stream in (sys.stdout, sys.stderr):
