@@ -399,8 +399,13 @@ def rubric_check(
 
 # Commands that live in their own modules register here (one import each; the modules import
 # nothing heavy at top level).
-# --- command: compare (cli_compare.py) ---
-# --- commands: template, schema (cli_template.py) ---
+from .cli_compare import compare_cmd  # noqa: E402
+
+app.command("compare", options_metavar="[TÙY CHỌN]")(compare_cmd)
+from .cli_template import schema_cmd, template_app  # noqa: E402
+
+app.add_typer(template_app, name="template")
+app.command("schema", options_metavar="[TÙY CHỌN]")(schema_cmd)
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ class ScaleValue(Strict):
 class Scale(Strict):
     """Either a list of discrete values, or a numeric range (points) with an optional step."""
 
-    title: Text
+    title: Text = Field(description="Tên thang, ví dụ 'Mức độ biểu hiện'")
     values: list[ScaleValue] | None = Field(default=None, description="Các mức rời rạc")
     min: float = Field(default=0, description="Giá trị nhỏ nhất (thang điểm số)")
     max: float | None = Field(default=None, description="Giá trị lớn nhất (thang điểm số)")
@@ -42,70 +42,84 @@ class Scale(Strict):
 class ItemSpec(Strict):
     """An item as written in a rubric file; in a patch only ``id`` and the changed fields are given."""
 
-    id: Id
-    title: str | None = None
-    description: str | None = None
-    source: str | None = None
-    verified: bool | None = None
-    note: str | None = None
-    weight: float | None = Field(default=None, ge=0)
+    id: Id = Field(description="Mã mục, ví dụ CT1: khóa trong tệp tự đánh giá và tên cột trong bảng tính (chữ rồi số)")
+    title: str | None = Field(default=None, description="Tên ngắn của mục")
+    description: str | None = Field(default=None,
+        description="Mô tả nội dung của mục, bằng lời của người soạn (không chép nguyên văn)")
+    source: str | None = Field(default=None,
+        description="Nguồn: văn bản, phần, số thứ tự, ví dụ 'NQ 04-NQ/TW, nhóm 1, biểu hiện 5'")
+    verified: bool | None = Field(default=None,
+        description="Đã đối chiếu với văn bản gốc chưa; false thì `tusoi rubric show` đánh dấu CHƯA")
+    note: str | None = Field(default=None, description="Ghi chú của người soạn, ví dụ vì sao chưa đối chiếu được")
+    weight: float | None = Field(default=None, ge=0, description="Hệ số riêng của mục; mặc định lấy hệ số của mục lớn")
     max: float | None = Field(default=None, gt=0, description="Điểm tối đa của mục (thang điểm số)")
 
 
 class SectionSpec(Strict):
-    id: Id
-    title: str | None = None
-    mode: Literal["deduct", "add"] | None = None
-    scale: str | None = None
-    weight: float | None = Field(default=None, ge=0)
-    max: float | None = Field(default=None, gt=0)
-    items: list[ItemSpec] = []
+    id: Id = Field(description="Mã mục lớn (phần), ví dụ CT")
+    title: str | None = Field(default=None, description="Tên mục lớn")
+    mode: Literal["deduct", "add"] | None = Field(default=None,
+        description="deduct: trừ vào điểm khởi đầu; add: cộng điểm")
+    scale: str | None = Field(default=None, description="Mã thang dùng cho mọi mục của phần (khai báo trong `scales`)")
+    weight: float | None = Field(default=None, ge=0,
+        description="Hệ số: mỗi câu trả lời được tính giá trị × hệ số (mặc định 1)")
+    max: float | None = Field(default=None, gt=0, description="Tổng điểm trừ (hoặc cộng) tối đa của cả phần")
+    items: list[ItemSpec] = Field(default=[],
+        description="Các mục; khi sửa một bộ được include chỉ cần `id` và các trường cần đổi")
 
 
 class Level(Strict):
-    id: Id
-    label: Text
+    id: Id = Field(description="Mã mức xếp loại, ví dụ tot")
+    label: Text = Field(description="Tên hiển thị của mức, ví dụ Tốt")
     min_score: float | None = Field(default=None, description="Điểm tối thiểu (bao gồm); bỏ trống ở mức cuối")
-    color: str = "white"
-    aliases: list[str] = []
+    color: str = Field(default="white", description="Màu hiển thị (tên màu của rich: green, cyan, yellow, red...)")
+    aliases: list[str] = Field(default=[], description="Các cách viết khác được chấp nhận, ví dụ TB")
 
 
 class Cap(Strict):
     """A rule that limits the level: 'when this holds, the level is at most ``at_most``'."""
 
-    id: Id
-    at_most: str
-    reason: Text
-    sections: list[str] = []
-    items: list[str] = []
-    min_value: float | None = None
-    max_value: float | None = None
-    min_count: int = Field(default=1, ge=1)
-    field: Literal["ky_luat"] | None = None
-    equals: bool = True
+    id: Id = Field(description="Mã quy tắc giới hạn")
+    at_most: str = Field(description="Mức cao nhất còn được xếp khi quy tắc áp dụng (mã một mức trong `levels`)")
+    reason: Text = Field(description="Lý do, hiển thị cho người dùng khi quy tắc áp dụng")
+    sections: list[str] = Field(default=[], description="Các mục lớn mà quy tắc xem xét")
+    items: list[str] = Field(default=[], description="Các mục mà quy tắc xem xét")
+    min_value: float | None = Field(default=None,
+        description="Chỉ tính câu trả lời có giá trị từ mức này trở lên (bỏ trống: mọi giá trị lớn hơn 0)")
+    max_value: float | None = Field(default=None, description="Chỉ tính câu trả lời có giá trị không vượt quá mức này")
+    min_count: int = Field(default=1, ge=1, description="Số câu trả lời thỏa điều kiện cần có để quy tắc áp dụng")
+    field: Literal["ky_luat"] | None = Field(default=None,
+        description="Xét một trường của đảng viên thay vì các câu trả lời (hiện có: ky_luat)")
+    equals: bool = Field(default=True, description="Giá trị của trường `field` làm quy tắc áp dụng")
 
 
 class Scoring(Strict):
-    start: float = 0
-    min: float | None = 0
-    max: float | None = None
+    start: float = Field(default=0, description="Điểm khởi đầu (100 khi trừ điểm, 0 khi cộng điểm)")
+    min: float | None = Field(default=0,
+        description="Điểm thấp nhất (điểm không xuống dưới mức này); null: không giới hạn")
+    max: float | None = Field(default=None, description="Điểm cao nhất; null: không giới hạn")
 
 
 class RubricSpec(Strict):
     """A rubric file as written: it may include others and patch what they define."""
 
-    id: Id
-    version: str = "1"
-    title: str | None = None
-    description: str = ""
-    source: str = ""
-    effective: date | None = None
-    include: list[str] = []
-    scales: dict[str, Scale] = {}
-    sections: list[SectionSpec] = []
-    scoring: Scoring | None = None
-    levels: list[Level] | None = None
-    caps: list[Cap] | None = None
+    id: Id = Field(description="Mã bộ tiêu chí")
+    version: str = Field(default="1",
+        description="Phiên bản bộ tiêu chí, ghi vào kết quả để kết quả cũ vẫn tái lập được")
+    title: str | None = Field(default=None, description="Tên bộ tiêu chí")
+    description: str = Field(default="", description="Giới thiệu bộ tiêu chí")
+    source: str = Field(default="", description="Văn bản làm căn cứ")
+    effective: date | None = Field(default=None, description="Ngày có hiệu lực (năm-tháng-ngày)")
+    include: list[str] = Field(default=[],
+        description="Các bộ tiêu chí được kế thừa: mã có sẵn hoặc đường dẫn tệp .yaml (tính từ thư mục của tệp này)")
+    scales: dict[str, Scale] = Field(default={}, description="Các thang giá trị, theo mã thang")
+    sections: list[SectionSpec] = Field(default=[],
+        description="Các mục lớn và mục của chúng, hoặc phần sửa đổi mục lớn của bộ được include")
+    scoring: Scoring | None = Field(default=None, description="Cách tính điểm; thay cho cách tính của bộ được include")
+    levels: list[Level] | None = Field(default=None,
+        description="Các mức xếp loại từ tốt nhất đến kém nhất; thay cho các mức của bộ được include")
+    caps: list[Cap] | None = Field(default=None,
+        description="Các quy tắc giới hạn mức xếp loại; thay cho các quy tắc của bộ được include")
 
 
 class Item(Strict):
@@ -194,7 +208,8 @@ class MemberHeader(Strict):
                                     description="Mã bộ tiêu chí, mặc định tusoi-mac-dinh")
     ky_danh_gia: str | None = Field(default=None, validation_alias=AliasChoices("ky_danh_gia", "period"),
                                     description="Kỳ đánh giá, ví dụ 2026")
-    dang_vien: MemberInfo = Field(validation_alias=AliasChoices("dang_vien", "member"))
+    dang_vien: MemberInfo = Field(validation_alias=AliasChoices("dang_vien", "member"),
+        description="Thông tin đảng viên")
     tu_xep_loai: str | None = Field(default=None, validation_alias=AliasChoices("tu_xep_loai", "self_level"),
                                     description="Mức tự xếp loại: tot, kha, trung_binh, yeu_kem")
     ky_luat: VBool = Field(default=False, validation_alias=AliasChoices("ky_luat", "disciplined"),
@@ -203,7 +218,7 @@ class MemberHeader(Strict):
                                         description="Mức chi bộ quyết định xếp loại")
     ly_do: str | None = Field(default=None, validation_alias=AliasChoices("ly_do", "reason"),
                               description="Lý do của chi bộ")
-    ghi_chu: str | None = Field(default=None, validation_alias=AliasChoices("ghi_chu", "note"))
+    ghi_chu: str | None = Field(default=None, validation_alias=AliasChoices("ghi_chu", "note"), description="Ghi chú")
     # checked item by item against the rubric by member_reader, which locates each problem
     danh_gia: Any = Field(default=None, validation_alias=AliasChoices("danh_gia", "answers"),
                                             description="Mã mục -> giá trị, hoặc bảng chi tiết")
@@ -241,72 +256,76 @@ class MemberEvaluation(Strict):
 
 
 class ItemResult(Strict):
-    id: str
-    section: str
-    title: str
-    state: AnswerState
-    value: float | None
-    label: str | None
+    id: str = Field(description="Mã mục")
+    section: str = Field(description="Mã mục lớn chứa mục")
+    title: str = Field(description="Tên mục")
+    state: AnswerState = Field(
+        description="Trạng thái: answered (đã trả lời), unanswered (chưa trả lời), na (không áp dụng), invalid (không"
+                    " hợp lệ)")
+    value: float | None = Field(
+        description="Giá trị đã trả lời; null khi chưa trả lời, không áp dụng hoặc không hợp lệ")
+    label: str | None = Field(description="Nhãn của giá trị trong thang")
     points: float = Field(description="Điểm bị trừ (mục trừ điểm) hoặc được cộng (mục cộng điểm)")
-    flagged: bool
-    bieu_hien: str | None = None
-    khac_phuc: str | None = None
-    han_khac_phuc: date | None = None
-    error: str | None = None
+    flagged: bool = Field(description="Có biểu hiện hoặc vi phạm (mục trừ điểm có giá trị khác 0)")
+    bieu_hien: str | None = Field(default=None, description="Biểu hiện cụ thể đảng viên tự nêu")
+    khac_phuc: str | None = Field(default=None, description="Biện pháp khắc phục")
+    han_khac_phuc: date | None = Field(default=None, description="Hạn khắc phục (năm-tháng-ngày)")
+    error: str | None = Field(default=None, description="Lỗi của câu trả lời không hợp lệ")
 
 
 class SectionResult(Strict):
-    id: str
-    title: str
-    mode: Literal["deduct", "add"]
-    points: float
-    max: float | None
-    flagged: int
-    answered: int
-    unanswered: int
-    not_applicable: int
-    invalid: int
+    id: str = Field(description="Mã mục lớn")
+    title: str = Field(description="Tên mục lớn")
+    mode: Literal["deduct", "add"] = Field(description="deduct (trừ điểm) hoặc add (cộng điểm)")
+    points: float = Field(description="Tổng điểm bị trừ hoặc được cộng của phần, sau khi áp điểm tối đa của phần")
+    max: float | None = Field(description="Điểm tối đa của phần; null: không giới hạn")
+    flagged: int = Field(description="Số mục có biểu hiện hoặc vi phạm")
+    answered: int = Field(description="Số mục đã trả lời")
+    unanswered: int = Field(description="Số mục chưa trả lời")
+    not_applicable: int = Field(description="Số mục không áp dụng")
+    invalid: int = Field(description="Số mục có câu trả lời không hợp lệ")
 
 
 class AppliedCap(Strict):
-    id: str
-    at_most: str
-    at_most_label: str
-    reason: str
-    items: list[str]
+    id: str = Field(description="Mã quy tắc giới hạn")
+    at_most: str = Field(description="Mức cao nhất còn được xếp (mã)")
+    at_most_label: str = Field(description="Tên mức cao nhất còn được xếp")
+    reason: str = Field(description="Lý do của giới hạn")
+    items: list[str] = Field(description="Các mục làm quy tắc áp dụng")
 
 
 class NextLevel(Strict):
-    level: str
-    label: str
-    score_gap: float
-    blocking_caps: list[str]
+    level: str = Field(description="Mã mức trên kế tiếp")
+    label: str = Field(description="Tên mức trên kế tiếp")
+    score_gap: float = Field(description="Số điểm còn thiếu để đạt ngưỡng của mức trên (0: điểm đã đủ)")
+    blocking_caps: list[str] = Field(description="Các giới hạn đang chặn việc lên mức trên")
 
 
 class MemberResult(Strict):
-    source: str
-    rubric: str
-    rubric_version: str
-    ho_ten: str
-    ma_dang_vien: str | None
-    chi_bo: str | None
-    chuc_vu: str | None
-    ky_danh_gia: str | None
-    score: float
-    score_level: str
-    level: str
-    level_label: str
-    caps: list[AppliedCap]
-    sections: list[SectionResult]
-    items: list[ItemResult]
-    flagged: list[str]
-    unanswered: list[str]
-    not_applicable: list[str]
-    invalid: list[str]
-    ky_luat: bool
-    self_level: str | None
-    self_comparison: Literal["higher", "same", "lower"] | None
-    cell_level: str | None
-    cell_reason: str | None
-    next_level: NextLevel | None
+    source: str = Field(description="Tệp đã đọc (với bảng tính: tệp:dòng)")
+    rubric: str = Field(description="Mã bộ tiêu chí đã dùng")
+    rubric_version: str = Field(description="Phiên bản bộ tiêu chí đã dùng")
+    ho_ten: str = Field(description="Họ và tên đảng viên")
+    ma_dang_vien: str | None = Field(description="Mã đảng viên / số thẻ đảng")
+    chi_bo: str | None = Field(description="Chi bộ")
+    chuc_vu: str | None = Field(description="Chức vụ")
+    ky_danh_gia: str | None = Field(description="Kỳ đánh giá")
+    score: float = Field(description="Điểm, chưa làm tròn (chỉ làm tròn khi hiển thị)")
+    score_level: str = Field(description="Mức theo điểm (mã), trước khi áp các giới hạn")
+    level: str = Field(description="Mức đề xuất (mã): mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng")
+    level_label: str = Field(description="Tên mức đề xuất")
+    caps: list[AppliedCap] = Field(description="Các giới hạn đã áp dụng, kèm lý do")
+    sections: list[SectionResult] = Field(description="Kết quả theo từng mục lớn")
+    items: list[ItemResult] = Field(description="Kết quả theo từng mục, theo thứ tự của bộ tiêu chí")
+    flagged: list[str] = Field(description="Các mục có biểu hiện hoặc vi phạm")
+    unanswered: list[str] = Field(description="Các mục chưa trả lời")
+    not_applicable: list[str] = Field(description="Các mục không áp dụng")
+    invalid: list[str] = Field(description="Các mục có câu trả lời không hợp lệ")
+    ky_luat: bool = Field(description="Bị kỷ luật trong kỳ")
+    self_level: str | None = Field(description="Mức tự xếp loại (mã)")
+    self_comparison: Literal["higher", "same", "lower"] | None = Field(
+        description="Mức tự xếp loại so với mức đề xuất: higher (cao hơn), same (bằng), lower (thấp hơn)")
+    cell_level: str | None = Field(description="Mức chi bộ quyết định (mã), hiển thị bên cạnh mức đề xuất")
+    cell_reason: str | None = Field(description="Lý do của chi bộ")
+    next_level: NextLevel | None = Field(description="Điều còn thiếu để lên mức trên; null khi đã ở mức cao nhất")
     complete: bool = Field(description="False khi có mục không hợp lệ: kết quả chỉ là tạm tính")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .answers import NA_WORDS, fmt, to_number
 from .errors import Problem, RubricError, UsageError
 from .models import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
 from .text import fold, nearest
@@ -101,6 +102,13 @@ def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Prob
             continue
         sub_name = ref if sub_path.parent == BUNDLED_DIR else str(sub_path)
         sub = _resolve(sub_path, sub_name, (*stack, sub_path.resolve()), problems)
+        again = [rid for rid in (sub.spec.id, *sub.includes) if rid in state.includes]
+        if again:
+            # merging it again would reset what the rubrics included in between changed (weights, scales...)
+            problems.append(origin.problem(
+                f"bộ tiêu chí '{again[0]}' đã được include trước đó (trực tiếp hoặc qua một bộ khác)",
+                "bỏ include này: include lại sẽ xóa các thay đổi của bộ include trước"))
+            continue
         _merge(state, sub)
         state.includes.append(sub.spec.id)
     _apply(state, spec, doc, problems)
@@ -168,6 +176,13 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                 problems.append(origin.problem(f"thang '{sid}' có hai mức trùng giá trị"))
             if not scale.values:
                 problems.append(origin.problem(f"thang '{sid}' không có mức nào"))
+            if scale.max is not None or scale.step is not None:
+                problems.append(origin.problem(f"thang '{sid}' có cả 'values' lẫn 'max'/'step'",
+                                               "thang rời rạc chỉ dùng `values`; thang điểm số dùng `min`, `max`, "
+                                               "`step`"))
+            _check_words(sid, scale, origin, problems)
+        elif scale.max is not None and scale.max <= scale.min:
+            problems.append(origin.problem(f"thang '{sid}': 'max' ({scale.max:g}) phải lớn hơn 'min' ({scale.min:g})"))
     sections: list[Section] = []
     for sid, data in state.sections.items():
         origin = state.section_origin[sid]
@@ -180,6 +195,8 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
             continue
         if not data.get("title"):
             problems.append(origin.problem(f"mục lớn '{sid}' thiếu 'title'", "thêm `title: ...`"))
+        if state.section_new.get(sid) and not data["items"]:
+            problems.append(origin.problem(f"mục lớn '{sid}' không có mục nào", "thêm `items:` với ít nhất một mục"))
         if scale_id is None:
             problems.append(origin.problem(f"mục lớn '{sid}' thiếu 'scale'",
                                            "thêm `scale: ...` với mã một thang trong `scales`"))
@@ -209,8 +226,14 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
         ))
     levels, level_origin = state.levels if state.levels else ([], _Origin(state.doc, ()))
     level_ids = [lv.id for lv in levels]
+    word_owner: dict[str, str] = {}
     for index, level in enumerate(levels):
         lo = _Origin(level_origin.doc, (*level_origin.path, index))
+        for word in (level.id, level.label, *level.aliases):
+            owner = word_owner.setdefault(fold(word), level.id)
+            if owner != level.id:
+                problems.append(lo.problem(f"'{word}' dùng cho cả mức '{owner}' và mức '{level.id}'",
+                                           "mỗi tên hay cách viết khác chỉ thuộc về một mức"))
         if level_ids.count(level.id) > 1:
             problems.append(lo.problem(f"mức xếp loại '{level.id}' bị lặp lại"))
         last = index == len(levels) - 1
@@ -225,10 +248,19 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                 problems.append(lo.problem(
                     f"ngưỡng của mức '{level.id}' ({level.min_score:g}) phải thấp hơn mức trên nó ({above:g})",
                     "liệt kê các mức từ tốt nhất đến kém nhất, ngưỡng giảm dần"))
+    top_score = state.scoring.max if state.scoring else None
+    top_min = levels[0].min_score if len(levels) > 1 else None
+    if top_min is not None and top_score is not None and top_min > top_score:
+        problems.append(_Origin(level_origin.doc, (*level_origin.path, 0)).problem(
+            f"ngưỡng của mức '{levels[0].id}' ({levels[0].min_score:g}) cao hơn điểm tối đa ({top_score:g}): "
+            "không ai đạt được mức này", "hạ ngưỡng hoặc nâng `scoring.max`"))
     caps, cap_origin = state.caps if state.caps else ([], _Origin(state.doc, ()))
     item_ids = {i.id for s in sections for i in s.items}
+    cap_ids = [cap.id for cap in caps]
     for index, cap in enumerate(caps):
         co = _Origin(cap_origin.doc, (*cap_origin.path, index))
+        if cap_ids.index(cap.id) != index:
+            problems.append(co.problem(f"quy tắc '{cap.id}' bị khai báo hai lần", "đổi mã hoặc gộp hai quy tắc"))
         if cap.at_most not in level_ids:
             guess = nearest(cap.at_most, level_ids)
             problems.append(co.problem(f"quy tắc '{cap.id}': mức '{cap.at_most}' không có trong 'levels'",
@@ -243,6 +275,7 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                 guess = nearest(iid, sorted(item_ids))
                 problems.append(co.problem(f"quy tắc '{cap.id}': không có mục '{iid}'",
                                            f"có phải ý bạn là '{guess}'?" if guess else None))
+        _check_reach(cap, co, sections, scales, problems)
     if problems:
         raise RubricError(problems)
     # Every part was validated as a RubricSpec and checked above: construct without re-validating.
@@ -251,6 +284,65 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
         source=spec.source, effective=spec.effective, includes=state.includes, scales=scales, sections=sections,
         scoring=state.scoring or Scoring.model_construct(), levels=levels, caps=caps, path=str(path),
     )
+
+
+def _check_words(sid: str, scale: Scale, origin: _Origin, problems: list[Problem]) -> None:
+    """Labels and aliases of a discrete scale must each mean one value, and not be read as something else."""
+    owner: dict[str, float] = {}
+    for index, value in enumerate(scale.values or []):
+        where = _Origin(origin.doc, (*origin.path, "values", index))
+        for word in (value.label, *value.aliases):
+            key = fold(word)
+            number = to_number(word)
+            if key in NA_WORDS:
+                problems.append(where.problem(f"thang '{sid}': '{word}' là cách ghi 'không áp dụng', không dùng làm "
+                                              "nhãn của một mức được", "đổi hoặc bỏ cách viết này"))
+            elif number is not None and number != value.value:
+                problems.append(where.problem(f"thang '{sid}': cách viết '{word}' là số {fmt(number)}, khác giá trị "
+                                              f"{fmt(value.value)} của mức", "bỏ cách viết này"))
+            elif owner.setdefault(key, value.value) != value.value:
+                problems.append(where.problem(
+                    f"thang '{sid}': '{word}' dùng cho cả mức {fmt(owner[key])} và mức {fmt(value.value)}",
+                    "mỗi nhãn hay cách viết khác chỉ thuộc về một mức"))
+
+
+def _check_reach(cap: Cap, origin: _Origin, sections: list[Section], scales: dict[str, Scale],
+                 problems: list[Problem]) -> None:
+    """A rule that can never hold (its conditions cannot be met by any answer) is an authoring mistake."""
+    if cap.field is not None:
+        if cap.sections or cap.items or cap.min_value is not None or cap.max_value is not None:
+            problems.append(origin.problem(
+                f"quy tắc '{cap.id}' xét trường '{cap.field}' nên không dùng sections, items, min_value, max_value",
+                "tách thành hai quy tắc: một theo trường, một theo câu trả lời"))
+        return
+    if cap.min_value is not None and cap.max_value is not None and cap.min_value > cap.max_value:
+        problems.append(origin.problem(
+            f"quy tắc '{cap.id}': min_value ({cap.min_value:g}) lớn hơn max_value ({cap.max_value:g}), "
+            "không bao giờ áp dụng", "đổi chỗ hai giá trị"))
+        return
+    looked = [(s, i) for s in sections for i in s.items
+              if (not cap.sections and not cap.items) or s.id in cap.sections or i.id in cap.items]
+    if not looked:
+        return
+    if cap.min_count > len(looked):
+        problems.append(origin.problem(
+            f"quy tắc '{cap.id}' cần {cap.min_count} câu trả lời nhưng chỉ xét {len(looked)} mục, "
+            "không bao giờ áp dụng", f"hạ `min_count` xuống tối đa {len(looked)}"))
+    if cap.min_value is None:
+        return
+    tops: list[float] = []
+    for section, item in looked:
+        scale = scales.get(section.scale)
+        if scale is None:
+            return  # reported with the section
+        top = max(v.value for v in scale.values) if scale.values else (item.max or scale.max)
+        if top is None:
+            return  # an unbounded item can reach any value
+        tops.append(top)
+    if max(tops) < cap.min_value:
+        problems.append(origin.problem(
+            f"quy tắc '{cap.id}': min_value {cap.min_value:g} cao hơn mọi giá trị các mục được xét có thể có "
+            f"(cao nhất {max(tops):g}), không bao giờ áp dụng", "kiểm tra lại `min_value` và thang của các mục"))
 
 
 def load_rubric_file(path: Path, name: str | None = None) -> Rubric:

@@ -1,0 +1,130 @@
+"""``tusoi compare OLD NEW``: follow last period's shortcomings into this period (registered in cli.py).
+
+Only typer, pathlib and typing at module level: the command's work is imported when it runs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+_OUTPUTS = (".xlsx", ".json")
+
+
+def compare_cmd(
+    old: Annotated[Path, typer.Argument(help="Kỳ cũ: tệp tự đánh giá (.yaml), bảng tính của chi bộ (.xlsx, .xls, "
+                                             ".ods, .csv) hoặc thư mục các tệp .yaml.", metavar="CŨ",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(help="Kỳ mới: cùng loại với kỳ cũ (tệp .yaml với tệp .yaml; bảng tính "
+                                             "hoặc thư mục với bảng tính hoặc thư mục).", metavar="MỚI",
+                                        show_default=False)],
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Dạng in ra màn hình: table hoặc json.")
+                   ] = CompareFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
+                                                help="Ghi thêm báo cáo: .xlsx (mỗi góc nhìn một trang, tô màu theo "
+                                                     "kết quả) hoặc .json.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Cho phép ghi đè TỆP kết quả đã có.")] = False,
+    today: Annotated[str | None, typer.Option("--today", metavar="NGÀY",
+                                              help="Ngày đối chiếu hạn khắc phục (2026-06-30 hoặc 30/06/2026); "
+                                                   "mặc định hôm nay.")] = None,
+    rubric: Annotated[str | None, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
+                                               help="Bộ tiêu chí cho cả hai kỳ. Bỏ trống: tệp .yaml theo trường "
+                                                    "bo_tieu_chi của từng tệp, bảng tính theo tusoi-mac-dinh.")
+                      ] = None,
+    rubric_old: Annotated[str | None, typer.Option("--rubric-old", metavar="MÃ|TỆP",
+                                                   help="Bộ tiêu chí riêng cho kỳ cũ.")] = None,
+    rubric_new: Annotated[str | None, typer.Option("--rubric-new", metavar="MÃ|TỆP",
+                                                   help="Bộ tiêu chí riêng cho kỳ mới.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="TÊN",
+                                              help="Trang tính cần đọc ở cả hai bảng tính.")] = None,
+    sheet_old: Annotated[str | None, typer.Option("--sheet-old", metavar="TÊN",
+                                                  help="Trang tính của bảng kỳ cũ.")] = None,
+    sheet_new: Annotated[str | None, typer.Option("--sheet-new", metavar="TÊN",
+                                                  help="Trang tính của bảng kỳ mới.")] = None,
+) -> None:
+    """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn."""
+    from .cli import _guard, _report, _stderr
+
+    with _guard():
+        import sys
+        from datetime import date
+
+        from . import __version__
+        from .compare import compare_periods, input_kind, read_period
+        from .errors import UsageError
+        from .member_reader import parse_date
+        from .output import check_target, write_atomic
+        from .rubric_loader import load_rubric
+
+        for label, path in (("kỳ cũ", old), ("kỳ mới", new)):
+            if not path.exists():
+                raise UsageError(f"không tìm thấy '{path}' ({label})")
+        kinds = input_kind(old), input_kind(new)
+        if (kinds[0] == "member") != (kinds[1] == "member"):
+            raise UsageError("CŨ và MỚI phải cùng loại: hai tệp tự đánh giá (.yaml), hoặc hai bảng tính / thư mục "
+                             "của chi bộ")
+        if sheet is not None and (sheet_old is not None or sheet_new is not None):
+            raise UsageError("dùng --sheet cho cả hai kỳ, hoặc --sheet-old / --sheet-new cho từng kỳ, không dùng "
+                             "cùng lúc")
+        if sheet is not None and "sheet" not in kinds:
+            raise UsageError("--sheet chỉ dùng khi đầu vào là bảng tính")
+        for option, value, kind in (("--sheet-old", sheet_old, kinds[0]), ("--sheet-new", sheet_new, kinds[1])):
+            if value is not None and kind != "sheet":
+                raise UsageError(f"{option} chỉ dùng khi kỳ đó là bảng tính")
+        if rubric is not None and (rubric_old is not None or rubric_new is not None):
+            raise UsageError("dùng --rubric cho cả hai kỳ, hoặc --rubric-old / --rubric-new cho từng kỳ, không dùng "
+                             "cùng lúc")
+        if output is not None:
+            if output.suffix.lower() not in _OUTPUTS:
+                raise UsageError(f"không ghi được dạng '{output.suffix or output.name}' — dùng tệp .xlsx hoặc .json")
+            check_target(output, force=force, inputs=[old, new])
+        on = date.today()
+        if today is not None:
+            parsed = parse_date(today)
+            if parsed is None:
+                raise UsageError(f"--today: '{today}' không phải là ngày hợp lệ — viết dạng 2026-06-30 hoặc 30/06/2026")
+            on = parsed
+
+        chosen_old = rubric_old or rubric
+        chosen_new = rubric_new or rubric
+        old_period = read_period(old, rubric=load_rubric(chosen_old) if chosen_old else None,
+                                 sheet=sheet_old if sheet_old is not None else sheet if kinds[0] == "sheet" else None)
+        new_period = read_period(new, rubric=load_rubric(chosen_new) if chosen_new else None,
+                                 sheet=sheet_new if sheet_new is not None else sheet if kinds[1] == "sheet" else None)
+        comparison = compare_periods(old_period, new_period, today=on)
+
+        _report(comparison.problems)
+        if output is not None:
+            if output.suffix.lower() == ".xlsx":
+                from .render.compare_excel import write_comparison_report
+
+                write_comparison_report(output, comparison, tool_version=__version__)
+            else:
+                from .render.compare_data import comparison_json
+
+                write_atomic(output, (piece.encode("utf-8") for piece in comparison_json(
+                    comparison, tool_version=__version__)))
+        if fmt is CompareFormat.json:
+            from .render.compare_data import comparison_json
+
+            sys.stdout.writelines(comparison_json(comparison, tool_version=__version__))
+            sys.stdout.flush()
+        else:
+            from rich.console import Console
+
+            from .render.compare_terminal import comparison_view
+
+            Console(highlight=False).print(comparison_view(comparison))
+        if output is not None:
+            _stderr().print(f"Đã ghi {output}", style="green")
+        if comparison.problems or old_period.failed or new_period.failed:
+            raise typer.Exit(1)

@@ -1,0 +1,207 @@
+"""``tusoi template member|sheet`` and ``tusoi schema``: blank forms to hand out, JSON Schemas for editors.
+
+Registered by cli.py. Only typer and the standard library are imported here; the work (rubrics,
+pydantic, openpyxl) is imported inside the commands so that ``tusoi --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from .models import Rubric
+
+DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
+DEFAULT_BLANK_ROWS = 30
+
+template_app = typer.Typer(
+    help="Tạo mẫu trống để phát cho đảng viên: tệp YAML có sẵn mọi mục, hoặc bảng tính .xlsx có danh sách "
+         "chọn và trang hướng dẫn.",
+    no_args_is_help=True, options_metavar="[TÙY CHỌN]", subcommand_metavar="LỆNH [ĐỐI SỐ]...",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_RubricOption = Annotated[str, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
+                                            help="Bộ tiêu chí (mã có sẵn hoặc tệp .yaml).")]
+_KyOption = Annotated[str | None, typer.Option("--ky", metavar="KỲ",
+                                               help="Kỳ đánh giá, ví dụ 2026; mặc định năm hiện tại.")]
+_ChiBoOption = Annotated[str | None, typer.Option("--chi-bo", metavar="TÊN", help="Tên chi bộ.")]
+_ForceOption = Annotated[bool, typer.Option("--force", help="Cho phép ghi đè tệp đã có.")]
+
+
+def _this_year() -> str:
+    from datetime import date
+
+    return str(date.today().year)
+
+
+def _rubric_ref(loaded: Rubric, base: Path) -> str:
+    """What the template's ``bo_tieu_chi`` says: the id of a bundled rubric, else the file's path
+    relative to the folder the template is written to (where tusoi looks for it)."""
+    import os
+
+    from .rubric_loader import BUNDLED_DIR
+
+    path = Path(loaded.path)
+    if path.parent == BUNDLED_DIR.resolve():
+        return loaded.id
+    try:
+        return Path(os.path.relpath(path, base.resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.as_posix()
+
+
+def _scorable(ref: str) -> Rubric:
+    from .errors import UsageError
+    from .rubric_loader import load_rubric
+
+    loaded = load_rubric(ref)
+    if not loaded.levels:
+        raise UsageError(f"bộ tiêu chí '{loaded.id}' chỉ là danh mục, không có mức xếp loại nên không chấm điểm "
+                         "được — dùng tusoi-mac-dinh hoặc một bộ tiêu chí có `levels`")
+    return loaded
+
+
+@template_app.command("member", options_metavar="[TÙY CHỌN]")
+def template_member(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
+                                                help="Ghi mẫu vào TỆP (.yaml) và lược đồ JSON bên cạnh; bỏ trống "
+                                                     "thì in ra màn hình.")] = None,
+    rubric: _RubricOption = "tusoi-mac-dinh",
+    ky: _KyOption = None,
+    chi_bo: _ChiBoOption = None,
+    ho_ten: Annotated[str | None, typer.Option("--ho-ten", metavar="TÊN", help="Họ và tên đảng viên.")] = None,
+    no_schema: Annotated[bool, typer.Option("--no-schema", help="Không ghi tệp lược đồ JSON cạnh mẫu, không "
+                                                                 "thêm dòng $schema.")] = False,
+    force: _ForceOption = False,
+) -> None:
+    """Mẫu tự đánh giá YAML: mọi mục của bộ tiêu chí với giá trị 0 và tên mục, có dòng $schema cho trình soạn thảo."""
+    from .cli import _guard, _stderr
+
+    with _guard():
+        from .errors import UsageError
+        from .output import check_target, write_atomic
+        from .schema import member_schema_name, schema_text
+        from .templates import member_template
+
+        if output is not None:
+            check_target(output, force=force)
+        loaded = _scorable(rubric)
+        schema_name = None if no_schema else member_schema_name(loaded.id)
+        base = output.parent if output is not None else Path.cwd()
+        text = member_template(loaded, rubric_ref=_rubric_ref(loaded, base), schema_name=schema_name,
+                               ky=ky or _this_year(), ho_ten=ho_ten, chi_bo=chi_bo)
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            if schema_name and sys.stderr.isatty():
+                _stderr().print(f"Để trình soạn thảo kiểm tra tệp, đặt lược đồ cạnh nó: tusoi schema member "
+                                f"--rubric {rubric} -o {schema_name}", style="dim")
+            return
+        schema_target = output.parent / schema_name if schema_name else None
+        schema_bytes = b""
+        if schema_target is not None:
+            if schema_target.resolve() == output.resolve():
+                raise UsageError(f"'{output}' trùng tên với tệp lược đồ — chọn tên khác cho -o")
+            schema_bytes = schema_text("member", loaded).encode("utf-8")
+            if schema_target.exists() and schema_target.read_bytes() == schema_bytes:
+                schema_target = None  # already there, unchanged
+            elif schema_target.exists() and not force:
+                raise UsageError(f"tệp lược đồ '{schema_target}' đã có và khác bản mới — thêm --force để ghi đè, "
+                                 "hoặc --no-schema để không ghi")
+        write_atomic(output, text.encode("utf-8"))
+        if schema_target is not None:
+            write_atomic(schema_target, schema_bytes)
+        _stderr().print(f"Đã ghi {output}" + (f" và {schema_target}" if schema_target is not None else ""),
+                        style="green", markup=False)
+
+
+@template_app.command("sheet", options_metavar="[TÙY CHỌN]")
+def template_sheet(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
+                                                help=f"Tệp .xlsx cần ghi; mặc định {DEFAULT_SHEET}.")] = None,
+    rubric: _RubricOption = "tusoi-mac-dinh",
+    members: Annotated[Path | None, typer.Option("--members", metavar="TỆP",
+                                                 help="Danh sách đảng viên: .txt mỗi dòng một họ tên, hoặc bảng "
+                                                      "(.csv, .xlsx, .ods) có cột 'Họ và tên' (thêm 'Mã đảng viên', "
+                                                      "'Chức vụ' nếu có).")] = None,
+    chi_bo: _ChiBoOption = None,
+    ky: _KyOption = None,
+    rows: Annotated[int | None, typer.Option("--rows", min=0, metavar="SỐ",
+                                             help=f"Số dòng trống thêm vào; mặc định {DEFAULT_BLANK_ROWS} khi không "
+                                                  "có danh sách, 0 khi có.")] = None,
+    force: _ForceOption = False,
+) -> None:
+    """Bảng tính .xlsx cho cả chi bộ: danh sách chọn ở mọi ô, trang Hướng dẫn; điền xong đưa vào tusoi batch."""
+    from .cli import _guard, _stderr
+
+    with _guard():
+        from . import __version__
+        from .errors import UsageError
+        from .output import check_target
+        from .render.sheet_template import check_sheet_rubric, write_sheet_template
+        from .templates import read_people
+
+        target = output or DEFAULT_SHEET
+        if target.suffix.lower() != ".xlsx":
+            raise UsageError(f"mẫu bảng tính phải là tệp .xlsx, không phải '{target.suffix or target.name}'")
+        if members is not None and not members.is_file():
+            raise UsageError(f"không tìm thấy danh sách đảng viên '{members}'")
+        check_target(target, force=force, inputs=[members] if members is not None else [])
+        loaded = _scorable(rubric)
+        check_sheet_rubric(loaded)
+        people = read_people(members) if members is not None else []
+        blank = rows if rows is not None else (0 if people else DEFAULT_BLANK_ROWS)
+        write_sheet_template(target, loaded, people=people, blank_rows=blank, chi_bo=chi_bo, ky=ky or _this_year(),
+                             tool_version=__version__)
+        detail = f"{len(people)} đảng viên" + (f", {blank} dòng trống" if blank else "") if people else \
+            f"{blank} dòng trống"
+        _stderr().print(f"Đã ghi {target} ({detail}, {sum(len(s.items) for s in loaded.sections)} mục)",
+                        style="green", markup=False)
+
+
+class SchemaKind(StrEnum):
+    member = "member"
+    rubric = "rubric"
+    result = "result"
+
+
+def schema_cmd(
+    loai: Annotated[SchemaKind, typer.Argument(help="member: tệp tự đánh giá; rubric: bộ tiêu chí; result: kết "
+                                                    "quả `tusoi score --format json`.", metavar="member|rubric|result",
+                                               show_default=False)],
+    rubric: Annotated[str | None, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
+                                               help="Chỉ với member: lược đồ riêng cho một bộ tiêu chí, liệt kê "
+                                                    "từng mục và thang của nó.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
+                                                help="Ghi vào TỆP thay vì in ra màn hình.")] = None,
+    force: _ForceOption = False,
+) -> None:
+    """In lược đồ JSON (JSON Schema) của một dạng tệp, để trình soạn thảo kiểm tra và gợi ý khi sửa tệp."""
+    from .cli import _guard
+
+    with _guard():
+        from .errors import UsageError
+        from .output import check_target, write_atomic
+        from .schema import schema_text
+
+        if rubric is not None and loai is not SchemaKind.member:
+            raise UsageError("--rubric chỉ dùng với `tusoi schema member`")
+        if output is not None:
+            check_target(output, force=force)
+        loaded = None
+        if rubric is not None:
+            from .rubric_loader import load_rubric
+
+            loaded = load_rubric(rubric)
+        text = schema_text(loai.value, loaded)
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_atomic(output, text.encode("utf-8"))

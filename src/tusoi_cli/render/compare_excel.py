@@ -1,0 +1,592 @@
+"""The Excel report of ``tusoi compare``: one sheet per view, coloured by outcome, ready to print.
+
+Sheets: Tổng hợp (the cell: shortcomings fixed, level distribution then and now, persistent items,
+rubric changes), Theo đảng viên (one row per matched member), Chi tiết (one row per member and
+item), Theo mục (each item across the cell), Quá hạn (overdue plans, and passed deadlines to
+check), Chưa ghép được (unmatched and ambiguous members), Lỗi (only when an input had problems),
+Thông tin (inputs, rubrics, date, and what every outcome means).
+
+Imports openpyxl (through the batch report, whose helpers it reuses: text that can never become
+a formula, styles, print setup), so it is imported only when an .xlsx is written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
+from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
+from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+from ..compare import (
+    LEVEL_CHANGE_LABELS,
+    MATCH_LABELS,
+    NO_DEADLINES_NOTE,
+    NO_LEVEL_CHANGE_LABEL,
+    NOT_IN_RUBRIC,
+    OVERDUE_HELP,
+    OVERDUE_LABEL,
+    REASON_LABELS,
+    SIDE_LABELS,
+    STATE_TEXT,
+    STATUS_COLORS,
+    STATUS_HELP,
+    STATUS_LABELS,
+    STATUSES,
+    UNCLEAR_HELP,
+    UNCLEAR_LABEL,
+    Comparison,
+    ItemChange,
+    Period,
+    Record,
+    Unclear,
+)
+from ..output import write_atomic
+from .excel import _append, _clean, _colors, _Column, _fill, _number, _print_setup, _Styles, _widths
+
+Worksheet = Any
+StyleArray = Any
+
+SHEET_SUMMARY = "Tổng hợp"
+SHEET_MEMBERS = "Theo đảng viên"
+SHEET_DETAIL = "Chi tiết"
+SHEET_ITEMS = "Theo mục"
+SHEET_OVERDUE = "Quá hạn"
+SHEET_UNMATCHED = "Chưa ghép được"
+SHEET_ERRORS = "Lỗi"
+SHEET_INFO = "Thông tin"
+
+CHECK_LABEL = "đã qua hạn, cần xác minh"
+PERSISTENT_MARK = "có"
+_UNCLEAR_FILL = "EDEDED"
+_OVERDUE_FILL = "FFC7CE"
+_OVERDUE_FONT = "9C0006"
+_NAME_MATCH_FILL = "FFEB9C"
+_DATE_FORMAT = "DD/MM/YYYY"
+_MEMBER_COUNTS = (*STATUSES, "overdue", "not_comparable")
+
+
+def write_comparison_report(target: Path, comparison: Comparison, *, tool_version: str,
+                            generated_at: datetime | None = None) -> None:
+    """Build the comparison workbook and write it to ``target`` atomically."""
+    generated_at = generated_at or datetime.now().astimezone()
+    workbook = Workbook()
+    report = _CompareReport(workbook, comparison, tool_version, generated_at)
+    report.summary_sheet(workbook.active)
+    report.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
+    report.detail_sheet(workbook.create_sheet(SHEET_DETAIL))
+    report.items_sheet(workbook.create_sheet(SHEET_ITEMS))
+    report.overdue_sheet(workbook.create_sheet(SHEET_OVERDUE))
+    report.unmatched_sheet(workbook.create_sheet(SHEET_UNMATCHED))
+    if comparison.problems:
+        report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
+    report.info_sheet(workbook.create_sheet(SHEET_INFO))
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
+    props.title = _clean(report.title("So sánh hai kỳ tự soi, tự sửa"))
+    stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
+    props.created = props.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomic(target, buffer.getvalue())
+
+
+def _distinct(values: Sequence[str | None]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def _value(state: str | None, value: float | None) -> object:
+    """A value as a number; a state without one as its words."""
+    if state is None:
+        return NOT_IN_RUBRIC
+    if state == "answered":
+        return _number(value) if value is not None else None
+    return STATE_TEXT[state]
+
+
+class _CompareReport:
+    def __init__(self, workbook: Any, c: Comparison, tool_version: str, generated_at: datetime) -> None:
+        self.c = c
+        self.tool_version = tool_version
+        self.generated_at = generated_at
+        rubrics = [*c.new.rubrics(), *c.old.rubrics()]
+        if not rubrics:  # nobody could be read in either period: still a valid (empty) report
+            from ..rubric_loader import load_rubric
+
+            rubrics = [load_rubric()]
+        st = self.styles = _Styles(workbook.active, rubrics[0])
+        for rubric in rubrics[1:]:  # levels of the other rubrics, when the periods used different ones
+            for level in rubric.levels:
+                if level.id not in st.level:
+                    light, _ = _colors(level.color)
+                    fill = _fill(light) if light != "FFFFFF" else None
+                    st.level[level.id] = st.make(border=st.grid, fill=fill, alignment=Alignment(vertical="top"))
+                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=Font(bold=True),
+                                                      alignment=Alignment(vertical="top"))
+        top = Alignment(vertical="top", wrap_text=True)
+        fills = {s: _fill(_colors(STATUS_COLORS[s])[0]) for s in STATUSES}
+        centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.status: dict[str, StyleArray] = {s: st.make(border=st.grid, fill=fills[s], alignment=top)
+                                              for s in STATUSES}
+        self.status_header: dict[str, StyleArray] = {
+            s: st.make(border=st.grid, fill=fills[s], font=Font(bold=True), alignment=centered) for s in STATUSES}
+        self.unclear = st.make(border=st.grid, fill=_fill(_UNCLEAR_FILL), font=Font(italic=True), alignment=top)
+        self.overdue = st.make(border=st.grid, fill=_fill(_OVERDUE_FILL), font=Font(bold=True, color=_OVERDUE_FONT),
+                               alignment=top)
+        self.check = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), font=Font(bold=True), alignment=top)
+        self.by_name = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), alignment=top)
+        self.date = st.make(border=st.grid, alignment=Alignment(horizontal="center", vertical="top"),
+                            number_format=_DATE_FORMAT)
+        self.cells = _distinct([r.chi_bo for r in (*c.new.records, *c.old.records)])
+        self.periods = " → ".join(", ".join(p.periods()) or "?" for p in (c.old, c.new))
+
+    # ----------------------------------------------------------------- shared bits
+
+    def title(self, heading: str) -> str:
+        parts = [heading]
+        if len(self.cells) == 1:
+            parts.append(self.cells[0])
+        elif self.cells:
+            parts.append(", ".join(self.cells[:3]) + ("…" if len(self.cells) > 3 else ""))
+        if self.periods != "? → ?":
+            parts.append(f"kỳ {self.periods}")
+        return " — ".join(parts)
+
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[_Column]) -> str:
+        title = self.title(heading)
+        _append(ws, [title], [self.styles.title])
+        ws.row_dimensions[1].height = 20
+        _widths(ws, [c.width for c in columns])
+        return title
+
+    def header(self, ws: Worksheet, columns: Sequence[_Column], styles: Sequence[StyleArray] | None = None) -> int:
+        row = _append(ws, [c.header for c in columns], list(styles) if styles else self.styles.header)
+        ws.row_dimensions[row].height = 32
+        return row
+
+    def finish(self, ws: Worksheet, header_row: int, last_row: int, ncols: int, freeze: str) -> None:
+        ws.freeze_panes = freeze
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
+
+    def note(self, ws: Worksheet, text: str, columns: Sequence[_Column], first: int = 1,
+             last: int | None = None) -> None:
+        """A note in a row of its own, its cell merged over columns ``first``..``last`` (1-based) and wrapped."""
+        last = last or len(columns)
+        lead = [None] * (first - 1)
+        row = _append(ws, [*lead, text], [*lead, self.styles.note_wrap],
+                      [*lead, sum(c.width for c in columns[first - 1:last])])
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+    def level_cell(self, record: Record, bold: bool = False) -> tuple[str, StyleArray]:
+        table = self.styles.level_bold if bold else self.styles.level
+        return record.level_label(), table.get(record.level, self.styles.text)
+
+    def outcome(self, entry: ItemChange | Unclear) -> tuple[str, StyleArray]:
+        if isinstance(entry, ItemChange):
+            return STATUS_LABELS[entry.status], self.status[entry.status]
+        return f"{UNCLEAR_LABEL}: {REASON_LABELS[entry.reason]}", self.unclear
+
+    def deadline_state(self, entry: ItemChange | Unclear) -> tuple[str | None, StyleArray]:
+        if isinstance(entry, ItemChange):
+            return (OVERDUE_LABEL, self.overdue) if entry.overdue else (None, self.styles.text)
+        return (CHECK_LABEL, self.check) if entry.deadline_passed else (None, self.styles.text)
+
+    def count_rules(self, ws: Worksheet, first_col: int, first_row: int, last_row: int,
+                    keys: Sequence[str]) -> None:
+        """Colour count cells above zero by their outcome."""
+        if last_row < first_row:
+            return
+        for offset, key in enumerate(keys):
+            letter = get_column_letter(first_col + offset)
+            if key in STATUS_COLORS:
+                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=_fill(_colors(STATUS_COLORS[key])[0]))
+            elif key == "overdue":
+                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=_fill(_OVERDUE_FILL),
+                                  font=Font(bold=True, color=_OVERDUE_FONT))
+            else:
+                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=_fill(_UNCLEAR_FILL))
+            ws.conditional_formatting.add(f"{letter}{first_row}:{letter}{last_row}", rule)
+
+    def count_headers(self, keys: Sequence[str]) -> list[StyleArray]:
+        st = self.styles
+        return [self.status_header.get(k, st.header) for k in keys]
+
+    # ----------------------------------------------------------------- Tổng hợp
+
+    def summary_sheet(self, ws: Worksheet) -> None:
+        ws.title = SHEET_SUMMARY
+        st, c = self.styles, self.c
+        columns = [_Column("", 52), _Column("", 16), _Column("", 10), _Column("", 16), _Column("", 10)]
+        title = self.start(ws, "SO SÁNH HAI KỲ TỰ SOI, TỰ SỬA", columns)
+        fit = [c.width for c in columns]
+        _append(ws, [])
+        _append(ws, ["", "Kỳ cũ", "", "Kỳ mới"], [None, st.header, None, st.header])
+        for label, old, new in (
+            ("Tệp đầu vào", Path(c.old.source).name, Path(c.new.source).name),
+            ("Kỳ đánh giá", ", ".join(c.old.periods()) or None, ", ".join(c.new.periods()) or None),
+            ("Bộ tiêu chí", _rubrics_text(c.old), _rubrics_text(c.new)),
+            ("Số đảng viên được chấm", len(c.old.records), len(c.new.records)),
+            ("Số dòng, tệp có lỗi chưa chấm được", len(c.old.failed), len(c.new.failed)),
+        ):
+            _append(ws, [label, old, None, new], [st.label, st.left, None, st.left], fit)
+        _append(ws, [])
+
+        totals = c.totals()
+        matched = c.matched_by()
+        by_name = matched["name"] + matched["name_unaccented"]
+        _append(ws, [f"Kết quả theo dõi — ngày đối chiếu hạn khắc phục {c.today.strftime('%d/%m/%Y')}"],
+                [st.subtitle])
+        _append(ws, ["", "Số lượng", "Tỷ lệ"], [None, st.header, st.header])
+        old_total = totals["old_shortcomings"]
+        rows: list[tuple[str, int, float | None, StyleArray]] = [
+            ("Số đảng viên ghép được giữa hai kỳ", len(c.members), None, st.label),
+            ("   trong đó ghép theo họ tên (cần kiểm tra)", by_name, None, self.by_name if by_name else st.label),
+            ("Số đảng viên chưa ghép được (xem trang Chưa ghép được)",
+             len(c.unmatched) + sum(len(a.old) + len(a.new) for a in c.ambiguous), None, st.label),
+            ("Hạn chế của kỳ cũ (mục có biểu hiện, vi phạm)", old_total, None, st.label),
+            *((f"   {STATUS_LABELS[s]}", totals[s], totals[s] / old_total if old_total else None, self.status[s])
+              for s in ("fixed", "improved", "unchanged", "worse")),
+            (f"   {UNCLEAR_LABEL}", totals["not_comparable"],
+             totals["not_comparable"] / old_total if old_total else None, self.unclear),
+            (STATUS_LABELS["new"].capitalize(), totals["new"], None, self.status["new"]),
+            ("Biện pháp khắc phục quá hạn (xem trang Quá hạn)", totals["overdue"], None,
+             self.overdue if totals["overdue"] else st.label),
+        ]
+        for label, number, share, style in rows:
+            _append(ws, [label, number, share], [style, st.int, st.pct], fit)
+        _append(ws, [])
+
+        _append(ws, ["Phân bố xếp loại (mọi đảng viên được chấm của mỗi kỳ)"], [st.subtitle])
+        header = _append(ws, ["Mức xếp loại", "Kỳ cũ", "Tỷ lệ", "Kỳ mới", "Tỷ lệ"], st.header)
+        n_old, n_new = len(c.old.records), len(c.new.records)
+        last = header
+        for level in c.levels:
+            last = _append(ws, [level.label, level.old, level.old / n_old if n_old else None, level.new,
+                                level.new / n_new if n_new else None],
+                           [st.level_bold.get(level.id, st.label), st.int, st.pct, st.int, st.pct])
+        _append(ws, ["Cộng", n_old, 1 if n_old else None, n_new, 1 if n_new else None],
+                [st.label, st.int, st.pct, st.int, st.pct])
+        if c.levels:
+            self.levels_chart(ws, header, last)
+        _append(ws, [])
+
+        _append(ws, [f"Hạn chế kéo dài ở đa số đảng viên (còn ở hơn {c.persistent_share:.0%} số người ghép được)"],
+                [st.subtitle])
+        persistent = c.persistent_items
+        if persistent:
+            _append(ws, ["Mục", "Số người còn", "Tỷ lệ"], st.header)
+            for s in persistent:
+                _append(ws, [f"{s.id} — {s.title}", s.persisting, s.persisting / len(c.members)],
+                        [st.wrap, st.int, st.pct], fit)
+        else:
+            self.note(ws, "Không có mục nào.", columns)
+        for change in c.rubric_changes:
+            _append(ws, [])
+            _append(ws, ["Bộ tiêu chí thay đổi giữa hai kỳ"], [st.subtitle])
+            for label, value in (
+                ("Kỳ cũ → kỳ mới", f"{change.old_id} ({change.old_version}) → {change.new_id} ({change.new_version})"),
+                ("Bỏ các mục", ", ".join(change.removed) or None),
+                ("Thêm các mục", ", ".join(change.added) or None),
+                ("Đổi thang đo hoặc cách tính", ", ".join(change.rescaled) or None),
+            ):
+                if value:
+                    _append(ws, [label, value], [st.label, st.left], [None, sum(fit[1:])])
+        if c.notes:
+            _append(ws, [])
+            _append(ws, ["Lưu ý"], [st.subtitle])
+            for note in c.notes:
+                self.note(ws, note[:1].upper() + note[1:], columns)
+        _print_setup(ws, title, title_rows=None)
+
+    def levels_chart(self, ws: Worksheet, header_row: int, last_row: int) -> None:
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = "Phân bố xếp loại: kỳ cũ và kỳ mới"
+        chart.y_axis.title = "Số đảng viên"
+        for column in (2, 4):
+            chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+        for series, color in zip(chart.series, ("A6A6A6", "4472C4"), strict=True):
+            series.graphicalProperties.solidFill = color
+            series.graphicalProperties.line.solidFill = "595959"
+        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                         showPercent=False)
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.numFmt = "0"
+        peak = max((max(lv.old, lv.new) for lv in self.c.levels), default=0)
+        if peak <= 10:
+            chart.y_axis.majorUnit = 1
+            chart.y_axis.scaling.max = max(peak + 1, 2)
+        chart.width = 15
+        chart.height = 7.5
+        ws.add_chart(chart, "G3")
+
+    # ----------------------------------------------------------------- Theo đảng viên
+
+    def members_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        keys = _MEMBER_COUNTS
+        columns = [
+            _Column("STT", 5), _Column("Họ và tên", 24), _Column("Mã đảng viên", 11), _Column("Ghép theo", 14),
+            _Column("Điểm kỳ cũ", 8), _Column("Điểm kỳ mới", 8), _Column("Chênh lệch", 9),
+            _Column("Xếp loại kỳ cũ", 11), _Column("Xếp loại kỳ mới", 11), _Column("Thay đổi", 10),
+            *(_Column(_count_header(k), 9) for k in keys),
+            _Column("Kỳ cũ: tệp, dòng", 22), _Column("Kỳ mới: tệp, dòng", 22),
+        ]
+        title = self.start(ws, "THEO ĐẢNG VIÊN", columns)
+        header = self.header(ws, columns, [*([st.header] * 10), *self.count_headers(keys), st.header, st.header])
+        fit = [c.width if c.header in {"Họ và tên", "Ghép theo"} else None for c in columns]
+        for index, m in enumerate(c.members, start=1):
+            counts = m.counts()
+            old_level, old_style = self.level_cell(m.old)
+            new_level, new_style = self.level_cell(m.new, bold=True)
+            change = m.level_change
+            values: list[object] = [
+                index, m.ho_ten, m.ma_dang_vien, MATCH_LABELS[m.matched_by], m.old.score, m.new.score,
+                m.score_change, old_level, new_level,
+                LEVEL_CHANGE_LABELS[change] if change else NO_LEVEL_CHANGE_LABEL,
+                *(counts[k] for k in keys), m.old.source, m.new.source,
+            ]
+            styles = [
+                st.center, st.wrap, st.text, self.by_name if m.matched_by.startswith("name") else st.wrap,
+                st.number(m.old.score), st.number(m.new.score), st.number(m.score_change), old_style, new_style,
+                st.text, *([st.int] * len(keys)), st.wrap, st.wrap,
+            ]
+            _append(ws, values, styles, fit)
+        last = header + len(c.members)
+        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        if c.members:
+            self.count_rules(ws, 11, header + 1, last, keys)
+            first, end = header + 1, last
+            score = f"G{first}:G{end}"
+            ws.conditional_formatting.add(score, CellIsRule(operator="greaterThan", formula=["0"],
+                                                            font=Font(bold=True, color="375623")))
+            ws.conditional_formatting.add(score, CellIsRule(operator="lessThan", formula=["0"],
+                                                            font=Font(bold=True, color=_OVERDUE_FONT)))
+            level = f"J{first}:J{end}"
+            for change_id, color in (("up", "375623"), ("down", _OVERDUE_FONT)):
+                rule = CellIsRule(operator="equal", formula=[f'"{LEVEL_CHANGE_LABELS[change_id]}"'],
+                                  font=Font(bold=True, color=color))
+                ws.conditional_formatting.add(level, rule)
+        else:
+            self.note(ws, "Không có đảng viên nào ghép được giữa hai kỳ.", columns, 2, 10)
+        _print_setup(ws, title, title_rows=f"{header}:{header}")
+
+    # ----------------------------------------------------------------- Chi tiết
+
+    def detail_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        columns = [
+            _Column("STT", 5), _Column("Họ và tên", 22), _Column("Mã đảng viên", 11), _Column("Mục", 6),
+            _Column("Nội dung", 30), _Column("Kỳ cũ", 9), _Column("Kỳ mới", 9), _Column("Kết quả", 18),
+            _Column("Quá hạn", 14), _Column("Biểu hiện (kỳ cũ)", 28), _Column("Biện pháp khắc phục (kỳ cũ)", 28),
+            _Column("Hạn (kỳ cũ)", 11), _Column("Biện pháp khắc phục (kỳ mới)", 28), _Column("Hạn (kỳ mới)", 11),
+        ]
+        title = self.start(ws, "CHI TIẾT TỪNG MỤC CỦA TỪNG ĐẢNG VIÊN", columns)
+        header = self.header(ws, columns)
+        wrapped = {"Họ và tên", "Nội dung", "Kết quả", "Biểu hiện (kỳ cũ)", "Biện pháp khắc phục (kỳ cũ)",
+                   "Biện pháp khắc phục (kỳ mới)"}
+        fit = [c.width if c.header in wrapped else None for c in columns]
+        last = header
+        for index, m in enumerate(c.members, start=1):
+            entries: list[ItemChange | Unclear] = [*m.changes, *m.unclear]
+            for entry in entries:
+                outcome, outcome_style = self.outcome(entry)
+                deadline, deadline_style = self.deadline_state(entry)
+                if isinstance(entry, ItemChange):
+                    old_value: object = _number(entry.old_value)
+                    new_value: object = _number(entry.new_value)
+                else:
+                    old_value = _value(entry.old_state, entry.old_value)
+                    new_value = _value(entry.new_state, entry.new_value)
+                old_plan, new_plan = entry.old_plan, entry.new_plan
+                last = _append(ws, [
+                    index, m.ho_ten, m.ma_dang_vien, entry.id, entry.title, old_value, new_value, outcome, deadline,
+                    old_plan.bieu_hien if old_plan else None, old_plan.khac_phuc if old_plan else None,
+                    old_plan.han_khac_phuc if old_plan else None, new_plan.khac_phuc if new_plan else None,
+                    new_plan.han_khac_phuc if new_plan else None,
+                ], [st.center, st.wrap, st.text, st.text, st.wrap, st.center, st.center, outcome_style,
+                    deadline_style, st.wrap, st.wrap, self.date, st.wrap, self.date], fit)
+        self.finish(ws, header, last, len(columns), f"E{header + 1}")
+        if last == header:
+            self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ của các đảng viên ghép được.", columns, 2, 8)
+        else:
+            self.note(ws, "Kỳ cũ, Kỳ mới: mức đã trả lời (0 là không có). Các mục không có ở cả hai kỳ không được "
+                          "liệt kê.", columns, 2, 8)
+        _print_setup(ws, title, title_rows=f"{header}:{header}")
+
+    # ----------------------------------------------------------------- Theo mục
+
+    def items_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        keys = _MEMBER_COUNTS
+        columns = [_Column("Mã", 7), _Column("Nội dung", 36), _Column("Có ở kỳ cũ", 8), _Column("Có ở kỳ mới", 8),
+                   *(_Column(_count_header(k), 9) for k in keys), _Column("Tỷ lệ khắc phục", 9),
+                   _Column("Kéo dài ở đa số", 9)]
+        title = self.start(ws, "THEO MỤC (CÁC ĐẢNG VIÊN GHÉP ĐƯỢC)", columns)
+        header = self.header(ws, columns, [*([st.header] * 4), *self.count_headers(keys), st.header, st.header])
+        fit = [None, columns[1].width]
+        for s in c.items:
+            _append(ws, [s.id, s.title, s.old, s.new, *(s.counts[k] for k in keys),
+                         s.counts["fixed"] / s.old if s.old else None, PERSISTENT_MARK if s.persistent else None],
+                    [st.text, st.wrap, st.int, st.int, *([st.int] * len(keys)), st.pct,
+                     self.overdue if s.persistent else st.center], fit)
+        last = header + len(c.items)
+        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        self.count_rules(ws, 5, header + 1, last, keys)
+        if not c.items:
+            self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ.", columns, 2)
+        self.note(ws, f"Kéo dài ở đa số: còn (tiến bộ, không đổi hoặc nặng hơn) ở hơn {c.persistent_share:.0%} số "
+                      f"đảng viên ghép được ({len(c.members)} người).", columns, 2)
+        _print_setup(ws, title, title_rows=f"{header}:{header}")
+
+    # ----------------------------------------------------------------- Quá hạn
+
+    def overdue_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        columns = [
+            _Column("STT", 5), _Column("Họ và tên", 22), _Column("Mã đảng viên", 11), _Column("Mục", 6),
+            _Column("Nội dung", 28), _Column("Biện pháp khắc phục (kỳ cũ)", 32), _Column("Hạn khắc phục", 11),
+            _Column("Quá hạn (ngày)", 8), _Column("Kỳ cũ", 8), _Column("Kỳ mới", 9), _Column("Tình trạng", 30),
+        ]
+        title = self.start(ws, "BIỆN PHÁP KHẮC PHỤC QUÁ HẠN", columns)
+        self.note(ws, f"Ngày đối chiếu: {c.today.strftime('%d/%m/%Y')}. {OVERDUE_HELP[:1].upper()}{OVERDUE_HELP[1:]}.",
+                  columns)
+        header = self.header(ws, columns)
+        fit = [col.width if col.header in {"Họ và tên", "Nội dung", "Biện pháp khắc phục (kỳ cũ)", "Tình trạng"}
+               else None for col in columns]
+        number = {id(m): n for n, m in enumerate(c.members, start=1)}
+        rows = c.overdue()
+        for m, entry in rows:
+            plan = entry.old_plan
+            deadline = plan.han_khac_phuc if plan else None
+            days = (c.today - deadline).days if deadline else None
+            if isinstance(entry, ItemChange):
+                state = f"{OVERDUE_LABEL}: {STATUS_LABELS[entry.status]}"
+                values: list[object] = [_number(entry.old_value), _number(entry.new_value)]
+                style = self.overdue
+            else:
+                state = f"{CHECK_LABEL}: {REASON_LABELS[entry.reason]}"
+                values = [_value(entry.old_state, entry.old_value), _value(entry.new_state, entry.new_value)]
+                style = self.check
+            _append(ws, [number[id(m)], m.ho_ten, m.ma_dang_vien, entry.id, entry.title,
+                         plan.khac_phuc if plan else None, deadline, days, *values, state],
+                    [st.center, st.wrap, st.text, st.text, st.wrap, st.wrap, self.date, st.int, st.center, st.center,
+                     style], fit)
+        last = header + len(rows)
+        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        if not c.old.has_deadlines:
+            self.note(ws, NO_DEADLINES_NOTE[:1].upper() + NO_DEADLINES_NOTE[1:] + ".", columns, 2)
+        elif not rows:
+            self.note(ws, f"Không có biện pháp khắc phục nào quá hạn tính đến ngày {c.today.strftime('%d/%m/%Y')}.",
+                      columns, 2)
+        _print_setup(ws, title, title_rows=f"{header}:{header}")
+
+    # ----------------------------------------------------------------- Chưa ghép được
+
+    def unmatched_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        columns = [_Column("Kỳ", 8), _Column("Họ và tên", 24), _Column("Mã đảng viên", 12),
+                   _Column("Tệp, dòng", 30), _Column("Lý do", 36), _Column("Ghi chú", 36)]
+        title = self.start(ws, "ĐẢNG VIÊN CHƯA GHÉP ĐƯỢC GIỮA HAI KỲ", columns)
+        header = self.header(ws, columns)
+        fit = [None, columns[1].width, None, columns[3].width, columns[4].width, columns[5].width]
+        styles = [st.text, st.wrap, st.text, st.wrap, st.wrap, st.wrap]
+        last = header
+        for u in c.unmatched:
+            other = u.other
+            note = (f"{other.ho_ten} (mã {other.ma_dang_vien}), {other.source}" if other is not None else None)
+            last = _append(ws, [SIDE_LABELS[u.side], u.record.ho_ten, u.record.ma_dang_vien, u.record.source, u.label,
+                                note], styles, fit)
+        for a in c.ambiguous:
+            group = [*(("old", r) for r in a.old), *(("new", r) for r in a.new)]
+            for side, record in group:
+                others = "; ".join(f"{SIDE_LABELS[s]}: {r.ho_ten}" + (f" ({r.ma_dang_vien})" if r.ma_dang_vien else "")
+                                   + f", {r.source}" for s, r in group if r is not record)
+                last = _append(ws, [SIDE_LABELS[side], record.ho_ten, record.ma_dang_vien, record.source, a.label,
+                                    f"cùng nhóm với {others}" if others else None], styles, fit)
+        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        if last == header:
+            self.note(ws, "Mọi đảng viên đều ghép được giữa hai kỳ.", columns, 2)
+        else:
+            self.note(ws, "Những người này không có trong phần so sánh: kiểm tra họ tên, mã đảng viên ở hai bảng "
+                          "rồi chạy lại. Người trùng mã hoặc trùng họ tên (không có mã) không được tự ghép để tránh "
+                          "ghép nhầm.", columns, 2)
+        _print_setup(ws, title, title_rows=f"{header}:{header}")
+
+    # ----------------------------------------------------------------- Lỗi
+
+    def errors_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        columns = [_Column("Kỳ", 8), _Column("Tệp", 30), _Column("Dòng", 7), _Column("Cột", 7), _Column("Lỗi", 50),
+                   _Column("Cách sửa", 40)]
+        title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns)
+        header = self.header(ws, columns)
+        fit = [None, columns[1].width, None, None, columns[4].width, columns[5].width]
+        rows = [("old", p) for p in c.old.problems] + [("new", p) for p in c.new.problems]
+        for side, problem in rows:
+            _append(ws, [SIDE_LABELS[side], problem.file, problem.line, problem.column, problem.message, problem.hint],
+                    [st.text, st.wrap, st.center, st.center, st.wrap, st.wrap], fit)
+        self.finish(ws, header, header + len(rows), len(columns), f"A{header + 1}")
+        _print_setup(ws, title, title_rows=f"{header}:{header}")
+
+    # ----------------------------------------------------------------- Thông tin
+
+    def info_sheet(self, ws: Worksheet) -> None:
+        st, c = self.styles, self.c
+        columns = [_Column("", 30), _Column("", 80)]
+        title = self.start(ws, "THÔNG TIN BÁO CÁO", columns)
+        fit = [None, columns[1].width]
+        _append(ws, [])
+        when = self.generated_at.strftime("%d/%m/%Y %H:%M:%S")
+        facts: list[tuple[str, object]] = [
+            ("Ngày đối chiếu hạn khắc phục", c.today.strftime("%d/%m/%Y")),
+            ("Kỳ cũ: đầu vào", c.old.source + (f" (trang {c.old.sheet})" if c.old.sheet else "")),
+            ("Kỳ cũ: bộ tiêu chí", _rubrics_text(c.old)),
+            ("Kỳ mới: đầu vào", c.new.source + (f" (trang {c.new.sheet})" if c.new.sheet else "")),
+            ("Kỳ mới: bộ tiêu chí", _rubrics_text(c.new)),
+            ("Thời điểm tạo báo cáo", when),
+            ("Phiên bản tusoi", self.tool_version),
+        ]
+        for label, value in facts:
+            _append(ws, [label, value], [st.label, st.left], fit)
+        _append(ws, [])
+        _append(ws, ["Cách đọc kết quả", "Ý nghĩa"], st.header)
+        for status in STATUSES:
+            _append(ws, [STATUS_LABELS[status], STATUS_HELP[status]], [self.status[status], st.wrap], fit)
+        _append(ws, [UNCLEAR_LABEL, UNCLEAR_HELP], [self.unclear, st.wrap], fit)
+        _append(ws, [OVERDUE_LABEL, OVERDUE_HELP], [self.overdue, st.wrap], fit)
+        _append(ws, [CHECK_LABEL, "chưa so được mà hạn khắc phục ghi ở kỳ cũ đã qua: chi bộ cần hỏi lại đảng viên"],
+                [self.check, st.wrap], fit)
+        _append(ws, [MATCH_LABELS["name"], "hai kỳ không cùng có mã đảng viên, ghép theo họ tên (không phân biệt hoa "
+                                           "thường, khoảng trắng): chi bộ kiểm tra lại có đúng một người không"],
+                [self.by_name, st.wrap], fit)
+        _append(ws, [MATCH_LABELS["name_unaccented"], "một kỳ ghi họ tên không dấu (Nguyen Van An), kỳ kia có dấu: "
+                                                      "cần kiểm tra như trên"], [self.by_name, st.wrap], fit)
+        _append(ws, [])
+        self.note(ws, "Chỉ so các mục của phần trừ điểm (biểu hiện, vi phạm). Một mục không có ở cả hai kỳ không "
+                      "được liệt kê. Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
+                      "chi bộ biểu quyết mức xếp loại cuối cùng.", columns)
+        _print_setup(ws, title, title_rows=None)
+
+
+def _count_header(key: str) -> str:
+    if key == "overdue":
+        return "Quá hạn"
+    if key == "not_comparable":
+        return UNCLEAR_LABEL.capitalize()
+    return STATUS_LABELS[key].capitalize()
+
+
+def _rubrics_text(period: Period) -> str | None:
+    return ", ".join(f"{r.id} (phiên bản {r.version})" for r in period.rubrics()) or None
