@@ -22,7 +22,7 @@ from .errors import InputError, Problem
 from .models import Answer, MemberEvaluation, MemberInfo, MemberResult, Rubric
 from .rubric_loader import match_level
 from .scoring import Compiled, Core, compile_rubric, score_member, score_values
-from .sheet_reader import Cell, Table
+from .sheet_reader import BadCell, Cell, Table
 from .text import fold
 
 _NA_ANSWER = Answer.model_construct(state="na")
@@ -230,12 +230,25 @@ def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: P
 
     name = str(path)
     tables = read_tables(path, sheet, name)
+    if not tables:  # a damaged workbook can list no sheet at all
+        raise InputError([Problem(name, "bảng tính không có trang tính nào (tệp có thể bị hỏng)",
+                                  hint="mở bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại dạng .xlsx")])
     for table in tables:
         layout = _find_layout(table.rows, rubric)
         if layout is not None:
-            return _score_rows(table, layout, rubric, progress)
+            result = _score_rows(table, layout, rubric, progress)
+            if not result.members and not result.failed_rows:
+                where = f"trang '{table.sheet}'" if table.sheet is not None else "tệp"
+                raise InputError([Problem(
+                    name, f"{where} chỉ có dòng tiêu đề, chưa có dòng đảng viên nào", layout.header_row + 1, None,
+                    "điền mỗi đảng viên một dòng dưới dòng tiêu đề; kiểm tra đã chọn đúng tệp, đúng --sheet chưa")])
+            return result
     where = f"trang '{sheet}'" if sheet else ("các trang " + ", ".join(tables[0].sheet_names)
                                             if tables[0].sheet_names else "tệp")
+    if not any(_cell_text(value) for table in tables for row in table.rows for value in row):
+        raise InputError([Problem(
+            name, f"bảng tính trống: {where} không có ô nào có dữ liệu",
+            hint="kiểm tra đã chọn đúng tệp chưa; tạo mẫu bằng `tusoi template sheet` rồi điền vào")])
     raise InputError([Problem(
         name, f"không tìm thấy dòng tiêu đề trong {where}",
         hint="dòng tiêu đề phải có cột 'Họ và tên' và các cột bắt đầu bằng mã mục (CT1, DL1, DB1, D1...); "
@@ -265,6 +278,7 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
     if missing:
         result.notes.append("bảng không có cột cho các mục: " + ", ".join(missing) + " (coi là chưa trả lời)")
     reader = _RowReader(name, layout, rubric, compiled)
+    reader.bad_cells = table.bad_cells > 0
     rows = table.rows
     # Millions of cells were just allocated; the cycle collector would rescan them again and again
     # while the members are built (none of which form cycles), so it waits until the sheet is read.
@@ -339,6 +353,13 @@ class _RowReader:
                                 indices, span, memo))
         self.memo_of = {id(reader): groups[id(reader)][2] for _, _, _, reader in self.columns}
         self.width = max(layout.items) + 1
+        self.bad_cells = False  # set when the sheet holds error cells: only then are field cells checked
+        self.field_columns = sorted(set(layout.fields.values()) - {layout.fields.get("stt", -1)})
+
+    def _bad_fields(self, row: list[Cell]) -> tuple[int, ...]:
+        """Member-field columns (name, code, level...) of ``row`` holding an error cell."""
+        width = len(row)
+        return tuple(col for col in self.field_columns if col < width and isinstance(row[col], BadCell))
 
     def _fast_values(self, row: list[Cell]) -> list[float | None] | None:
         """The row's values when every item cell is a known plain answer or blank, else None."""
@@ -371,12 +392,20 @@ class _RowReader:
             where = f"cột {column_letter(col + 1)}" + (f" ({header})" if header else "")
             problems.append(Problem(self.name, f"{where}: {message}", line, col + 1, hint))
 
+        bad_fields = self._bad_fields(row) if self.bad_cells else ()
+        for col in bad_fields:
+            cell = row[col]
+            assert isinstance(cell, BadCell)
+            problem(col, cell.describe(), BadCell.HINT)
+
         def text_at(key: str) -> str | None:
             col = fields.get(key)
-            return _cell_text(row[col]) if col is not None and col < len(row) else None
+            if col is None or col >= len(row) or col in bad_fields:
+                return None
+            return _cell_text(row[col])
 
         name_text = text_at("ho_ten")
-        if not name_text:
+        if not name_text and fields["ho_ten"] not in bad_fields:
             problem(fields["ho_ten"], "thiếu họ và tên", "điền họ tên đảng viên, hoặc xóa dòng nếu thừa")
         na: list[int] = []
         fast = self._fast_values(row)

@@ -32,6 +32,7 @@ _DETAIL_KEYS = {
     "han_khac_phuc": "han_khac_phuc", "deadline": "han_khac_phuc",
     "ghi_chu": "ghi_chu", "note": "ghi_chu",
 }
+_GUESSES = 200  # unknown item ids that get a "did you mean" guess
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
@@ -158,11 +159,13 @@ def _read_answers(doc: YamlDoc, raw: Any, rubric: Rubric, problems: list[Problem
     by_folded = {fold(iid): iid for iid in by_id}
     scale_readers = readers(rubric)
     answers: dict[str, Answer] = {}
+    unknown = 0
     for key, value in raw.items():
         path: Path_ = (key_name, key)
         item_id = by_folded.get(fold(key).replace(" ", ""))
         if item_id is None:
-            guess = nearest(key, list(by_id))
+            unknown += 1  # a guess costs a comparison with every id: only for the first ones (a bad file has 100k)
+            guess = nearest(key, list(by_id)) if unknown <= _GUESSES else None
             problems.append(doc.problem(path, f"không có mục '{key}' trong bộ tiêu chí '{rubric.id}'",
                                         f"có phải ý bạn là '{guess}'?" if guess else
                                         "xem các mã mục bằng `tusoi rubric show`", key=True))
