@@ -143,3 +143,12 @@ def test_usage_errors_and_help_are_in_vietnamese(invoke: Invoke) -> None:
     assert missing.exit_code == 2 and "Thiếu đối số" in missing.stderr
     helped = invoke("--help").stdout
     assert "Cách dùng: tusoi [TÙY CHỌN] LỆNH" in helped and "Tùy chọn" in helped and "Options" not in helped
+
+
+def test_output_never_replaces_the_rubric_in_use(invoke: Invoke, write: Callable[[str, str], Path]) -> None:
+    rubric = write("r.yaml", "id: nhe\ninclude: [tusoi-mac-dinh]\n")
+    before = rubric.read_bytes()
+    member = write("m.yaml", member_yaml(full_answers()))
+    result = invoke("score", str(member), "-r", str(rubric), "-f", "json", "-o", str(rubric), "--force")
+    assert result.exit_code == 2 and "trùng với tệp đầu vào" in result.stderr
+    assert rubric.read_bytes() == before

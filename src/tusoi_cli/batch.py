@@ -74,7 +74,7 @@ class BatchMember:
         values = tuple(by_id[i].value if i in by_id and by_id[i].state == "answered" else None for i in c.ids)
         na = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "na")
         invalid = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "invalid")
-        return cls(line, score_values(c, values, result.ky_luat), values, na, invalid, result.ho_ten,
+        return cls(line, score_values(c, values, result.ky_luat, na), values, na, invalid, result.ho_ten,
                    result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level, result.cell_reason,
                    result.ky_luat, result.source, result=result)
 
@@ -446,7 +446,7 @@ class _RowReader:
             return None, problems
         frozen = tuple(values)
         return BatchMember(
-            line, score_values(self.compiled, frozen, ky_luat), frozen, tuple(na), (), name_text or "",
+            line, score_values(self.compiled, frozen, ky_luat, na), frozen, tuple(na), (), name_text or "",
             text_at("ma_dang_vien"), text_at("chuc_vu"), levels["tu_xep_loai"], levels["chi_bo_xep_loai"],
             text_at("ly_do"), ky_luat, f"{self.name}:{line}"), []
 

@@ -132,16 +132,19 @@ def score_cmd(
         from .errors import InputError, UsageError
         from .output import check_target
         from .rubric_loader import load_rubric, match_level
+        from .yaml_reader import MAX_BYTES
 
         missing = [f for f in files if f != "-" and not Path(f).is_file()]
         if missing:
             raise UsageError("không tìm thấy tệp " + ", ".join(f"'{m}'" for m in missing))
         if files.count("-") > 1:
             raise UsageError("chỉ được đọc đầu vào chuẩn ('-') một lần")
+        rubric_files = [Path(rubric)] if rubric and Path(rubric).is_file() else []
         if output is not None:
-            check_target(output, force=force, inputs=[Path(f) for f in files if f != "-"])
+            check_target(output, force=force, inputs=[*(Path(f) for f in files if f != "-"), *rubric_files])
         chosen = load_rubric(rubric) if rubric else None
-        stdin_bytes = sys.stdin.buffer.read() if "-" in files else None
+        # read one byte more than a member file may hold, so an endless stream is refused, not swallowed
+        stdin_bytes = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in files else None
 
         scored: list[Scored] = []
         problems: list[Problem] = []
@@ -264,7 +267,8 @@ def batch_cmd(
             if output.suffix.lower() not in _BATCH_OUTPUTS:
                 raise UsageError(f"không ghi được dạng '{output.suffix or output.name}' — dùng tệp .xlsx, .csv "
                                  "hoặc .json")
-            check_target(output, force=force, inputs=[source])
+            check_target(output, force=force,
+                         inputs=[source, *([Path(rubric)] if Path(rubric).is_file() else [])])
         chosen = load_rubric(rubric)
         if not chosen.levels:
             raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")

@@ -11,7 +11,7 @@ Two layers share one engine:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from typing import Literal
@@ -108,8 +108,13 @@ def compile_rubric(rubric: Rubric) -> Compiled:
     return compiled
 
 
-def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool) -> Core:
-    """Score one member whose answered values are ``values[i]`` (None: unanswered, not applicable or invalid)."""
+def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
+                 not_applicable: Collection[int] = ()) -> Core:
+    """Score one member whose answered values are ``values[i]`` (None: unanswered, not applicable or invalid).
+
+    A blank item counts as 0, as in the score; so a cap that looks at low values (``min_value`` <= 0)
+    also holds for a blank item, unless the item is in ``not_applicable``.
+    """
     points = [0.0] * len(c.deducts)
     flagged = [0] * len(c.deducts)
     section_of, weights = c.section_of, c.weights
@@ -151,7 +156,11 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool) -> 
             if i not in cap.members:
                 continue
             value = values[i]
-            if value is None or (value <= 0 if cap.low is None else value < cap.low):
+            if value is None:
+                if cap.low is None or cap.low > 0 or i in not_applicable:
+                    continue
+                value = 0.0
+            if value <= 0 if cap.low is None else value < cap.low:
                 continue
             if cap.high is None or value <= cap.high:
                 matched.append(i)
@@ -173,7 +182,7 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     c = compile_rubric(rubric)
     answers = [ev.answers.get(item_id, _UNANSWERED) for item_id in c.ids]
     values = [a.value if a.state == "answered" else None for a in answers]
-    core = score_values(c, values, ev.ky_luat)
+    core = score_values(c, values, ev.ky_luat, {i for i, a in enumerate(answers) if a.state == "na"})
 
     scale_readers = readers(rubric)
     items: list[ItemResult] = []
