@@ -22,7 +22,7 @@ from .errors import InputError, Problem
 from .models import Answer, MemberEvaluation, MemberInfo, MemberResult, Rubric
 from .rubric_loader import match_level
 from .scoring import Compiled, Core, compile_rubric, score_member, score_values
-from .sheet_reader import BadCell, Cell, Table
+from .sheet_reader import BadCell, Cell, Table, column_letter
 from .text import fold
 
 _NA_ANSWER = Answer.model_construct(state="na")
@@ -156,14 +156,6 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 }
 _TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 HEADER_SCAN_ROWS = 50
-
-
-def column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell_text(value: Cell) -> str | None:

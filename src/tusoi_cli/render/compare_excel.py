@@ -12,9 +12,8 @@ a formula, styles, print setup), so it is imported only when an .xlsx is written
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +47,7 @@ from ..compare import (
     Record,
     Unclear,
 )
-from ..output import write_atomic
-from .excel import _append, _clean, _colors, _Column, _fill, _number, _print_setup, _Styles, _widths
+from .excel import _append, _colors, _Column, _fill, _number, _print_setup, _Styles, _widths, save_workbook
 
 Worksheet = Any
 StyleArray = Any
@@ -88,14 +86,8 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
     if comparison.problems:
         report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
     report.info_sheet(workbook.create_sheet(SHEET_INFO))
-    props = workbook.properties
-    props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
-    props.title = _clean(report.title("So sánh hai kỳ tự soi, tự sửa"))
-    stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
-    props.created = props.modified = stamp
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_atomic(target, buffer.getvalue())
+    save_workbook(workbook, target, title=report.title("So sánh hai kỳ tự soi, tự sửa"), tool_version=tool_version,
+                  generated_at=generated_at)
 
 
 def _distinct(values: Sequence[str | None]) -> list[str]:

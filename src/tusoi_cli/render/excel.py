@@ -91,9 +91,15 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
     if batch.problems:
         report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
     report.info_sheet(workbook.create_sheet(SHEET_INFO))
+    save_workbook(workbook, target, title=report.title("Báo cáo tự soi, tự sửa"), tool_version=tool_version,
+                  generated_at=generated_at)
+
+
+def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str, generated_at: datetime) -> None:
+    """Stamp the document properties and write the workbook atomically (saved in memory, then renamed)."""
     props = workbook.properties
     props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
-    props.title = _clean(report.title("Báo cáo tự soi, tự sửa"))
+    props.title = _clean(title)
     stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
     props.created = props.modified = stamp
     buffer = io.BytesIO()
