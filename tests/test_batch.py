@@ -273,3 +273,19 @@ def test_corrupt_xls_files_never_crash(tmp_path: Path) -> None:
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert "error" in done.stdout.decode()
+
+
+def test_cell_and_period_from_the_title_block_or_a_column(tmp_path: Path) -> None:
+    titled = [["PHIẾU TỔNG HỢP"], [None, "Chi bộ:", "Chi bộ Khu phố 3"], [None, "Kỳ đánh giá:", 2026], [], HEADER,
+              member_row(1, "Nguyễn Văn An")]
+    path = tmp_path / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(titled)
+    result = read_batch(path, load_rubric()).results[0]
+    assert (result.chi_bo, result.ky_danh_gia) == ("Chi bộ Khu phố 3", "2026")
+    with_column = tmp_path / "c.csv"
+    with with_column.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([[*HEADER, "Chi bộ", "Chi bộ xếp loại"],
+                                      [*member_row(1, "Trần Thị Bình"), "Chi bộ 5", "Khá"]])
+    member = read_batch(with_column, load_rubric()).results[0]
+    assert (member.chi_bo, member.cell_level) == ("Chi bộ 5", "kha")

@@ -47,6 +47,8 @@ class BatchMember:
     source: str = ""
     evaluation: MemberEvaluation | None = None  # kept when the input had details (YAML files)
     result: MemberResult | None = None  # kept when the caller already had the result
+    chi_bo: str | None = None
+    ky_danh_gia: str | None = None
 
     def to_result(self, rubric: Rubric) -> MemberResult:
         """The detailed result (built on demand, not kept)."""
@@ -58,10 +60,10 @@ class BatchMember:
             answers = {ids[i]: Answer.model_construct(state="answered", value=v)
                        for i, v in enumerate(self.values) if v is not None}
             answers.update({ids[i]: _NA_ANSWER for i in self.na})
-            member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=None,
+            member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=self.chi_bo,
                                                 chuc_vu=self.chuc_vu)
             evaluation = MemberEvaluation.model_construct(
-                source=self.source, rubric_id=rubric.id, ky_danh_gia=None, member=member,
+                source=self.source, rubric_id=rubric.id, ky_danh_gia=self.ky_danh_gia, member=member,
                 tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
                 ly_do=self.ly_do, answers=answers)
         return score_member(rubric, evaluation)
@@ -76,7 +78,8 @@ class BatchMember:
         invalid = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "invalid")
         return cls(line, score_values(c, values, result.ky_luat, na), values, na, invalid, result.ho_ten,
                    result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level, result.cell_reason,
-                   result.ky_luat, result.source, result=result)
+                   result.ky_luat, result.source, result=result, chi_bo=result.chi_bo,
+                   ky_danh_gia=result.ky_danh_gia)
 
 
 class LazyResults(Sequence[MemberResult]):
@@ -153,7 +156,25 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "ky_luat": ("ky luat", "bi ky luat"),
     "ghi_chu": ("ghi chu",),
     "stt": ("stt", "so thu tu", "tt"),
+    "chi_bo": ("chi bo",),  # after chi_bo_xep_loai, which it would otherwise swallow
 }
+# Labels in the title block above the header ("Chi bộ:" | "Chi bộ 3"), as the sheet template writes them.
+_TITLE_LABELS = {"chi bo": "chi_bo", "ky danh gia": "ky_danh_gia", "ky": "ky_danh_gia", "nam": "ky_danh_gia"}
+
+
+def _title_block(rows: list[list[Cell]]) -> dict[str, str]:
+    """Cell and period written in the title rows as a label cell followed by its value."""
+    found: dict[str, str] = {}
+    for row in rows:
+        texts = [_cell_text(v) for v in row]
+        for col, text in enumerate(texts):
+            key = _TITLE_LABELS.get(fold(text)) if text and text.rstrip().endswith(":") else None
+            if key is None or key in found:
+                continue
+            value = next((t for t in texts[col + 1:] if t), None)
+            if value:
+                found[key] = value
+    return found
 _TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 HEADER_SCAN_ROWS = 50
 
@@ -270,6 +291,7 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
     if missing:
         result.notes.append("bảng không có cột cho các mục: " + ", ".join(missing) + " (coi là chưa trả lời)")
     reader = _RowReader(name, layout, rubric, compiled)
+    reader.title = _title_block(table.rows[: layout.header_row])
     reader.bad_cells = table.bad_cells > 0
     rows = table.rows
     # Millions of cells were just allocated; the cycle collector would rescan them again and again
@@ -329,6 +351,7 @@ class _RowReader:
         self.columns = [(col, index_of[item_id], scale_of[item_id].cells, scale_of[item_id])
                         for col, item_id in layout.items.items()]
         self.levels: dict[str, str | None] = {}  # memo: a sheet repeats a few level words
+        self.title: dict[str, str] = {}  # chi bộ / kỳ from the title block
         # Fast path: per scale, the item columns and a memo cell -> value (None: blank) holding only cells
         # already seen to be plain answers or blanks; a row whose cells are all in it needs no checks.
         groups: dict[int, tuple[list[int], list[int], dict[object, float | None]]] = {}
@@ -440,7 +463,8 @@ class _RowReader:
         return BatchMember(
             line, score_values(self.compiled, frozen, ky_luat, na), frozen, tuple(na), (), name_text or "",
             text_at("ma_dang_vien"), text_at("chuc_vu"), levels["tu_xep_loai"], levels["chi_bo_xep_loai"],
-            text_at("ly_do"), ky_luat, f"{self.name}:{line}"), []
+            text_at("ly_do"), ky_luat, f"{self.name}:{line}", chi_bo=text_at("chi_bo") or self.title.get("chi_bo"),
+            ky_danh_gia=self.title.get("ky_danh_gia")), []
 
 
 # --------------------------------------------------------------------------- reading a folder
