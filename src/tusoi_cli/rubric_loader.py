@@ -354,7 +354,17 @@ def load_rubric_file(path: Path, name: str | None = None) -> Rubric:
 
 @lru_cache(maxsize=16)
 def _load_cached(path: Path, name: str) -> Rubric:
-    return load_rubric_file(path, name)
+    from . import rubric_cache
+
+    file = rubric_cache.cache_file(path, BUNDLED_DIR.resolve())
+    if file is not None:
+        cached = rubric_cache.load(file)
+        if cached is not None:
+            return cached
+    rubric = load_rubric_file(path, name)
+    if file is not None:
+        rubric_cache.store(file, rubric)
+    return rubric
 
 
 def load_rubric(ref: str = DEFAULT_RUBRIC, base: Path | None = None) -> Rubric:
