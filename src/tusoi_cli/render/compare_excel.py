@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
-from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
+from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -47,7 +46,19 @@ from ..compare import (
     Record,
     Unclear,
 )
-from .excel import _append, _colors, _Column, _fill, _number, _print_setup, _Styles, _widths, save_workbook
+from .excel import (
+    _append,
+    _colors,
+    _Column,
+    _fill,
+    _number,
+    _print_setup,
+    _Styles,
+    _widths,
+    count_chart,
+    finish_count_chart,
+    save_workbook,
+)
 
 Worksheet = Any
 StyleArray = Any
@@ -299,28 +310,14 @@ class _CompareReport:
         _print_setup(ws, title, title_rows=None)
 
     def levels_chart(self, ws: Worksheet, header_row: int, last_row: int) -> None:
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = "Phân bố xếp loại: kỳ cũ và kỳ mới"
-        chart.y_axis.title = "Số đảng viên"
+        chart = count_chart("Phân bố xếp loại: kỳ cũ và kỳ mới")
         for column in (2, 4):
             chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
         for series, color in zip(chart.series, ("A6A6A6", "4472C4"), strict=True):
             series.graphicalProperties.solidFill = color
             series.graphicalProperties.line.solidFill = "595959"
-        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                         showPercent=False)
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.numFmt = "0"
-        peak = max((max(lv.old, lv.new) for lv in self.c.levels), default=0)
-        if peak <= 10:
-            chart.y_axis.majorUnit = 1
-            chart.y_axis.scaling.max = max(peak + 1, 2)
-        chart.width = 15
-        chart.height = 7.5
+        finish_count_chart(chart, max((max(lv.old, lv.new) for lv in self.c.levels), default=0))
         ws.add_chart(chart, "G3")
 
     # ----------------------------------------------------------------- Theo đảng viên

@@ -95,6 +95,30 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
                   generated_at=generated_at)
 
 
+def count_chart(title: str) -> Any:
+    """A column chart of member counts, labelled with its values."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = title
+    chart.y_axis.title = "Số đảng viên"
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.numFmt = "0"
+    return chart
+
+
+def finish_count_chart(chart: Any, peak: int) -> None:
+    """Whole-number steps for small counts, and one size for every report's chart."""
+    if peak <= 10:
+        chart.y_axis.majorUnit = 1
+        chart.y_axis.scaling.max = max(peak + 1, 2)
+    chart.width = 15
+    chart.height = 7.5
+
+
 def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str, generated_at: datetime) -> None:
     """Stamp the document properties and write the workbook atomically (saved in memory, then renamed)."""
     props = workbook.properties
@@ -510,10 +534,7 @@ class _Report:
         return rows, nobody, added
 
     def distribution_chart(self, ws: Worksheet, header_row: int, last_row: int, decided: bool) -> None:
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = "Phân bố xếp loại"
-        chart.y_axis.title = "Số đảng viên"
+        chart = count_chart("Phân bố xếp loại")
         for column in (3, 5) if decided else (3,):
             chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=header_row + 1, max_row=last_row))
@@ -527,21 +548,10 @@ class _Report:
             chart.series[1].graphicalProperties.line.solidFill = "595959"
         else:
             chart.legend = None
-        chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                         showPercent=False)
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.numFmt = "0"
         results = self.results
         counts = [*Counter(r.level for r in results).values(),
                   *Counter(r.cell_level for r in results if r.cell_level).values()]
-        peak = max(counts, default=0)
-        if peak <= 10:
-            chart.y_axis.majorUnit = 1
-            chart.y_axis.scaling.max = max(peak + 1, 2)
-        chart.width = 15
-        chart.height = 7.5
+        finish_count_chart(chart, max(counts, default=0))
         ws.add_chart(chart, "H3")
 
     # ----------------------------------------------------------------- Chi tiết
