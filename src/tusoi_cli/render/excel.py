@@ -258,6 +258,14 @@ class _Styles:
         return self.dec if "." in score_text(value) else self.int
 
 
+def store_text(cell: Any, text: str) -> None:
+    """Put already cleaned text in ``cell`` as text: never a formula (=...) nor an error value (#N/A)."""
+    cell.value = text
+    if text.startswith(_RISKY_START) or text in ERROR_CODES:
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel's own "this is text" flag, kept when the cell is edited
+
+
 def _append(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
             fit: Sequence[float | None] | None = None) -> int:
     """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
@@ -273,10 +281,8 @@ def _append(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray
             value = _clean(value)
             if fit and index < len(fit) and fit[index]:
                 lines = max(lines, _line_count(value, fit[index] or 0))
-            cell = Cell(ws, value=value, style_array=style)
-            if value.startswith(_RISKY_START) or value in ERROR_CODES:
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            cell = Cell(ws, style_array=style)
+            store_text(cell, value)
         else:
             cell = Cell(ws, value=value, style_array=style)
         cells.append(cell)

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ERROR_CODES  # type: ignore[import-untyped]
 from openpyxl.comments import Comment  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -43,7 +42,7 @@ from ..models import Item, Rubric, Scale, Section
 from ..output import write_atomic
 from ..templates import Person, level_rules, scale_choices, section_note
 from ..text import fold
-from .excel import _LINE_HEIGHT, _RISKY_START, _clean, _line_count, _print_setup
+from .excel import _LINE_HEIGHT, _clean, _line_count, _print_setup, store_text
 
 Worksheet = Any
 
@@ -154,11 +153,7 @@ def _put(ws: Worksheet, row: int, col: int, value: object, *, font: Any = None, 
     """Write one cell; text is cleaned and always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        text = _clean(unicodedata.normalize("NFC", value))
-        cell.value = text
-        if text.startswith(_RISKY_START) or text in ERROR_CODES:
-            cell.data_type = "s"
-            cell.quotePrefix = True
+        store_text(cell, _clean(unicodedata.normalize("NFC", value)))
     elif value is not None:
         cell.value = value
     if font is not None:
