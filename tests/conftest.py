@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +15,16 @@ from typer.testing import CliRunner
 from tusoi_cli.cli import app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# The tests never read or write the user's rubric cache: a warm cache built by other code would hide
+# loader bugs. One fresh cache per test session, inherited by the subprocesses the tests start.
+_CACHE_DIR = tempfile.mkdtemp(prefix="tusoi-test-cache-")
+os.environ["TUSOI_CACHE_DIR"] = _CACHE_DIR
+os.environ.pop("TUSOI_NO_CACHE", None)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
 @pytest.fixture

@@ -145,12 +145,18 @@ def _pos(mark: Any) -> tuple[int | None, int | None]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
 
 
-def _prescan(text: str, name: str) -> None:
-    """Refuse aliases, several documents and deep nesting using the (iterative) event stream."""
+def _prescan(text: str, name: str, loader: Any = None) -> None:
+    """Refuse aliases, several documents and deep nesting using the (iterative) event stream.
+
+    libyaml 0.2.5+ (bundled by PyYAML 6.0.4 wheels) stops at 1,000 levels while its scanner looks
+    ahead, before the events that reach our 32-level guard are produced; on that error the
+    pure-Python parser (no such limit, ~0.1 s for 100,000 levels) rescans to locate our guard's spot.
+    """
+    loader = loader or _Loader
     depth = 0
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 m = event.start_mark
                 raise InputError([Problem(
@@ -173,7 +179,17 @@ def _prescan(text: str, name: str) -> None:
                         name, "tệp chứa nhiều tài liệu YAML (dấu ---)", *_pos(m),
                         "mỗi tệp chỉ chứa một bản tự đánh giá; tách thành nhiều tệp")])
     except yaml.YAMLError as exc:
+        if _is_depth_error(exc):
+            if loader is not yaml.SafeLoader:
+                _prescan(text, name, yaml.SafeLoader)
+            raise InputError([Problem(  # a parser that also stops early: its own position
+                name, f"cấu trúc lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", *_pos(getattr(exc, "problem_mark", None)),
+                "tệp tự đánh giá chỉ cần vài cấp thụt lề")]) from None
         raise InputError([_syntax_problem(name, exc, text)]) from None
+
+
+def _is_depth_error(exc: yaml.YAMLError) -> bool:
+    return "nesting depth" in f"{getattr(exc, 'problem', '') or ''} {exc}"
 
 
 def load_yaml(text: str, name: str) -> YamlDoc:
