@@ -53,3 +53,73 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     damaged = tmp_path / "rubric.json"
     damaged.write_text('{"id": "x"', encoding="utf-8")
     assert rubric_cache.load(damaged) is None
+
+
+def test_key_changes_when_the_loader_code_changes(tmp_path: Path) -> None:
+    bundled = tmp_path / "rubrics"
+    bundled.mkdir()
+    (bundled / "a.yaml").write_text("id: x\n", encoding="utf-8")
+    loader = tmp_path / "rubric_loader.py"
+    loader.write_text("WEIGHT_FROM_SECTION = True\n", encoding="utf-8")
+    before = rubric_cache.cache_key(bundled, [loader])
+    loader.write_text("WEIGHT_FROM_SECTION = False\n", encoding="utf-8")
+    assert rubric_cache.cache_key(bundled, [loader]) != before
+    # the real key covers the real loader modules
+    names = {p.name for p in rubric_cache._code_files()}
+    assert {"rubric_loader.py", "models.py", "rubric_cache.py"} <= names
+
+
+def _cached_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fill a fresh cache the way a run does, and return the default rubric's cache file."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("TUSOI_CACHE_DIR", str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-m", "tusoi_cli", "score", str(EXAMPLES / "02-nguyen-van-an.yaml"),
+                           "-f", "json"], capture_output=True, text=True, env=os.environ.copy(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    files = list((tmp_path / "cache").glob("rubric-tusoi-mac-dinh-*.json"))
+    assert len(files) == 1
+    return files[0]
+
+
+def _score_of_an(tmp_path: Path) -> float:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "tusoi_cli", "score", str(EXAMPLES / "02-nguyen-van-an.yaml"),
+                           "-f", "json"], capture_output=True, text=True, env=os.environ.copy(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    member = data[0] if isinstance(data, list) else data
+    return float(member["score"])
+
+
+def test_an_edited_cache_file_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = _cached_default(tmp_path, monkeypatch)
+    honest = _score_of_an(tmp_path)
+    assert honest == 92  # 100 - CT3 mức 2 (2×2) - CT5 mức 1 (2) - DL5 mức 1 (2)
+    # someone sets every weight to 0 inside the cached JSON, keeping the file well-formed
+    digest, _, payload = file.read_text(encoding="utf-8").partition("\n")
+    forged = payload.replace('"weight": 2.0', '"weight": 0.0').replace('"weight": 3.0', '"weight": 0.0')
+    assert forged != payload
+    file.write_text(f"{digest}\n{forged}", encoding="utf-8")
+    assert _score_of_an(tmp_path) == honest
+    assert file.read_text(encoding="utf-8").partition("\n")[2] == payload  # rebuilt
+
+
+@pytest.mark.parametrize("damage", ["", "xx\n{}", "garbage without newline", "\x00\x01"])
+def test_a_corrupted_cache_file_is_rebuilt(damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = _cached_default(tmp_path, monkeypatch)
+    honest = _score_of_an(tmp_path)
+    file.write_text(damage, encoding="utf-8")
+    assert _score_of_an(tmp_path) == honest
+    assert rubric_cache.load(file) is not None
+
+
+def test_a_well_signed_but_wrong_payload_is_ignored(tmp_path: Path) -> None:
+    file = tmp_path / "rubric.json"
+    payload = '{"id": "x", "scales": 3}'
+    file.write_text(f"{rubric_cache._payload_digest(payload)}\n{payload}", encoding="utf-8")
+    assert rubric_cache.load(file) is None

@@ -1,16 +1,18 @@
 """A disk cache of the resolved bundled rubrics, so `tusoi score` does not re-validate three
 unchanged YAML files on every run (about 20-30 ms of a ~200 ms run).
 
-Only rubrics shipped inside the package are cached. The key covers the tusoi and pydantic versions
-and the name, size and modification time of every bundled file, so an upgrade or an edit simply
-misses. The cache is plain JSON (never pickle), written atomically; any problem reading or writing
-it falls back to resolving the YAML, silently. ``TUSOI_CACHE_DIR`` moves it, ``TUSOI_NO_CACHE=1``
-turns it off.
+Only rubrics shipped inside the package are cached. The key covers the tusoi and pydantic versions,
+the content of every bundled rubric file and the source of the code that resolves rubrics (loader,
+models, this module), so an upgrade, an edit or a loader change simply misses. A cache file holds its
+payload with the payload's own SHA-256: an edited or damaged file fails the check and is rebuilt.
+The cache is plain JSON (never pickle), written atomically; any problem reading or writing it falls
+back to resolving the YAML, silently. ``TUSOI_CACHE_DIR`` moves it, ``TUSOI_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import tempfile
@@ -29,36 +31,65 @@ def _cache_dir() -> Path:
     return Path(base) / "tusoi"
 
 
-def cache_file(path: Path, bundled_dir: Path) -> Path | None:
-    """Where the resolved form of bundled rubric ``path`` is cached, or None when it is not cached."""
-    if os.environ.get("TUSOI_NO_CACHE") or path.parent != bundled_dir:
-        return None
+# The modules whose code decides what a resolved rubric is: a change to any of them misses the cache.
+LOADER_MODULES = ("rubric_loader", "models", "rubric_cache", "yaml_reader")
+
+
+def _code_files() -> list[Path]:
+    package = __name__.rpartition(".")[0]
+    return [Path(str(importlib.import_module(f"{package}.{name}").__file__)) for name in LOADER_MODULES]
+
+
+def cache_key(bundled_dir: Path, code_files: list[Path]) -> str:
+    """A digest of the versions, every bundled rubric file's content and the loader's own code."""
     from pydantic import VERSION
 
     from . import __version__
 
+    digest = hashlib.sha256(repr((__version__, VERSION, str(bundled_dir))).encode())
+    for file in [*sorted(bundled_dir.glob("*.yaml")), *code_files]:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def cache_file(path: Path, bundled_dir: Path) -> Path | None:
+    """Where the resolved form of bundled rubric ``path`` is cached, or None when it is not cached."""
+    if os.environ.get("TUSOI_NO_CACHE") or path.parent != bundled_dir:
+        return None
     try:
-        stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(bundled_dir.glob("*.yaml"))]
+        key = cache_key(bundled_dir, _code_files())
     except OSError:
         return None
-    key = hashlib.sha256(repr((__version__, VERSION, str(bundled_dir), stats)).encode()).hexdigest()[:20]
     return _cache_dir() / f"rubric-{path.stem}-{key}.json"
 
 
+def _payload_digest(payload: str) -> str:
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def load(file: Path) -> Rubric | None:
+    """The cached rubric, or None when the file is missing, damaged or edited (its digest does not match)."""
     try:
-        return rubric_from_dict(json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
+        digest, _, payload = file.read_text(encoding="utf-8").partition("\n")
+        if digest != _payload_digest(payload):
+            return None
+        return rubric_from_dict(json.loads(payload))
+    except Exception:  # any damage means "not cached": the YAML is resolved again and the file rewritten
         return None
 
 
 def store(file: Path, rubric: Rubric) -> None:
+    payload = json.dumps(rubric.model_dump(mode="json"), ensure_ascii=False)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(rubric.model_dump(mode="json"), out, ensure_ascii=False)
-        os.replace(temp, file)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(f"{_payload_digest(payload)}\n{payload}")
+            os.replace(temp, file)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
     except OSError:
         return
 
