@@ -27,6 +27,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
+_DEBIAN_PACKAGES = {"soffice": "libreoffice-calc-nogui", "pdftotext": "poppler-utils", "pdftoppm": "poppler-utils"}
+
+
+def need_tool(name: str) -> str:
+    """The path of an outside program a test needs. Where it is missing the test is skipped with the reason
+    (shown by `pytest -rs`); in CI (`CI` set, where .ci/run installs it) a missing program is a failure, so
+    no claim quietly stops being checked."""
+    found = shutil.which(name)
+    if found is None:
+        message = f"{name} is not installed (Debian package {_DEBIAN_PACKAGES.get(name, name)})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; .ci/run should have installed it")
+        pytest.skip(message)
+    return found
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

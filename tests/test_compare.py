@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import textwrap
 import unicodedata
@@ -28,7 +27,7 @@ from tusoi_cli.compare import (
     read_period,
 )
 
-from .conftest import ALL_ITEMS
+from .conftest import ALL_ITEMS, need_tool
 
 Invoke = Callable[..., Any]
 TODAY = date(2026, 3, 1)
@@ -614,16 +613,15 @@ def test_ambiguous_names_through_the_cli_json_and_excel(tmp_path: Path, invoke: 
     assert str(rows_of(ws)[2][5]).startswith("cùng nhóm với kỳ mới: Đỗ Văn Tám")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_and_prints_the_report(cell: tuple[Path, Path], invoke: Invoke, tmp_path: Path) -> None:
+    soffice, pdftotext = need_tool("soffice"), need_tool("pdftotext")
     target = tmp_path / "so-sanh.xlsx"
     assert invoke("compare", str(cell[0]), str(cell[1]), "-o", str(target), *TODAY_ARG).exit_code == 0
     outdir = tmp_path / "pdf"
-    command = ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+    command = [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
                "--convert-to", "pdf", "--outdir", str(outdir), str(target)]
     subprocess.run(command, check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
     pdf = outdir / "so-sanh.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout.decode()
-        assert "SO SÁNH HAI KỲ TỰ SOI, TỰ SỬA" in text and "Trang 1 / " in text and "quá hạn: không đổi" in text
+    text = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout.decode()
+    assert "SO SÁNH HAI KỲ TỰ SOI, TỰ SỬA" in text and "Trang 1 / " in text and "quá hạn: không đổi" in text

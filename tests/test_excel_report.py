@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import textwrap
 import zipfile
@@ -19,7 +18,7 @@ from tusoi_cli.batch import BatchResult
 from tusoi_cli.errors import Problem
 from tusoi_cli.render.excel import _colors, write_report
 
-from .conftest import ALL_ITEMS, full_answers, member_yaml
+from .conftest import ALL_ITEMS, full_answers, member_yaml, need_tool
 from .test_rubrics import ADDING_RUBRIC
 
 RESULT_HEADERS = [
@@ -312,17 +311,16 @@ def test_rubric_colour_names_map_to_light_fills() -> None:
     assert _colors("khong-phai-mau") == ("FFFFFF", "BFBFBF")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_the_report_to_pdf(report: Path, tmp_path: Path) -> None:
+    soffice, pdftotext = need_tool("soffice"), need_tool("pdftotext")
     outdir = tmp_path / "pdf"
-    command = ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+    command = [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
                "--convert-to", "pdf", "--outdir", str(outdir), str(report)]
     subprocess.run(command, check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
     pdf = outdir / "ketqua.pdf"
     assert pdf.exists() and pdf.stat().st_size > 20_000
     assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout
-        decoded = text.decode()
-        assert "KẾT QUẢ TỰ SOI, TỰ SỬA" in decoded and "Trang 1 / " in decoded
-        assert FORMULA_NAME in decoded  # shown as the text it is, not evaluated
+    text = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout
+    decoded = text.decode()
+    assert "KẾT QUẢ TỰ SOI, TỰ SỬA" in decoded and "Trang 1 / " in decoded
+    assert FORMULA_NAME in decoded  # shown as the text it is, not evaluated

@@ -21,7 +21,8 @@ from tusoi_cli.yaml_reader import load_yaml
 Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]
 
-PACKAGE = Path(tusoi_cli.__file__).parent
+PACKAGE = Path(tusoi_cli.__file__).parent  # the installed package (site-packages after `pip install .`)
+REPO = Path(__file__).resolve().parents[1]  # the checkout the tests run from
 EXAMPLES = PACKAGE / "rubrics" / "examples"
 RUBRICS = sorted(EXAMPLES.glob("*.yaml"))
 MEMBERS = sorted((EXAMPLES / "members").glob("*.yaml"))
@@ -119,16 +120,20 @@ def test_example_member_typed_into_its_sheet_gives_the_same_result(invoke: Invok
         (expected.score, expected.level, [c.id for c in expected.caps], expected.self_level)
 
 
-def test_package_data_ships_the_examples_and_schemas() -> None:
-    """Files the package reads at run time must be listed in pyproject's package-data (globs do not recurse)."""
-    pyproject = PACKAGE.parent.parent / "pyproject.toml"
-    if not pyproject.is_file():
-        pytest.skip("not running from a source checkout")
-    patterns = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["tusoi_cli"]
-    shipped = {p for pattern in patterns for p in PACKAGE.glob(pattern)}
-    needed = [*RUBRICS, *MEMBERS, *PACKAGE.glob("schemas/*.json"), *PACKAGE.glob("rubrics/*.yaml")]
-    missing = sorted(p.relative_to(PACKAGE).as_posix() for p in needed if p not in shipped)
-    assert missing == [], "add these to [tool.setuptools.package-data] in pyproject.toml"
+def test_the_installed_package_ships_every_rubric_example_and_schema() -> None:
+    """Every data file of the source tree is in the installed package, byte for byte (package-data globs
+    do not recurse, so a new folder is easily forgotten); run against `pip install .` this checks the wheel."""
+    source = REPO / "src" / "tusoi_cli"
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["tusoi_cli"]
+    needed = sorted(p.relative_to(source) for folder in ("rubrics", "schemas") for p in (source / folder).rglob("*")
+                    if p.is_file() and p.suffix in {".yaml", ".json"})
+    assert len(needed) >= 3 + 3 + 3  # bundled rubrics, examples, schemas
+    declared = {p.relative_to(source) for pattern in patterns for p in source.glob(pattern)}
+    assert [p.as_posix() for p in needed if p not in declared] == [], "add to [tool.setuptools.package-data]"
+    differing = [p.as_posix() for p in needed
+                 if not (PACKAGE / p).is_file() or (PACKAGE / p).read_bytes() != (source / p).read_bytes()]
+    assert differing == [], f"not installed as in the source tree: {differing} (reinstall: pip install .)"
 
 
 # --------------------------------------------------------------------------- authoring mistakes
@@ -203,9 +208,7 @@ def test_every_mistake_is_reported_at_once(invoke: Invoke, write: Write) -> None
 
 
 def test_the_full_example_in_docs_rubric_md_passes_rubric_check(invoke: Invoke, tmp_path: Path) -> None:
-    docs = PACKAGE.parent.parent / "docs" / "rubric.md"
-    if not docs.is_file():
-        pytest.skip("not running from a source checkout")
+    docs = REPO / "docs" / "rubric.md"
     section = docs.read_text(encoding="utf-8").split("## Toàn bộ các trường", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "huyen-x.yaml"

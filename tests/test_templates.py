@@ -33,7 +33,7 @@ from tusoi_cli.render.sheet_template import (
 from tusoi_cli.schema import KINDS, shipped_path
 from tusoi_cli.yaml_reader import load_yaml
 
-from .conftest import ALL_ITEMS, EXAMPLES
+from .conftest import ALL_ITEMS, EXAMPLES, need_tool
 
 Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]
@@ -416,11 +416,11 @@ def test_fit_counts_utf16_units_of_nfc_text(text: str, limit: int) -> None:
         assert fitted.endswith("…")
 
 
-@pytest.mark.skipif(not Path("/usr/bin/soffice").exists(), reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_sheet_template(sheet: Path, tmp_path: Path) -> None:
+    soffice = need_tool("soffice")
     source = tmp_path / sheet.name
     shutil.copy(sheet, source)
-    done = subprocess.run(["/usr/bin/soffice", "--headless", "-env:UserInstallation=file:///tmp/lo-tpl",
+    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
                           capture_output=True, timeout=180, check=False)
     pdf = tmp_path / "chibo.pdf"
