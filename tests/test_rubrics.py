@@ -189,3 +189,19 @@ def test_rubric_show_marks_unverified_items(invoke: Callable[..., object]) -> No
     rows = [line for line in out.splitlines() if re.search(r"│ CHƯA\s*│$", line)]
     assert len(rows) == len(unverified) > 0
     assert f"{len(unverified)} mục CHƯA đối chiếu" in out
+
+
+def test_not_applicable_is_exempt_from_caps_on_low_values(invoke: Callable[..., object], write: Write,
+                                                          tmp_path: Path) -> None:
+    """`diem_chung_thap` caps anyone with TC1 <= 4.75 (blank counts as 0), but not whom TC1 does not apply to."""
+    rubric = write("khung.yaml", ADDING_RUBRIC)
+    na = write("na.yaml", "dang_vien: {ho_ten: A}\ndanh_gia: {TC1: na, TC2: 10, TC3: 10, KQ1: 70}\n")
+    blank = write("blank.yaml", "dang_vien: {ho_ten: B}\ndanh_gia: {TC2: 10, TC3: 10, KQ1: 70}\n")
+    result = invoke("score", str(na), str(blank), "-r", str(rubric), "-f", "json")
+    data = json.loads(result.stdout)  # type: ignore[attr-defined]
+    # 10 + 10 + 70 = 90: "xuat_sac" on the inclusive threshold for both
+    assert [(m["score"], m["score_level"]) for m in data] == [(90, "xuat_sac"), (90, "xuat_sac")]
+    assert [m["level"] for m in data] == ["xuat_sac", "hoan_thanh"]
+    assert [[c["id"] for c in m["caps"]] for m in data] == [[], ["diem_chung_thap"]]
+    assert data[0]["not_applicable"] == ["TC1"] and "TC1" not in data[0]["unanswered"]
+    assert "TC1" in data[1]["unanswered"]
