@@ -220,8 +220,11 @@ def _choices(rubric: Rubric) -> list[list[float]]:
 CHOICES = {name: _choices(rubric) for name, rubric in RUBRICS.items()}
 
 
+Member = tuple[str, list[float | None], bool, frozenset[int]]  # rubric, values, ky_luat, not-applicable items
+
+
 @st.composite
-def members(draw: st.DrawFn, rubric_name: str | None = None) -> tuple[str, list[float | None], bool]:
+def members(draw: st.DrawFn, rubric_name: str | None = None) -> Member:
     name = rubric_name or draw(st.sampled_from(sorted(RUBRICS)))
     choices = CHOICES[name]
     # mostly zeros or blanks with a few answers, as real members are; sometimes anything
@@ -232,10 +235,44 @@ def members(draw: st.DrawFn, rubric_name: str | None = None) -> tuple[str, list[
             values.append(draw(st.none() | st.sampled_from(options)))
         else:
             values.append(draw(st.sampled_from([None, options[0], options[0], draw(st.sampled_from(options))])))
-    return name, values, draw(st.booleans())
+    # some blank items are "not applicable" (na): no deduction, and exempt from caps on low values
+    blanks = [i for i, v in enumerate(values) if v is None]
+    na = frozenset(draw(st.lists(st.sampled_from(blanks), unique=True))) if blanks else frozenset()
+    return name, values, draw(st.booleans()), na
 
 
-def _reference(rubric: Rubric, values: Sequence[float | None], ky_luat: bool) -> tuple[float, int, set[str]]:
+@st.composite
+def boundary_members(draw: st.DrawFn) -> tuple[Member, float]:
+    """A member whose score lands exactly on one of the rubric's level thresholds, and that threshold.
+
+    Answers are added greedily, in a drawn order, each the largest value that does not overshoot the
+    points still needed; a draw where that cannot reach the threshold exactly is rejected.
+    """
+    name = draw(st.sampled_from(sorted(RUBRICS)))
+    rubric = RUBRICS[name]
+    threshold = draw(st.sampled_from([lv.min_score for lv in rubric.levels if lv.min_score is not None]))
+    start = rubric.scoring.start
+    deducting = start > threshold
+    needed = abs(start - threshold)
+    pairs = rubric.items()
+    order = draw(st.permutations(range(len(pairs))))
+    values: list[float | None] = [None] * len(pairs)
+    for i in order:
+        section, item = pairs[i]
+        if (section.mode == "deduct") != deducting or item.weight == 0 or section.max is not None:
+            continue
+        fitting = [v for v in CHOICES[name][i] if v * item.weight <= needed + 1e-9]
+        values[i] = fitting[-1] if fitting else None
+        needed -= (values[i] or 0.0) * item.weight
+    assume(abs(needed) < 1e-9)
+    # fill some other items with 0 (answered "none"), leave the rest blank or not applicable
+    na = frozenset(draw(st.lists(st.sampled_from([i for i, v in enumerate(values) if v is None] or [0]),
+                                 unique=True))) - {i for i, v in enumerate(values) if v is not None}
+    return (name, values, False, na), threshold
+
+
+def _reference(rubric: Rubric, values: Sequence[float | None], ky_luat: bool,
+               na: frozenset[int] = frozenset()) -> tuple[float, int, set[str]]:
     """Score, level rank and applicable caps, computed straight from the rubric's words (not the engine)."""
     pairs = rubric.items()
     points = dict.fromkeys((s.id for s in rubric.sections), 0.0)
@@ -258,8 +295,9 @@ def _reference(rubric: Rubric, values: Sequence[float | None], ky_luat: bool) ->
         else:
             scope = [i for i, (s, item) in enumerate(pairs)
                      if (not cap.sections and not cap.items) or s.id in cap.sections or item.id in cap.items]
-            # a blank item is scored as 0, for caps too (the spec: "an item left out ... scored as 0")
-            as_scored = [0.0 if values[i] is None else values[i] for i in scope]
+            # a blank item is scored as 0, for caps too (the spec: "an item left out ... scored as 0"),
+            # except one marked not applicable: it is no answer at all
+            as_scored = [0.0 if values[i] is None else values[i] for i in scope if i not in na]
             count = sum(1 for v in as_scored
                         if (v > 0 if cap.min_value is None else v >= cap.min_value)  # type: ignore[operator]
                         and (cap.max_value is None or v <= cap.max_value))  # type: ignore[operator]
@@ -270,15 +308,12 @@ def _reference(rubric: Rubric, values: Sequence[float | None], ky_luat: bool) ->
     return total, rank, applicable
 
 
-@settings(max_examples=300, deadline=None)
-@given(members())
-def test_scoring_matches_the_reference_and_never_exceeds_an_applicable_cap(member: tuple[str, list[float | None],
-                                                                                         bool]) -> None:
-    name, values, ky_luat = member
+def _check_against_reference(member: Member) -> Any:
+    name, values, ky_luat, na = member
     rubric = RUBRICS[name]
     c = compile_rubric(rubric)
-    core = score_values(c, values, ky_luat)
-    score, rank, applicable = _reference(rubric, values, ky_luat)
+    core = score_values(c, values, ky_luat, na)
+    score, rank, applicable = _reference(rubric, values, ky_luat, na)
     assert abs(core.score - score) < 1e-6
     assert {rubric.caps[i].id for i, _ in core.caps} == applicable
     for cap_id in applicable:
@@ -286,14 +321,31 @@ def test_scoring_matches_the_reference_and_never_exceeds_an_applicable_cap(membe
         assert core.rank >= rubric.level_rank(cap.at_most), cap_id
     assert core.rank == rank
     assert core.rank >= core.score_rank
-    assert score_values(c, list(values), ky_luat) == core  # the same input, the same output
+    assert score_values(c, list(values), ky_luat, na) == core  # the same input, the same output
+    return core
+
+
+@settings(max_examples=300, deadline=None)
+@given(members())
+def test_scoring_matches_the_reference_and_never_exceeds_an_applicable_cap(member: Member) -> None:
+    _check_against_reference(member)
+
+
+@settings(max_examples=150, deadline=None)
+@given(boundary_members())
+def test_a_score_exactly_on_a_threshold_takes_that_level(case: tuple[Member, float]) -> None:
+    member, threshold = case
+    core = _check_against_reference(member)
+    rubric = RUBRICS[member[0]]
+    assert core.score == threshold
+    assert rubric.levels[core.score_rank].min_score == threshold  # inclusive (>=), on the unrounded score
 
 
 @settings(max_examples=300, deadline=None)
 @given(members(), st.data())
 def test_raising_an_answer_never_helps_in_a_deducting_section_nor_hurts_in_an_adding_one(
-        member: tuple[str, list[float | None], bool], data: st.DataObject) -> None:
-    name, values, ky_luat = member
+        member: Member, data: st.DataObject) -> None:
+    name, values, ky_luat, _ = member
     rubric = RUBRICS[name]
     c = compile_rubric(rubric)
     answered = [i for i, v in enumerate(values) if v is not None and v < CHOICES[name][i][-1]]
@@ -311,10 +363,9 @@ def test_raising_an_answer_never_helps_in_a_deducting_section_nor_hurts_in_an_ad
 
 @settings(max_examples=200, deadline=None)
 @given(members("tusoi-mac-dinh"), st.data())
-def test_answering_an_item_never_improves_the_default_level(member: tuple[str, list[float | None], bool],
-                                                           data: st.DataObject) -> None:
+def test_answering_an_item_never_improves_the_default_level(member: Member, data: st.DataObject) -> None:
     """Unanswered counts as 0: answering it (with anything) can only keep or lower score and level."""
-    _, values, ky_luat = member
+    _, values, ky_luat, _ = member
     blank = [i for i, v in enumerate(values) if v is None]
     assume(blank)
     i = data.draw(st.sampled_from(blank))
