@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tusoi_cli import RubricError, load_rubric, load_rubric_file, score_file
+from tusoi_cli import InputError, RubricError, load_rubric, load_rubric_file, score_file
 
 from .conftest import ALL_ITEMS
 
@@ -38,8 +38,10 @@ def test_every_item_has_title_description_and_source() -> None:
 
 def test_nq04_alone_is_a_catalogue_not_scorable(write: Write) -> None:
     member = write("m.yaml", "dang_vien: {ho_ten: A}\nbo_tieu_chi: nq04\ndanh_gia: {CT1: 1}\n")
-    with pytest.raises(Exception, match="không có mức xếp loại"):
+    with pytest.raises(InputError, match="không có mức xếp loại") as info:
         score_file(member)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line) == (str(member), 2)  # the `bo_tieu_chi` line, where the fix goes
 
 
 def test_include_and_override_weights_levels_caps(write: Write, tmp_path: Path) -> None:
