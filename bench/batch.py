@@ -14,6 +14,8 @@ Goals (issue 3): batch <= 2.5x the bare read, peak memory < 600 MB, core > 100,0
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import random
 import resource
@@ -51,11 +53,14 @@ def make_sheet(path: Path, members: int) -> None:
 
 
 def child(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+    """Wall seconds and peak RSS (MB) of one child process; a failed run stops the benchmark (no ratio
+    of a run that did not do the work)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL)
+    done = subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"benchmark run failed (exit {done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(peak, before) / 1024
 
@@ -80,6 +85,21 @@ def core_rate(path: Path) -> float:
     return len(vectors) / (time.perf_counter() - start)
 
 
+def count_members(out: Path, kind: str) -> int | None:
+    """How many members the output holds (None for --output none)."""
+    if kind == "csv":
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            return sum(1 for _ in csv.reader(handle)) - 1  # less the header row
+    if kind == "json":
+        return len(json.loads(out.read_text(encoding="utf-8"))["members"])
+    if kind == "xlsx":
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Kết quả").to_python()
+        return sum(1 for row in rows if isinstance(row[0], int | float) and row[0] >= 1)  # STT column
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
@@ -100,6 +120,9 @@ def main() -> None:
     if args.output != "none":
         cmd += ["-o", str(out), "--force"]
     tool_wall, tool_rss = child(cmd)
+    written = count_members(out, args.output)
+    if written is not None and written != args.members:
+        sys.exit(f"tusoi wrote {written:,} members to {out}, expected {args.members:,}: no ratio reported")
     rate = core_rate(sheet)
     print(f"members: {args.members:,} x {len(ITEMS)} items")
     print(f"bare calamine read:  {bare_wall:6.2f} s   peak {bare_rss:6.0f} MB")
