@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
@@ -54,7 +53,9 @@ from .excel import (
     _number,
     _print_setup,
     _Styles,
+    _font,
     _widths,
+    new_workbook,
     count_chart,
     finish_count_chart,
     save_workbook,
@@ -86,7 +87,7 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
                             generated_at: datetime | None = None) -> None:
     """Build the comparison workbook and write it to ``target`` atomically."""
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = Workbook()
+    workbook = new_workbook()
     report = _CompareReport(workbook, comparison, tool_version, generated_at)
     report.summary_sheet(workbook.active)
     report.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
@@ -131,7 +132,7 @@ class _CompareReport:
                     light, _ = _colors(level.color)
                     fill = _fill(light) if light != "FFFFFF" else None
                     st.level[level.id] = st.make(border=st.grid, fill=fill, alignment=Alignment(vertical="top"))
-                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=Font(bold=True),
+                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=_font(bold=True),
                                                       alignment=Alignment(vertical="top"))
         top = Alignment(vertical="top", wrap_text=True)
         fills = {s: _fill(_colors(STATUS_COLORS[s])[0]) for s in STATUSES}
@@ -139,11 +140,11 @@ class _CompareReport:
         self.status: dict[str, StyleArray] = {s: st.make(border=st.grid, fill=fills[s], alignment=top)
                                               for s in STATUSES}
         self.status_header: dict[str, StyleArray] = {
-            s: st.make(border=st.grid, fill=fills[s], font=Font(bold=True), alignment=centered) for s in STATUSES}
-        self.unclear = st.make(border=st.grid, fill=_fill(_UNCLEAR_FILL), font=Font(italic=True), alignment=top)
-        self.overdue = st.make(border=st.grid, fill=_fill(_OVERDUE_FILL), font=Font(bold=True, color=_OVERDUE_FONT),
+            s: st.make(border=st.grid, fill=fills[s], font=_font(bold=True), alignment=centered) for s in STATUSES}
+        self.unclear = st.make(border=st.grid, fill=_fill(_UNCLEAR_FILL), font=_font(italic=True), alignment=top)
+        self.overdue = st.make(border=st.grid, fill=_fill(_OVERDUE_FILL), font=_font(bold=True, color=_OVERDUE_FONT),
                                alignment=top)
-        self.check = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), font=Font(bold=True), alignment=top)
+        self.check = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), font=_font(bold=True), alignment=top)
         self.by_name = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), alignment=top)
         self.date = st.make(border=st.grid, alignment=Alignment(horizontal="center", vertical="top"),
                             number_format=_DATE_FORMAT)
