@@ -52,17 +52,17 @@ from .excel import (
     _colors,
     _Column,
     _fill,
-    _number,
-    _print_setup,
-    _Styles,
     _font,
     _last_break,
+    _number,
     _page_height,
+    _print_setup,
     _rows_height,
+    _Styles,
     _widths,
-    new_workbook,
     count_chart,
     finish_count_chart,
+    new_workbook,
     save_workbook,
 )
 
@@ -158,7 +158,8 @@ class _CompareReport:
         # Columns that would stay empty are left out: overdue counts when the old period has no deadlines (a
         # sheet), the plan columns when nobody wrote a plan (sheets have none).
         self.keys: tuple[str, ...] = tuple(k for k in _MEMBER_COUNTS if k != "overdue" or c.old.has_deadlines)
-        self.has_plans = any(e.old_plan or e.new_plan for m in c.members for e in (*m.changes, *m.unclear))
+        self.has_plans = any(e.old_plan or e.new_plan for m in c.members for e in m.changes) or any(
+            e.old_plan or e.new_plan for m in c.members for e in m.unclear)
         self.periods = " → ".join(", ".join(p.periods()) or "?" for p in (c.old, c.new))
 
     # ----------------------------------------------------------------- shared bits

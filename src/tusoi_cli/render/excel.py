@@ -526,7 +526,8 @@ class _Report:
 
     def result_columns(self) -> list[_ResultColumn]:
         """Kết quả's columns, in order: one line each. The printed ones (what the cell meeting reads) come
-        first; the others stay in the sheet, right of the print area, for sorting and checking on screen."""
+        first; the others stay in the sheet, right of the print area, for sorting and checking on screen.
+        The printed widths leave room for one more column of 12 (a member's status) at 90 % or more."""
         st, rows = self.styles, self.batch.rows
 
         def level(attr: str, bold: bool = False) -> _ResultColumn:
@@ -540,17 +541,17 @@ class _Report:
 
         columns = [
             _ResultColumn("STT", 5, lambda r, i: i + 1, lambda r: st.center, printed=True),
-            _ResultColumn("Họ và tên", 24, lambda r, i: r.ho_ten, lambda r: st.wrap, printed=True, wrap=True),
-            _ResultColumn("Chức vụ", 16, lambda r, i: r.chuc_vu, lambda r: st.wrap, printed=True, wrap=True),
-            _ResultColumn("Điểm", 7, lambda r, i: r.score, lambda r: st.number_or_text(r.score),
+            _ResultColumn("Họ và tên", 22, lambda r, i: r.ho_ten, lambda r: st.wrap, printed=True, wrap=True),
+            _ResultColumn("Chức vụ", 14, lambda r, i: r.chuc_vu, lambda r: st.wrap, printed=True, wrap=True),
+            _ResultColumn("Điểm", 6, lambda r, i: r.score, lambda r: st.number_or_text(r.score),
                           printed=True),
             level("level", bold=True).named("Xếp loại đề xuất", 11, printed=True),
-            level("self_level").named("Tự xếp loại", 10, printed=True),
+            level("self_level").named("Tự xếp loại", 9, printed=True),
             _ResultColumn("Giới hạn áp dụng", 34, lambda r, i: _caps_text(r), lambda r: st.wrap, printed=True,
                           wrap=True),
-            _ResultColumn("Biểu hiện / vi phạm", 18, lambda r, i: ", ".join(r.flagged), lambda r: st.wrap,
+            _ResultColumn("Biểu hiện / vi phạm", 15, lambda r, i: ", ".join(r.flagged), lambda r: st.wrap,
                           printed=True, wrap=True),
-            _ResultColumn("Ghi chú", 16, lambda r, i: provisional_text(r), lambda r: st.note_cell, printed=True,
+            _ResultColumn("Ghi chú", 14, lambda r, i: provisional_text(r), lambda r: st.note_cell, printed=True,
                           wrap=True),
             _ResultColumn("Mã đảng viên", 11, lambda r, i: r.ma_dang_vien, lambda r: st.text),
             level("score_level").named("Mức theo điểm", 10),
