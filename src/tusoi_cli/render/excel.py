@@ -817,9 +817,9 @@ class _Report:
         problems = self.batch.problems
         source_name = Path(self.batch.source).name
         with_file = any(Path(p.file).name != source_name for p in problems)
-        columns = [_Column("Dòng", 7), _Column("Cột", 26), _Column("Lỗi", 60), _Column("Cách sửa", 50)]
+        columns = [_Column("Dòng", 6), _Column("Cột", 20), _Column("Lỗi", 52), _Column("Cách sửa", 44)]
         if with_file:
-            columns.append(_Column("Tệp", 26))
+            columns.append(_Column("Tệp", 22))
         title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns)
         _append(ws, [c.header for c in columns], st.header)
         styles = [st.center, st.wrap, st.wrap, st.wrap, st.wrap]
