@@ -260,7 +260,7 @@ class _Styles:
         self.note_cell = self.make(border=self.grid, font=_font(italic=True, color="9C5700"),
                                    alignment=Alignment(vertical="top", wrap_text=True))
         medium = Side(style="medium", color="808080")
-        hide_zero = "0.##;-0.##;;@"  # a zero is stored (the cell stays a number) but left blank on the page
+        hide_zero = "General;-General;;@"  # a zero is stored (the cell stays a number) but left blank on the page
         self.matrix = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"),
                                 number_format=hide_zero)
         self.matrix_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
@@ -710,8 +710,7 @@ class _Report:
     def matrix_blocks(self) -> list[tuple[Section, list[Item]]]:
         """Chi tiết's page-wide blocks: one per section, a long section split evenly over as few pages as
         its items need at a readable width."""
-        room = (_A4_LONG - 2 * 72 * _SIDE_MARGIN) - sum(column_points(w) for w in (_STT_WIDTH, _NAME_WIDTH))
-        per_page = max(1, int(room // column_points(_ITEM_WIDTH)))
+        per_page = self.items_per_page()
         blocks: list[tuple[Section, list[Item]]] = []
         for section in self.rubric.sections:
             items = section.items
@@ -721,6 +720,23 @@ class _Report:
             size = math.ceil(len(items) / parts)
             blocks.extend((section, items[start:start + size]) for start in range(0, len(items), size))
         return blocks
+
+    def matrix_pages(self, blocks: list[tuple[Section, list[Item]]]) -> list[int]:
+        """How many blocks go side by side on each page: consecutive blocks that fit together share one."""
+        per_page = self.items_per_page()
+        pages: list[int] = []
+        used = per_page
+        for _, items in blocks:
+            if used + len(items) > per_page:
+                pages.append(0)
+                used = 0
+            pages[-1] += 1
+            used += len(items)
+        return pages
+
+    def items_per_page(self) -> int:
+        room = (_A4_LONG - 2 * 72 * _SIDE_MARGIN) - sum(column_points(w) for w in (_STT_WIDTH, _NAME_WIDTH))
+        return max(1, int(room // column_points(_ITEM_WIDTH)))
 
     def matrix_sheet(self, ws: Worksheet) -> None:
         """Members × items. Printed in page-wide blocks (a section per block) with STT and name repeated on
@@ -773,9 +789,10 @@ class _Report:
         self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs), f"C{_MATRIX_FIRST_ROW}")
         if self.results and pairs:
             self.matrix_rules(ws, last)
-        column = 2
-        for _, items in blocks[:-1]:
-            column += len(items)
+        column, start = 2, 0
+        for count in self.matrix_pages(blocks)[:-1]:
+            column += sum(len(items) for _, items in blocks[start:start + count])
+            start += count
             ws.col_breaks.append(Break(id=column))
         _print_setup(ws, title, title_rows=f"2:{_MATRIX_FIRST_ROW - 1}", title_cols="A:B", legend=MATRIX_LEGEND)
         ws.page_setup.scale = 100  # the blocks are cut to the page width
