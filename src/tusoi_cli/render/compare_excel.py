@@ -258,8 +258,10 @@ class _CompareReport:
         totals = c.totals()
         matched = c.matched_by()
         by_name = matched["name"] + matched["name_unaccented"]
-        _append(ws, [f"Kết quả theo dõi — ngày đối chiếu hạn khắc phục {c.today.strftime('%d/%m/%Y')}"],
-                [st.subtitle])
+        followed = "Kết quả theo dõi"
+        if c.old.has_deadlines:
+            followed += f" — ngày đối chiếu hạn khắc phục {c.today.strftime('%d/%m/%Y')}"
+        _append(ws, [followed], [st.subtitle])
         _append(ws, ["", "Số lượng", "Tỷ lệ"], [None, st.header, st.header])
         old_total = totals["old_shortcomings"]
         rows: list[tuple[str, int, float | None, StyleArray]] = [
