@@ -462,41 +462,40 @@ def test_excel_report_cell_by_cell(sheets: tuple[Path, Path], invoke: Invoke, tm
     result = invoke("compare", str(sheets[0]), str(sheets[1]), "-o", str(target), *TODAY_ARG)
     assert result.exit_code == 1 and f"Đã ghi {target}" in result.stderr
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames == ["Tổng hợp", "Theo đảng viên", "Chi tiết", "Theo mục", "Quá hạn", "Chưa ghép được",
-                             "Lỗi", "Thông tin"]
+    # sheets have no deadlines: no Quá hạn page, column nor count (the reason is a note on Tổng hợp)
+    assert wb.sheetnames == ["Tổng hợp", "Theo đảng viên", "Chi tiết", "Theo mục", "Chưa ghép được", "Lỗi",
+                             "Thông tin"]
 
     ws = wb["Theo đảng viên"]
     header = [c.value for c in ws[2]]
-    assert header[:10] == ["STT", "Họ và tên", "Mã đảng viên", "Ghép theo", "Điểm kỳ cũ", "Điểm kỳ mới",
-                           "Chênh lệch", "Xếp loại kỳ cũ", "Xếp loại kỳ mới", "Thay đổi"]
-    assert header[10:17] == ["Đã khắc phục", "Tiến bộ", "Không đổi", "Nặng hơn", "Mới phát sinh", "Quá hạn",
-                             "Chưa so được"]
+    assert header == ["STT", "Họ và tên", "Ghép theo", "Điểm kỳ cũ", "Điểm kỳ mới", "Chênh lệch", "Xếp loại kỳ cũ",
+                      "Xếp loại kỳ mới", "Thay đổi", "Đã khắc phục", "Tiến bộ", "Không đổi", "Nặng hơn",
+                      "Mới phát sinh", "Chưa so được", "Mã đảng viên", "Kỳ cũ: tệp, dòng", "Kỳ mới: tệp, dòng"]
     binh = [c.value for c in ws[3]]
     # Bình: old 100 - 2 - 2 = 96, new 100 - 2 - 3 = 95 but DB4 at mức 1 caps at khá
-    assert binh[:17] == [1, "Trần thị Bình", None, "theo họ tên", 96, 95, -1, "Tốt", "Khá", "xuống mức",
-                         1, 0, 1, 0, 1, 0, 0]
-    assert fill(ws["D3"]) == "FFEB9C"  # matched by name: highlighted for checking
-    assert fill(ws["H3"]) == "C6EFCE" and fill(ws["I3"]) == "CCEEF4"  # levels coloured as in the batch report
+    assert binh[:16] == [1, "Trần thị Bình", "theo họ tên", 96, 95, -1, "Tốt", "Khá", "xuống mức",
+                         1, 0, 1, 0, 1, 0, None]
+    assert fill(ws["C3"]) == "FFEB9C"  # matched by name: highlighted for checking
+    assert fill(ws["G3"]) == "C6EFCE" and fill(ws["H3"]) == "CCEEF4"  # levels coloured as in the batch report
     an = [c.value for c in ws[4]]
-    assert an[:10] == [2, "Nguyễn Văn An", "01", "theo mã đảng viên", 94, 98, 4, "Tốt", "Tốt", "giữ mức"]
-    assert ws.freeze_panes == "C3" and ws.auto_filter.ref == "A2:S4"
+    assert an[:9] + an[15:16] == [2, "Nguyễn Văn An", "theo mã đảng viên", 94, 98, 4, "Tốt", "Tốt", "giữ mức", "01"]
+    assert ws.freeze_panes == "C3" and ws.auto_filter.ref == "A2:R4"
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+    assert ws.print_area == "'Theo đảng viên'!$A$1:$O$4"  # code and sources stay on screen
 
     ws = wb["Chi tiết"]
-    assert [c.value for c in ws[2]][:9] == ["STT", "Họ và tên", "Mã đảng viên", "Mục", "Nội dung", "Kỳ cũ",
-                                            "Kỳ mới", "Kết quả", "Quá hạn"]
-    details = [(r[0], r[3], r[5], r[6], r[7]) for r in rows_of(ws)[2:7]]
+    assert [c.value for c in ws[2]] == ["STT", "Họ và tên", "Mục", "Nội dung", "Kỳ cũ", "Kỳ mới", "Kết quả",
+                                        "Mã đảng viên"]  # no plan nor deadline columns: a sheet has none
+    details = [(r[0], r[2], r[4], r[5], r[6]) for r in rows_of(ws)[2:7]]
     assert details == [(1, "CT3", 1, 0, "đã khắc phục"), (1, "CT5", 1, 1, "không đổi"),
                        (1, "DB4", 0, 1, "mới phát sinh"), (2, "CT5", 1, 0, "đã khắc phục"), (2, "DL5", 2, 1, "tiến bộ")]
-    assert [fill(ws.cell(row, 8)) for row in range(3, 8)] == ["C6EFCE", "FFEB9C", "F2D5EC", "C6EFCE", "CCEEF4"]
+    assert [fill(ws.cell(row, 7)) for row in range(3, 8)] == ["C6EFCE", "FFEB9C", "F2D5EC", "C6EFCE", "CCEEF4"]
 
     ws = wb["Theo mục"]
-    items = {r[0]: r[2:13] for r in rows_of(ws)[2:] if r[0]}
-    assert items["CT5"] == (2, 1, 1, 0, 1, 0, 0, 0, 0, 0.5, None)
-    assert items["DB4"] == (0, 1, 0, 0, 0, 0, 1, 0, 0, None, None)
-
-    ws = wb["Quá hạn"]
-    assert any("bảng tính không có hạn khắc phục" in str(r[1]) for r in rows_of(ws))
+    assert "Quá hạn" not in [c.value for c in ws[2]]
+    items = {r[0]: r[2:12] for r in rows_of(ws)[2:] if r[0]}
+    assert items["CT5"] == (2, 1, 1, 0, 1, 0, 0, 0, 0.5, None)
+    assert items["DB4"] == (0, 1, 0, 0, 0, 0, 1, 0, None, None)
 
     ws = wb["Chưa ghép được"]
     unmatched = [r[:5] for r in rows_of(ws)[2:5]]
@@ -507,6 +506,8 @@ def test_excel_report_cell_by_cell(sheets: tuple[Path, Path], invoke: Invoke, tm
 
     ws = wb["Tổng hợp"]
     summary = {r[0]: r[1:] for r in rows_of(ws) if isinstance(r[0], str)}
+    assert any("bảng tính không có hạn khắc phục" in key for key in summary)
+    assert not any(key.startswith("Biện pháp khắc phục quá hạn") for key in summary)
     assert summary["Hạn chế của kỳ cũ (mục có biểu hiện, vi phạm)"][0] == 4
     assert summary["   đã khắc phục"][:2] == (2, 0.5)
     assert summary["Tốt"][:4] == (3, 0.75, 2, pytest.approx(2 / 3)) and summary["Khá"][:4] == (0, 0, 1,
@@ -535,8 +536,10 @@ def test_excel_overdue_sheet_from_member_files(cell: tuple[Path, Path], invoke: 
     assert ws.cell(4, 11).font.bold and fill(ws.cell(4, 11)) == "FFC7CE"
     assert ws.cell(4, 7).number_format == "DD/MM/YYYY"
     detail = wb["Chi tiết"]
-    overdue = [r for r in rows_of(detail) if r[8] == "quá hạn"]
-    assert [(r[1], r[3]) for r in overdue] == [("Nguyễn Văn An", "CT5")]
+    assert [c.value for c in detail[2]][7:11] == ["Quá hạn", "Biểu hiện (kỳ cũ)", "Biện pháp khắc phục (kỳ cũ)",
+                                                   "Hạn (kỳ cũ)"]
+    overdue = [r for r in rows_of(detail) if r[7] == "quá hạn"]
+    assert [(r[1], r[2]) for r in overdue] == [("Nguyễn Văn An", "CT5")]
 
 
 # --------------------------------------------------------------------------- files and usage

@@ -21,10 +21,10 @@ from tusoi_cli.render.excel import _colors, write_report
 from .conftest import ALL_ITEMS, full_answers, member_yaml, need_tool
 from .test_rubrics import ADDING_RUBRIC
 
-RESULT_HEADERS = [
-    "STT", "Họ và tên", "Mã đảng viên", "Chức vụ", "Điểm", "Mức theo điểm", "Xếp loại đề xuất", "Tự xếp loại",
-    "So với đề xuất", "Chi bộ xếp loại", "Lý do", "Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Giới hạn áp dụng",
-    "Biểu hiện / vi phạm", "Chưa trả lời", "Không áp dụng", "Không hợp lệ", "Dòng",
+RESULT_HEADERS = [  # the first nine print; the others stay in the sheet for the screen
+    "STT", "Họ và tên", "Chức vụ", "Điểm", "Xếp loại đề xuất", "Tự xếp loại", "Giới hạn áp dụng",
+    "Biểu hiện / vi phạm", "Ghi chú", "Mã đảng viên", "Mức theo điểm", "So với đề xuất", "Chi bộ xếp loại", "Lý do",
+    "Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Chưa trả lời", "Không áp dụng", "Không hợp lệ", "Dòng",
 ]
 FORMULA_NAME = '=HYPERLINK("x")'
 WHEN = datetime(2026, 12, 15, 9, 30, tzinfo=timezone(timedelta(hours=7)))
@@ -86,31 +86,38 @@ def test_results_sheet_rows_in_input_order(report: Path) -> None:
     assert ws["A1"].value == "KẾT QUẢ TỰ SOI, TỰ SỬA — Chi bộ Thử nghiệm — kỳ đánh giá 2026"
     assert [c.value for c in ws[2]] == RESULT_HEADERS
     rows = _rows(ws, 3, 6, len(RESULT_HEADERS))
-    assert [r[:11] for r in rows] == [
-        [1, "Nguyễn Văn An", None, None, 96, "Tốt", "Tốt", "Tốt", "bằng", "Tốt", "Chi bộ thống nhất"],
-        [2, FORMULA_NAME, None, None, 82, "Khá", "Trung bình", None, None, "Trung bình", "-Vi phạm điều cấm"],
-        [3, "Lê Quốc Cường", None, None, 96, "Tốt", "Tốt", "Khá", "thấp hơn", None, None],
-        [4, "Phạm Minh Đức", None, "@Bí thư", 98, "Tốt", "Tốt", None, None, None, None],
+    assert [r[:6] for r in rows] == [
+        [1, "Nguyễn Văn An", None, 96, "Tốt", "Tốt"],
+        [2, FORMULA_NAME, None, 82, "Trung bình", None],
+        [3, "Lê Quốc Cường", None, 96, "Tốt", "Khá"],
+        [4, "Phạm Minh Đức", "@Bí thư", 98, "Tốt", None],
     ]
-    assert [r[11:15] for r in rows] == [[2, 2, 0, 0], [0, 0, 3, 15], [4, 0, 0, 0], [2, 0, 0, 0]]
-    caps = rows[1][15].split("\n")
+    assert [r[7:14] for r in rows] == [
+        ["CT5, DL6", None, None, "Tốt", "bằng", "Tốt", "Chi bộ thống nhất"],
+        ["DB2, D4", None, None, "Khá", None, "Trung bình", "-Vi phạm điều cấm"],
+        ["CT5", None, None, "Tốt", "thấp hơn", None, None],
+        # Đức answered 3 items, one of them invalid: his level is provisional, and the note says why
+        ["CT1", "tạm tính — còn 43 mục chưa trả lời, 1 mục không hợp lệ (CT2)", None, "Tốt", None, None, None],
+    ]
+    assert [r[14:18] for r in rows] == [[2, 2, 0, 0], [0, 0, 3, 15], [4, 0, 0, 0], [2, 0, 0, 0]]
+    caps = rows[1][6].split("\n")
     assert caps == [
         "tối đa Trung bình: Vi phạm ít nhất một điều đảng viên không được làm (QĐ 37-QĐ/TW) (D4)",
         'tối đa Khá: Có biểu hiện "tự diễn biến", "tự chuyển hóa" (mức 1) (DB2)',
         "tối đa Trung bình: Bị kỷ luật trong kỳ đánh giá",
     ]
-    assert [r[16:] for r in rows] == [
-        ["CT5, DL6", 0, 0, 0, 5], ["DB2, D4", 0, 0, 0, 6], ["CT5", 0, 1, 0, 7], ["CT1", 43, 1, 1, 8],
-    ]
-    assert rows[0][15] is None  # no cap applied
+    assert [r[18:] for r in rows] == [[0, 0, 0, 5], [0, 0, 0, 6], [0, 1, 0, 7], [43, 1, 1, 8]]
+    assert rows[0][6] is None  # no cap applied
+    assert ws.print_area == "'Kết quả'!$A$1:$I$6"  # what the meeting reads; the rest is for the screen
 
 
 def test_levels_are_filled_with_their_colour_and_scores_keep_full_precision(report: Path) -> None:
     ws = load_workbook(report)["Kết quả"]
-    assert ws["G3"].fill.fgColor.rgb == "00C6EFCE" and ws["G3"].font.b  # Tốt, green, bold
-    assert ws["G4"].fill.fgColor.rgb == "00FFEB9C"  # Trung bình, yellow
-    assert ws["F4"].fill.fgColor.rgb == "00CCEEF4"  # Khá by score, cyan
-    assert ws["E3"].number_format == "0"
+    assert ws["E3"].fill.fgColor.rgb == "00C6EFCE" and ws["E3"].font.b  # Tốt, green, bold
+    assert ws["E4"].fill.fgColor.rgb == "00FFEB9C"  # Trung bình, yellow
+    assert ws["K4"].fill.fgColor.rgb == "00CCEEF4"  # Khá by score, cyan
+    assert ws["D3"].number_format == "0"
+    assert (ws["B3"].font.name, ws["B3"].font.sz) == ("Arial", 10)
 
 
 def test_decimal_scores_show_one_decimal_but_store_the_exact_value(tmp_path: Path) -> None:
@@ -125,14 +132,14 @@ def test_decimal_scores_show_one_decimal_but_store_the_exact_value(tmp_path: Pat
     write_report(target, batch, tool_version="1")
     wb = load_workbook(target)
     ws = wb["Kết quả"]
-    assert [c.value for c in ws[2]][11:17] == ["Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Cộng TC", "Cộng KQ"]
-    assert (ws["E3"].value, ws["E3"].number_format) == (90.25, "0.0")
-    assert (ws["P3"].value, ws["P3"].number_format) == (29.25, "0.0")
-    assert (ws["Q3"].value, ws["Q3"].number_format) == (61, "0")
+    assert [c.value for c in ws[2]][14:20] == ["Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Cộng TC", "Cộng KQ"]
+    assert (ws["D3"].value, ws["D3"].number_format) == (90.25, "0.0")
+    assert (ws["S3"].value, ws["S3"].number_format) == (29.25, "0.0")
+    assert (ws["T3"].value, ws["T3"].number_format) == (61, "0")
     assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"]  # no problems, no Lỗi sheet
     matrix = wb["Chi tiết"]
-    assert [c.value for c in matrix[3]][-4:] == ["TC1", "TC2", "TC3", "KQ1"]
-    assert [c.value for c in matrix[4]][-4:] == [9.5, 9.75, 10, 61]
+    assert [c.value for c in matrix[4]][-4:] == ["TC1", "TC2", "TC3", "KQ1"]
+    assert [c.value for c in matrix[5]][-4:] == [9.5, 9.75, 10, 61]
     scales = [r.type for cf in matrix.conditional_formatting for r in cf.rules]
     assert scales.count("colorScale") == 1  # the points scale is shaded, not split per value
     notes = [c.value for c in wb["Tổng hợp"]["B"] if c.value and "cộng điểm" in str(c.value)]
@@ -144,12 +151,12 @@ def test_text_from_inputs_is_never_a_formula(report: Path) -> None:
     ws = wb["Kết quả"]
     name = ws["B4"]
     assert (name.value, name.data_type, name.quotePrefix) == (FORMULA_NAME, "s", True)
-    position = ws["D6"]
+    position = ws["C6"]
     assert (position.value, position.data_type, position.quotePrefix) == ("@Bí thư", "s", True)
-    reason = ws["K4"]
+    reason = ws["N4"]
     assert (reason.value, reason.data_type, reason.quotePrefix) == ("-Vi phạm điều cấm", "s", True)
     assert ws["B3"].quotePrefix is False  # ordinary names are left alone
-    assert wb["Chi tiết"]["B5"].data_type == "s"
+    assert wb["Chi tiết"]["B6"].data_type == "s"
     error = wb["Lỗi"]["C4"]
     assert (error.value, error.data_type) == ("=thiếu họ và tên ở dòng 10", "s")  # \x0b dropped, not a formula
     with zipfile.ZipFile(report) as archive:
@@ -205,26 +212,32 @@ def test_summary_chart_uses_written_numbers(report: Path) -> None:
 
 def test_matrix_values_marks_and_rules(report: Path) -> None:
     ws = load_workbook(report)["Chi tiết"]
-    assert [c.value for c in ws[3]] == ["STT", "Họ và tên", *ALL_ITEMS]
-    assert ws["C2"].value == "Phai nhạt lý tưởng, lung lay niềm tin"
-    assert ws["C2"].alignment.textRotation == 90
+    assert [c.value for c in ws[4]] == ["STT", "Họ và tên", *ALL_ITEMS]
+    assert ws["C2"].value.startswith("CT — ") and ws["AD2"].value.startswith("D — ")
+    assert ws["C3"].value == "Phai nhạt lý tưởng, lung lay niềm tin"
+    assert ws["C3"].alignment.textRotation == 0 and ws["C3"].font.sz >= 9  # readable item titles, not rotated
     width = 2 + len(ALL_ITEMS)
-    rows = _rows(ws, 4, 7, width)
+    rows = _rows(ws, 5, 8, width)
     col = {item: 2 + index for index, item in enumerate(ALL_ITEMS)}
     assert rows[0][:2] == [1, "Nguyễn Văn An"]
-    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [0, 1, 1, 0]
+    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [0, 1, 1, 0]  # zeros stay numbers
+    assert ws["C5"].number_format == "General;-General;;@"  # ... but print blank, so the marks stand out
     assert [rows[1][col[i]] for i in ("DB2", "D4", "D5")] == [1, 1, 0]
     assert [rows[2][col[i]] for i in ("CT1", "CT5")] == ["KAD", 2]
-    assert [rows[3][col[i]] for i in ("CT1", "CT2", "CT3", "CT4", "D19")] == [1, "!", "KAD", None, None]
-    assert rows[3][2:].count(None) == 43
+    assert [rows[3][col[i]] for i in ("CT1", "CT2", "CT3", "CT4", "D19")] == [1, "!", "KAD", "?", "?"]
+    assert rows[3][2:].count("?") == 43 and None not in rows[3]
     rules = {str(cf.sqref): [(r.operator, r.formula, r.dxf.fill.fgColor.rgb) for r in cf.rules]
              for cf in ws.conditional_formatting}
     assert rules == {  # one rule per scale value over every column using the scale, not per cell
-        "C4:K7 L4:T7 U4:AC7": [("equal", ["1"], "00FFF2CC"), ("equal", ["2"], "00F8CBAD"),
+        "C5:K8 L5:T8 U5:AC8": [("equal", ["1"], "00FFF2CC"), ("equal", ["2"], "00F8CBAD"),
                                ("equal", ["3"], "00E9967A")],
-        "AD4:AV7": [("equal", ["1"], "00E9967A")],
-        "C4:AV7": [("equal", ['"KAD"'], "00EDEDED"), ("equal", ['"!"'], "00FFC7CE")],
+        "AD5:AV8": [("equal", ["1"], "00E9967A")],
+        "C5:AV8": [("equal", ['"?"'], "00FFEB9C"), ("equal", ['"KAD"'], "00EDEDED"), ("equal", ['"!"'], "00FFC7CE")],
     }
+    # printed in blocks: CT, DL, DB, then D in two halves (10 + 9 items), STT and name on every page
+    assert [b.id for b in ws.col_breaks.brk] == [11, 20, 29, 39]
+    assert ws.print_title_cols == "$A:$B" and ws.print_title_rows == "$2:$4"
+    assert "chưa trả lời" in ws.oddFooter.right.text and "không áp dụng" in ws.oddFooter.right.text
 
 
 def test_errors_sheet_rows(report: Path) -> None:
@@ -250,20 +263,27 @@ def test_info_sheet_reads_the_rubric(report: Path, batch: BatchResult) -> None:
     assert {s.id: weights[s.id] for s in batch.rubric.sections} == {s.id: s.weight for s in batch.rubric.sections}
     conditions = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
     assert conditions["Tốt"] == "từ 90 điểm trở lên" and conditions["Yếu kém"] == "các trường hợp còn lại"
-    caps = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(1, ws.max_row + 1)}
-    assert {c.id: caps[c.id] for c in batch.rubric.caps} == {
-        c.id: batch.rubric.level(c.at_most).label for c in batch.rubric.caps}
+    caps = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=3).value for r in range(1, ws.max_row + 1)}
+    assert {c.reason: caps[c.reason] for c in batch.rubric.caps} == {
+        c.reason: batch.rubric.level(c.at_most).label for c in batch.rubric.caps}
+    scopes = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)}
+    assert scopes["Bị kỷ luật trong kỳ đánh giá"] == "kỷ luật"
+    assert facts["Gồm các bộ"] == ('27 biểu hiện suy thoái, "tự diễn biến", "tự chuyển hóa" (Nghị quyết 04-NQ/TW); '
+                                  "19 điều đảng viên không được làm (Quy định 37-QĐ/TW)")
+    texts = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
+    internal = {c.id for c in batch.rubric.caps} | set(batch.rubric.includes)
+    assert not any(i in t for t in texts for i in internal)  # labels, not internal ids
 
 
 @pytest.mark.parametrize(("sheet", "freeze", "header", "last_col", "last_row"), [
-    ("Kết quả", "C3", 2, "U", 6), ("Chi tiết", "C4", 3, "AV", 7), ("Lỗi", "A3", 2, "D", 4),
+    ("Kết quả", "C3", 2, "V", 6), ("Chi tiết", "C5", 4, "AV", 8), ("Lỗi", "A3", 2, "D", 4),
 ])
 def test_data_sheets_freeze_filter_and_print(report: Path, sheet: str, freeze: str, header: int, last_col: str,
                                              last_row: int) -> None:
     ws = load_workbook(report)[sheet]
     assert ws.freeze_panes == freeze
     assert ws.auto_filter.ref == f"A{header}:{last_col}{last_row}"
-    assert ws.print_title_rows == ("$2:$3" if sheet == "Chi tiết" else "$2:$2")
+    assert ws.print_title_rows == ("$2:$4" if sheet == "Chi tiết" else "$2:$2")
     _check_print(ws)
 
 
@@ -275,8 +295,9 @@ def test_other_sheets_print_the_same_way(report: Path, sheet: str) -> None:
 def _check_print(ws: Any) -> None:
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
-    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    # a fixed scale, never "fit to page": 10-point text at 90 % or more prints at 9 points or more
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is False
+    assert 90 <= int(ws.page_setup.scale) <= 100
     assert ws.oddFooter.center.text == "Trang &P / &N"
     assert "Chi bộ Thử nghiệm" in ws.oddHeader.center.text
 
@@ -288,7 +309,7 @@ def test_empty_batch_still_writes_a_valid_report(tmp_path: Path, batch: BatchRes
     wb = load_workbook(target)
     assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"]
     assert wb["Kết quả"]["A1"].value == "KẾT QUẢ TỰ SOI, TỰ SỬA — trong.csv"
-    assert wb["Kết quả"].auto_filter.ref == "A2:U2"
+    assert wb["Kết quả"].auto_filter.ref == "A2:V2"
     assert wb["Tổng hợp"]["C10"].value == 0 and wb["Tổng hợp"]["D10"].value is None
 
 

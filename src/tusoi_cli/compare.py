@@ -188,9 +188,10 @@ class Record:
         """A member of a batch (a sheet row), without building its detailed result."""
         if member.result is not None:
             return cls.from_result(member.result, rubric, member.line)
+        # chi bộ and kỳ as batch reads them (a 'Chi bộ' column, else the sheet's title block)
         return cls(member.ho_ten, member.ma_dang_vien, rubric, member.values, member.na, member.invalid,
                    member.core.score, rubric.levels[member.core.rank].id, member.source, member.line,
-                   cell_level=member.chi_bo_xep_loai)
+                   ky_danh_gia=member.ky_danh_gia, chi_bo=member.chi_bo, cell_level=member.chi_bo_xep_loai)
 
 
 @dataclass
@@ -213,6 +214,17 @@ class Period:
     def periods(self) -> list[str]:
         """The evaluation periods (ky_danh_gia) its members wrote, in order of appearance."""
         return list(dict.fromkeys(r.ky_danh_gia for r in self.records if r.ky_danh_gia))
+
+    def cells(self) -> list[str]:
+        """The cells (chi_bo) its members belong to, in order of appearance."""
+        return list(dict.fromkeys(r.chi_bo.strip() for r in self.records if r.chi_bo and r.chi_bo.strip()))
+
+    def label(self, side: str) -> str:
+        """'Kỳ cũ (2025)', for a chart legend or a column header: the side and the periods its members wrote."""
+        periods = self.periods()
+        if not periods:
+            return side
+        return f"{side} ({', '.join(periods[:2])}{'…' if len(periods) > 2 else ''})"
 
     def rubrics(self) -> list[Rubric]:
         seen: dict[int, Rubric] = {}

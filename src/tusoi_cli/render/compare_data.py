@@ -117,7 +117,7 @@ def _plan(plan: Plan | None) -> dict[str, Any] | None:
 
 def _snapshot(r: Record) -> dict[str, Any]:
     return {"ho_ten": r.ho_ten, "ma_dang_vien": r.ma_dang_vien, "source": r.source, "row": r.row,
-            "ky_danh_gia": r.ky_danh_gia, "rubric": r.rubric.id, "rubric_version": r.rubric.version,
+            "ky_danh_gia": r.ky_danh_gia, "chi_bo": r.chi_bo, "rubric": r.rubric.id, "rubric_version": r.rubric.version,
             "score": r.score, "level": r.level, "level_label": r.level_label(), "cell_level": r.cell_level,
             "complete": r.complete}
 
@@ -137,6 +137,6 @@ def _ambiguous(a: Ambiguous) -> dict[str, Any]:
 
 
 def _period(p: Period) -> dict[str, Any]:
-    return {"source": p.source, "kind": p.kind, "sheet": p.sheet, "periods": p.periods(),
+    return {"source": p.source, "kind": p.kind, "sheet": p.sheet, "periods": p.periods(), "cells": p.cells(),
             "rubrics": [{"id": r.id, "version": r.version} for r in p.rubrics()], "members": len(p.records),
             "deadlines": p.has_deadlines, "errors": [problem_dict(x) for x in p.problems], "failed": p.failed}

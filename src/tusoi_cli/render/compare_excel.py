@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from ..compare import (
     LEVEL_CHANGE_LABELS,
@@ -47,16 +47,22 @@ from ..compare import (
     Unclear,
 )
 from .excel import (
+    _CHART_HEIGHT_PT,
     _append,
     _colors,
     _Column,
     _fill,
+    _font,
+    _last_break,
     _number,
+    _page_height,
     _print_setup,
+    _rows_height,
     _Styles,
     _widths,
     count_chart,
     finish_count_chart,
+    new_workbook,
     save_workbook,
 )
 
@@ -86,13 +92,14 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
                             generated_at: datetime | None = None) -> None:
     """Build the comparison workbook and write it to ``target`` atomically."""
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = Workbook()
+    workbook = new_workbook()
     report = _CompareReport(workbook, comparison, tool_version, generated_at)
     report.summary_sheet(workbook.active)
     report.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
     report.detail_sheet(workbook.create_sheet(SHEET_DETAIL))
     report.items_sheet(workbook.create_sheet(SHEET_ITEMS))
-    report.overdue_sheet(workbook.create_sheet(SHEET_OVERDUE))
+    if comparison.old.has_deadlines:  # a sheet has no deadlines: no page that could only say so
+        report.overdue_sheet(workbook.create_sheet(SHEET_OVERDUE))
     report.unmatched_sheet(workbook.create_sheet(SHEET_UNMATCHED))
     if comparison.problems:
         report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
@@ -131,7 +138,7 @@ class _CompareReport:
                     light, _ = _colors(level.color)
                     fill = _fill(light) if light != "FFFFFF" else None
                     st.level[level.id] = st.make(border=st.grid, fill=fill, alignment=Alignment(vertical="top"))
-                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=Font(bold=True),
+                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=_font(bold=True),
                                                       alignment=Alignment(vertical="top"))
         top = Alignment(vertical="top", wrap_text=True)
         fills = {s: _fill(_colors(STATUS_COLORS[s])[0]) for s in STATUSES}
@@ -139,15 +146,20 @@ class _CompareReport:
         self.status: dict[str, StyleArray] = {s: st.make(border=st.grid, fill=fills[s], alignment=top)
                                               for s in STATUSES}
         self.status_header: dict[str, StyleArray] = {
-            s: st.make(border=st.grid, fill=fills[s], font=Font(bold=True), alignment=centered) for s in STATUSES}
-        self.unclear = st.make(border=st.grid, fill=_fill(_UNCLEAR_FILL), font=Font(italic=True), alignment=top)
-        self.overdue = st.make(border=st.grid, fill=_fill(_OVERDUE_FILL), font=Font(bold=True, color=_OVERDUE_FONT),
+            s: st.make(border=st.grid, fill=fills[s], font=_font(bold=True), alignment=centered) for s in STATUSES}
+        self.unclear = st.make(border=st.grid, fill=_fill(_UNCLEAR_FILL), font=_font(italic=True), alignment=top)
+        self.overdue = st.make(border=st.grid, fill=_fill(_OVERDUE_FILL), font=_font(bold=True, color=_OVERDUE_FONT),
                                alignment=top)
-        self.check = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), font=Font(bold=True), alignment=top)
+        self.check = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), font=_font(bold=True), alignment=top)
         self.by_name = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), alignment=top)
         self.date = st.make(border=st.grid, alignment=Alignment(horizontal="center", vertical="top"),
                             number_format=_DATE_FORMAT)
-        self.cells = _distinct([r.chi_bo for r in (*c.new.records, *c.old.records)])
+        self.cells = _distinct([*c.new.cells(), *c.old.cells()])
+        # Columns that would stay empty are left out: overdue counts when the old period has no deadlines (a
+        # sheet), the plan columns when nobody wrote a plan (sheets have none).
+        self.keys: tuple[str, ...] = tuple(k for k in _MEMBER_COUNTS if k != "overdue" or c.old.has_deadlines)
+        self.has_plans = any(e.old_plan or e.new_plan for m in c.members for e in m.changes) or any(
+            e.old_plan or e.new_plan for m in c.members for e in m.unclear)
         self.periods = " → ".join(", ".join(p.periods()) or "?" for p in (c.old, c.new))
 
     # ----------------------------------------------------------------- shared bits
@@ -234,6 +246,7 @@ class _CompareReport:
         _append(ws, ["", "Kỳ cũ", "", "Kỳ mới"], [None, st.header, None, st.header])
         for label, old, new in (
             ("Tệp đầu vào", Path(c.old.source).name, Path(c.new.source).name),
+            ("Chi bộ", ", ".join(c.old.cells()) or None, ", ".join(c.new.cells()) or None),
             ("Kỳ đánh giá", ", ".join(c.old.periods()) or None, ", ".join(c.new.periods()) or None),
             ("Bộ tiêu chí", _rubrics_text(c.old), _rubrics_text(c.new)),
             ("Số đảng viên được chấm", len(c.old.records), len(c.new.records)),
@@ -245,8 +258,10 @@ class _CompareReport:
         totals = c.totals()
         matched = c.matched_by()
         by_name = matched["name"] + matched["name_unaccented"]
-        _append(ws, [f"Kết quả theo dõi — ngày đối chiếu hạn khắc phục {c.today.strftime('%d/%m/%Y')}"],
-                [st.subtitle])
+        followed = "Kết quả theo dõi"
+        if c.old.has_deadlines:
+            followed += f" — ngày đối chiếu hạn khắc phục {c.today.strftime('%d/%m/%Y')}"
+        _append(ws, [followed], [st.subtitle])
         _append(ws, ["", "Số lượng", "Tỷ lệ"], [None, st.header, st.header])
         old_total = totals["old_shortcomings"]
         rows: list[tuple[str, int, float | None, StyleArray]] = [
@@ -260,15 +275,16 @@ class _CompareReport:
             (f"   {UNCLEAR_LABEL}", totals["not_comparable"],
              totals["not_comparable"] / old_total if old_total else None, self.unclear),
             (STATUS_LABELS["new"].capitalize(), totals["new"], None, self.status["new"]),
-            ("Biện pháp khắc phục quá hạn (xem trang Quá hạn)", totals["overdue"], None,
-             self.overdue if totals["overdue"] else st.label),
+            *((("Biện pháp khắc phục quá hạn (xem trang Quá hạn)", totals["overdue"], None,
+                self.overdue if totals["overdue"] else st.label),) if c.old.has_deadlines else ()),
         ]
         for label, number, share, style in rows:
             _append(ws, [label, number, share], [style, st.int, st.pct], fit)
         _append(ws, [])
 
         _append(ws, ["Phân bố xếp loại (mọi đảng viên được chấm của mỗi kỳ)"], [st.subtitle])
-        header = _append(ws, ["Mức xếp loại", "Kỳ cũ", "Tỷ lệ", "Kỳ mới", "Tỷ lệ"], st.header)
+        header = _append(ws, ["Mức xếp loại", c.old.label("Kỳ cũ"), "Tỷ lệ", c.new.label("Kỳ mới"), "Tỷ lệ"],
+                         st.header, fit)
         n_old, n_new = len(c.old.records), len(c.new.records)
         last = header
         for level in c.levels:
@@ -277,8 +293,6 @@ class _CompareReport:
                            [st.level_bold.get(level.id, st.label), st.int, st.pct, st.int, st.pct])
         _append(ws, ["Cộng", n_old, 1 if n_old else None, n_new, 1 if n_new else None],
                 [st.label, st.int, st.pct, st.int, st.pct])
-        if c.levels:
-            self.levels_chart(ws, header, last)
         _append(ws, [])
 
         _append(ws, [f"Hạn chế kéo dài ở đa số đảng viên (còn ở hơn {c.persistent_share:.0%} số người ghép được)"],
@@ -307,9 +321,15 @@ class _CompareReport:
             _append(ws, ["Lưu ý"], [st.subtitle])
             for note in c.notes:
                 self.note(ws, note[:1].upper() + note[1:], columns)
+        if c.levels:  # below the tables, on a page of its own when it would not fit on this one
+            _append(ws, [])
+            anchor = ws.max_row + 1
+            if _rows_height(ws, _last_break(ws), anchor) + _CHART_HEIGHT_PT > _page_height(landscape=True):
+                ws.row_breaks.append(Break(id=anchor - 1))
+            self.levels_chart(ws, header, last, f"A{anchor}")
         _print_setup(ws, title, title_rows=None)
 
-    def levels_chart(self, ws: Worksheet, header_row: int, last_row: int) -> None:
+    def levels_chart(self, ws: Worksheet, header_row: int, last_row: int, anchor: str) -> None:
         chart = count_chart("Phân bố xếp loại: kỳ cũ và kỳ mới")
         for column in (2, 4):
             chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
@@ -318,22 +338,23 @@ class _CompareReport:
             series.graphicalProperties.solidFill = color
             series.graphicalProperties.line.solidFill = "595959"
         finish_count_chart(chart, max((max(lv.old, lv.new) for lv in self.c.levels), default=0))
-        ws.add_chart(chart, "G3")
+        ws.add_chart(chart, anchor)
 
     # ----------------------------------------------------------------- Theo đảng viên
 
     def members_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        keys = _MEMBER_COUNTS
-        columns = [
-            _Column("STT", 5), _Column("Họ và tên", 24), _Column("Mã đảng viên", 11), _Column("Ghép theo", 14),
-            _Column("Điểm kỳ cũ", 8), _Column("Điểm kỳ mới", 8), _Column("Chênh lệch", 9),
-            _Column("Xếp loại kỳ cũ", 11), _Column("Xếp loại kỳ mới", 11), _Column("Thay đổi", 10),
-            *(_Column(_count_header(k), 9) for k in keys),
-            _Column("Kỳ cũ: tệp, dòng", 22), _Column("Kỳ mới: tệp, dòng", 22),
+        keys = self.keys
+        columns = [  # printed: up to the counts; the code and the sources stay in the sheet, right of them
+            _Column("STT", 5), _Column("Họ và tên", 20), _Column("Ghép theo", 17),
+            _Column("Điểm kỳ cũ", 7), _Column("Điểm kỳ mới", 7), _Column("Chênh lệch", 8),
+            _Column("Xếp loại kỳ cũ", 10), _Column("Xếp loại kỳ mới", 10), _Column("Thay đổi", 9),
+            *(_Column(_count_header(k), 8) for k in keys),
+            _Column("Mã đảng viên", 11), _Column("Kỳ cũ: tệp, dòng", 22), _Column("Kỳ mới: tệp, dòng", 22),
         ]
+        printed = len(columns) - 3
         title = self.start(ws, "THEO ĐẢNG VIÊN", columns)
-        header = self.header(ws, columns, [*([st.header] * 10), *self.count_headers(keys), st.header, st.header])
+        header = self.header(ws, columns, [*([st.header] * 9), *self.count_headers(keys), *([st.header] * 3)])
         fit = [c.width if c.header in {"Họ và tên", "Ghép theo"} else None for c in columns]
         for index, m in enumerate(c.members, start=1):
             counts = m.counts()
@@ -341,46 +362,54 @@ class _CompareReport:
             new_level, new_style = self.level_cell(m.new, bold=True)
             change = m.level_change
             values: list[object] = [
-                index, m.ho_ten, m.ma_dang_vien, MATCH_LABELS[m.matched_by], m.old.score, m.new.score,
+                index, m.ho_ten, MATCH_LABELS[m.matched_by], m.old.score, m.new.score,
                 m.score_change, old_level, new_level,
                 LEVEL_CHANGE_LABELS[change] if change else NO_LEVEL_CHANGE_LABEL,
-                *(counts[k] for k in keys), m.old.source, m.new.source,
+                *(counts[k] for k in keys), m.ma_dang_vien, m.old.source, m.new.source,
             ]
             styles = [
-                st.center, st.wrap, st.text, self.by_name if m.matched_by.startswith("name") else st.wrap,
+                st.center, st.wrap, self.by_name if m.matched_by.startswith("name") else st.wrap,
                 st.number(m.old.score), st.number(m.new.score), st.number(m.score_change), old_style, new_style,
-                st.text, *([st.int] * len(keys)), st.wrap, st.wrap,
+                st.text, *([st.int] * len(keys)), st.text, st.wrap, st.wrap,
             ]
             _append(ws, values, styles, fit)
         last = header + len(c.members)
         self.finish(ws, header, last, len(columns), f"C{header + 1}")
         if c.members:
-            self.count_rules(ws, 11, header + 1, last, keys)
+            self.count_rules(ws, 10, header + 1, last, keys)
             first, end = header + 1, last
-            score = f"G{first}:G{end}"
+            score = f"F{first}:F{end}"
             ws.conditional_formatting.add(score, CellIsRule(operator="greaterThan", formula=["0"],
                                                             font=Font(bold=True, color="375623")))
             ws.conditional_formatting.add(score, CellIsRule(operator="lessThan", formula=["0"],
                                                             font=Font(bold=True, color=_OVERDUE_FONT)))
-            level = f"J{first}:J{end}"
+            level = f"I{first}:I{end}"
             for change_id, color in (("up", "375623"), ("down", _OVERDUE_FONT)):
                 rule = CellIsRule(operator="equal", formula=[f'"{LEVEL_CHANGE_LABELS[change_id]}"'],
                                   font=Font(bold=True, color=color))
                 ws.conditional_formatting.add(level, rule)
         else:
-            self.note(ws, "Không có đảng viên nào ghép được giữa hai kỳ.", columns, 2, 10)
-        _print_setup(ws, title, title_rows=f"{header}:{header}")
+            self.note(ws, "Không có đảng viên nào ghép được giữa hai kỳ.", columns, 2, 9)
+        _print_setup(ws, title, title_rows=f"{header}:{header}", columns=printed)
 
     # ----------------------------------------------------------------- Chi tiết
 
     def detail_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        columns = [
-            _Column("STT", 5), _Column("Họ và tên", 22), _Column("Mã đảng viên", 11), _Column("Mục", 6),
-            _Column("Nội dung", 30), _Column("Kỳ cũ", 9), _Column("Kỳ mới", 9), _Column("Kết quả", 18),
-            _Column("Quá hạn", 14), _Column("Biểu hiện (kỳ cũ)", 28), _Column("Biện pháp khắc phục (kỳ cũ)", 28),
-            _Column("Hạn (kỳ cũ)", 11), _Column("Biện pháp khắc phục (kỳ mới)", 28), _Column("Hạn (kỳ mới)", 11),
+        deadlines, plans = c.old.has_deadlines, self.has_plans
+        # (column, printed, kept): plan and deadline columns only when the inputs can have them
+        layout = [
+            (_Column("STT", 5), True, True), (_Column("Họ và tên", 20), True, True), (_Column("Mục", 6), True, True),
+            (_Column("Nội dung", 24 if plans else 36), True, True), (_Column("Kỳ cũ", 7), True, True),
+            (_Column("Kỳ mới", 7), True, True), (_Column("Kết quả", 15), True, True),
+            (_Column("Quá hạn", 10), True, deadlines), (_Column("Biểu hiện (kỳ cũ)", 20), True, plans),
+            (_Column("Biện pháp khắc phục (kỳ cũ)", 20), True, plans), (_Column("Hạn (kỳ cũ)", 10), True, plans),
+            (_Column("Mã đảng viên", 11), False, True), (_Column("Biện pháp khắc phục (kỳ mới)", 24), False, plans),
+            (_Column("Hạn (kỳ mới)", 10), False, plans),
         ]
+        kept = [kept for _, _, kept in layout]
+        columns = [col for col, _, keep in layout if keep]
+        printed = sum(1 for _, shown, keep in layout if keep and shown)
         title = self.start(ws, "CHI TIẾT TỪNG MỤC CỦA TỪNG ĐẢNG VIÊN", columns)
         header = self.header(ws, columns)
         wrapped = {"Họ và tên", "Nội dung", "Kết quả", "Biểu hiện (kỳ cũ)", "Biện pháp khắc phục (kỳ cũ)",
@@ -399,28 +428,32 @@ class _CompareReport:
                     old_value = _value(entry.old_state, entry.old_value)
                     new_value = _value(entry.new_state, entry.new_value)
                 old_plan, new_plan = entry.old_plan, entry.new_plan
-                last = _append(ws, [
-                    index, m.ho_ten, m.ma_dang_vien, entry.id, entry.title, old_value, new_value, outcome, deadline,
-                    old_plan.bieu_hien if old_plan else None, old_plan.khac_phuc if old_plan else None,
-                    old_plan.han_khac_phuc if old_plan else None, new_plan.khac_phuc if new_plan else None,
-                    new_plan.han_khac_phuc if new_plan else None,
-                ], [st.center, st.wrap, st.text, st.text, st.wrap, st.center, st.center, outcome_style,
-                    deadline_style, st.wrap, st.wrap, self.date, st.wrap, self.date], fit)
+                cells: list[tuple[object, StyleArray]] = [
+                    (index, st.center), (m.ho_ten, st.wrap), (entry.id, st.text), (entry.title, st.wrap),
+                    (old_value, st.center), (new_value, st.center), (outcome, outcome_style),
+                    (deadline, deadline_style), (old_plan.bieu_hien if old_plan else None, st.wrap),
+                    (old_plan.khac_phuc if old_plan else None, st.wrap),
+                    (old_plan.han_khac_phuc if old_plan else None, self.date), (m.ma_dang_vien, st.text),
+                    (new_plan.khac_phuc if new_plan else None, st.wrap),
+                    (new_plan.han_khac_phuc if new_plan else None, self.date),
+                ]
+                chosen = [cell for cell, keep in zip(cells, kept, strict=True) if keep]
+                last = _append(ws, [v for v, _ in chosen], [style for _, style in chosen], fit)
         self.finish(ws, header, last, len(columns), f"E{header + 1}")
         if last == header:
-            self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ của các đảng viên ghép được.", columns, 2, 8)
+            self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ của các đảng viên ghép được.", columns, 2, 7)
         else:
             self.note(ws, "Kỳ cũ, Kỳ mới: mức đã trả lời (0 là không có). Các mục không có ở cả hai kỳ không được "
-                          "liệt kê.", columns, 2, 8)
-        _print_setup(ws, title, title_rows=f"{header}:{header}")
+                          "liệt kê.", columns, 2, 7)
+        _print_setup(ws, title, title_rows=f"{header}:{header}", columns=printed)
 
     # ----------------------------------------------------------------- Theo mục
 
     def items_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        keys = _MEMBER_COUNTS
+        keys = self.keys
         columns = [_Column("Mã", 7), _Column("Nội dung", 36), _Column("Có ở kỳ cũ", 8), _Column("Có ở kỳ mới", 8),
-                   *(_Column(_count_header(k), 9) for k in keys), _Column("Tỷ lệ khắc phục", 9),
+                   *(_Column(_count_header(k), 8) for k in keys), _Column("Tỷ lệ khắc phục", 9),
                    _Column("Kéo dài ở đa số", 9)]
         title = self.start(ws, "THEO MỤC (CÁC ĐẢNG VIÊN GHÉP ĐƯỢC)", columns)
         header = self.header(ws, columns, [*([st.header] * 4), *self.count_headers(keys), st.header, st.header])
@@ -444,9 +477,9 @@ class _CompareReport:
     def overdue_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
         columns = [
-            _Column("STT", 5), _Column("Họ và tên", 22), _Column("Mã đảng viên", 11), _Column("Mục", 6),
-            _Column("Nội dung", 28), _Column("Biện pháp khắc phục (kỳ cũ)", 32), _Column("Hạn khắc phục", 11),
-            _Column("Quá hạn (ngày)", 8), _Column("Kỳ cũ", 8), _Column("Kỳ mới", 9), _Column("Tình trạng", 30),
+            _Column("STT", 5), _Column("Họ và tên", 20), _Column("Mã đảng viên", 10), _Column("Mục", 6),
+            _Column("Nội dung", 24), _Column("Biện pháp khắc phục (kỳ cũ)", 26), _Column("Hạn khắc phục", 11),
+            _Column("Quá hạn (ngày)", 8), _Column("Kỳ cũ", 7), _Column("Kỳ mới", 7), _Column("Tình trạng", 22),
         ]
         title = self.start(ws, "BIỆN PHÁP KHẮC PHỤC QUÁ HẠN", columns)
         self.note(ws, f"Ngày đối chiếu: {c.today.strftime('%d/%m/%Y')}. {OVERDUE_HELP[:1].upper()}{OVERDUE_HELP[1:]}.",
@@ -485,8 +518,8 @@ class _CompareReport:
 
     def unmatched_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        columns = [_Column("Kỳ", 8), _Column("Họ và tên", 24), _Column("Mã đảng viên", 12),
-                   _Column("Tệp, dòng", 30), _Column("Lý do", 36), _Column("Ghi chú", 36)]
+        columns = [_Column("Kỳ", 7), _Column("Họ và tên", 22), _Column("Mã đảng viên", 11),
+                   _Column("Tệp, dòng", 26), _Column("Lý do", 34), _Column("Ghi chú", 36)]
         title = self.start(ws, "ĐẢNG VIÊN CHƯA GHÉP ĐƯỢC GIỮA HAI KỲ", columns)
         header = self.header(ws, columns)
         fit = [None, columns[1].width, None, columns[3].width, columns[4].width, columns[5].width]
@@ -517,7 +550,7 @@ class _CompareReport:
 
     def errors_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        columns = [_Column("Kỳ", 8), _Column("Tệp", 30), _Column("Dòng", 7), _Column("Cột", 7), _Column("Lỗi", 50),
+        columns = [_Column("Kỳ", 7), _Column("Tệp", 26), _Column("Dòng", 6), _Column("Cột", 6), _Column("Lỗi", 50),
                    _Column("Cách sửa", 40)]
         title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns)
         header = self.header(ws, columns)

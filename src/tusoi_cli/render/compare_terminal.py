@@ -44,6 +44,9 @@ LEVEL_CHANGE_STYLES = {"up": "green", "same": "", "down": "red"}
 
 def _period_text(p: Period) -> str:
     text = Path(p.source).name + (f" (trang {p.sheet})" if p.sheet else "")
+    cells = p.cells()
+    if cells:
+        text += " — " + ", ".join(cells[:2]) + ("…" if len(cells) > 2 else "")
     periods = p.periods()
     if periods:
         text += " — kỳ " + ", ".join(periods[:3]) + ("…" if len(periods) > 3 else "")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,8 @@ from openpyxl.chart.marker import DataPoint  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.utils.indexed_list import IndexedList  # type: ignore[import-untyped]
+from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
 from ..output import write_atomic
@@ -34,7 +36,7 @@ from .labels import MODE_LABELS, score_text
 if TYPE_CHECKING:
     from ..batch import BatchResult
     from ..errors import Problem
-    from ..models import Level, MemberResult, Rubric, Scale
+    from ..models import Cap, Item, Level, MemberResult, Rubric, Scale, Section
 
 Worksheet = Any  # openpyxl ships no type information
 StyleArray = Any
@@ -47,6 +49,11 @@ SHEET_INFO = "Thông tin"
 
 NA_MARK = "KAD"
 INVALID_MARK = "!"
+UNANSWERED_MARK = "?"
+MATRIX_LEGEND = (f"Ô trống: 0 (không có) · {UNANSWERED_MARK}: chưa trả lời · {NA_MARK}: không áp dụng · "
+                 f"{INVALID_MARK}: không hợp lệ")
+_STT_WIDTH, _NAME_WIDTH, _ITEM_WIDTH = 5, 24, 10
+_MATRIX_FIRST_ROW = 5  # Chi tiết: title, section names, item titles, ids, then the members
 COMPARISON = {"higher": "cao hơn", "same": "bằng", "lower": "thấp hơn"}
 
 # Text starting with one of these is what spreadsheet users may read as a formula (OWASP CSV injection).
@@ -72,8 +79,10 @@ _STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "blink", "strik
 # Matrix fills by how far a value is up its scale: light, medium, strong.
 _INTENSITY = ("FFF2CC", "F8CBAD", "E9967A")
 _HEADER_FILL = "DDE5F0"
-_LINE_HEIGHT = 15  # points per line of 11-point text
-_CHARS_PER_WIDTH = 1.05  # characters of ordinary text per unit of column width (a unit is one '0')
+FONT_NAME = "Arial"
+FONT_SIZE = 10
+_LINE_HEIGHT = 13  # points per line of 10-point Arial
+_CHARS_PER_WIDTH = 1.2  # characters of ordinary 10-point Arial text per unit of column width (a unit is one "0")
 _GRID = "BFBFBF"
 
 
@@ -83,7 +92,7 @@ _GRID = "BFBFBF"
 def write_report(target: Path, batch: BatchResult, *, tool_version: str, generated_at: datetime | None = None) -> None:
     """Build the report workbook for ``batch`` and write it to ``target`` atomically."""
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = Workbook()
+    workbook = new_workbook()
     report = _Report(workbook, batch, tool_version, generated_at)
     report.results_sheet(workbook.active)
     report.summary_sheet(workbook.create_sheet(SHEET_SUMMARY))
@@ -93,6 +102,21 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
     report.info_sheet(workbook.create_sheet(SHEET_INFO))
     save_workbook(workbook, target, title=report.title("Báo cáo tự soi, tự sửa"), tool_version=tool_version,
                   generated_at=generated_at)
+
+
+def new_workbook() -> Any:
+    """A workbook whose default font is Arial 10: Excel and LibreOffice (Liberation Sans has Arial's metrics) then
+    agree on column widths and line breaks, which they do not for Calibri where it is missing."""
+    workbook = Workbook()
+    workbook._fonts = IndexedList([_font()])
+    workbook._named_styles["Normal"].font = _font()
+    return workbook
+
+
+def _font(**options: Any) -> Any:
+    """A font of the report: Arial, 10 points unless ``size`` says otherwise."""
+    options.setdefault("size", FONT_SIZE)
+    return Font(name=FONT_NAME, family=2, **options)
 
 
 def count_chart(title: str) -> Any:
@@ -195,6 +219,21 @@ class _Column:
     width: float
 
 
+@dataclass(frozen=True)
+class _ResultColumn:
+    """One column of Kết quả: its header and width, how a member fills it, and whether it prints."""
+
+    header: str
+    width: float
+    value: Callable[[MemberResult, int], object]  # (result, index in the report) -> cell value
+    style: Callable[[MemberResult], StyleArray]
+    printed: bool = False
+    wrap: bool = False
+
+    def named(self, header: str, width: float, *, printed: bool = False) -> _ResultColumn:
+        return replace(self, header=header, width=width, printed=printed)
+
+
 class _Styles:
     """Style arrays built once per workbook, copied into each cell at creation."""
 
@@ -210,32 +249,37 @@ class _Styles:
         self.int = self.make(border=self.grid, alignment=top, number_format="0")
         self.dec = self.make(border=self.grid, alignment=top, number_format="0.0")
         self.pct = self.make(border=self.grid, alignment=top, number_format="0.0%")
-        self.header = self.make(border=self.grid, font=Font(bold=True), fill=_fill(_HEADER_FILL),
+        self.header = self.make(border=self.grid, font=_font(bold=True), fill=_fill(_HEADER_FILL),
                                 alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        self.title = self.make(font=Font(bold=True, size=13))
-        self.subtitle = self.make(font=Font(bold=True, size=11))
-        self.note = self.make(font=Font(italic=True, color="595959"))
-        self.note_wrap = self.make(font=Font(italic=True, color="595959"),
+        self.title = self.make(font=_font(bold=True, size=13))
+        self.subtitle = self.make(font=_font(bold=True, size=11))
+        self.note = self.make(font=_font(italic=True, color="595959"))
+        self.note_wrap = self.make(font=_font(italic=True, color="595959"),
                                    alignment=Alignment(vertical="top", wrap_text=True))
-        self.label = self.make(border=self.grid, font=Font(bold=True), alignment=top)
+        self.label = self.make(border=self.grid, font=_font(bold=True), alignment=top)
+        self.note_cell = self.make(border=self.grid, font=_font(italic=True, color="9C5700"),
+                                   alignment=Alignment(vertical="top", wrap_text=True))
         medium = Side(style="medium", color="808080")
-        self.matrix = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"))
+        hide_zero = "General;-General;;@"  # a zero is stored (the cell stays a number) but left blank on the page
+        self.matrix = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"),
+                                number_format=hide_zero)
         self.matrix_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
-                                      alignment=Alignment(horizontal="center", vertical="top"))
-        rotated = Alignment(horizontal="center", vertical="bottom", text_rotation=90, wrap_text=True)
-        self.item_title = self.make(border=self.grid, font=Font(size=8), alignment=rotated)
+                                      alignment=Alignment(horizontal="center", vertical="top"),
+                                      number_format=hide_zero)
+        titled = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        self.item_title = self.make(border=self.grid, font=_font(size=9), alignment=titled)
         self.item_title_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
-                                          font=Font(size=8), alignment=rotated)
+                                          font=_font(size=9), alignment=titled)
         self.header_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
-                                      font=Font(bold=True), fill=_fill(_HEADER_FILL),
-                                      alignment=Alignment(horizontal="center", vertical="center"))
+                                      font=_font(bold=True), fill=_fill(_HEADER_FILL),
+                                      alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
         self.level: dict[str, StyleArray] = {}
         self.level_bold: dict[str, StyleArray] = {}
         for level in rubric.levels:
             light, _ = _colors(level.color)
             fill = _fill(light) if light != "FFFFFF" else None
             self.level[level.id] = self.make(border=self.grid, fill=fill, alignment=top)
-            self.level_bold[level.id] = self.make(border=self.grid, fill=fill, alignment=top, font=Font(bold=True))
+            self.level_bold[level.id] = self.make(border=self.grid, fill=fill, alignment=top, font=_font(bold=True))
 
     def make(self, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
              number_format: str | None = None) -> StyleArray:
@@ -257,6 +301,10 @@ class _Styles:
         """'0' for values that display without a decimal, '0.0' otherwise (86.25 -> 86.3, 90 -> 90)."""
         return self.dec if "." in score_text(value) else self.int
 
+    def number_or_text(self, value: float | None) -> StyleArray:
+        """As :meth:`number`; plain text style for a member without a score (not rated)."""
+        return self.text if value is None else self.number(value)
+
 
 def store_text(cell: Any, text: str) -> None:
     """Put already cleaned text in ``cell`` as text: never a formula (=...) nor an error value (#N/A)."""
@@ -267,14 +315,14 @@ def store_text(cell: Any, text: str) -> None:
 
 
 def _append(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
-            fit: Sequence[float | None] | None = None) -> int:
+            fit: Sequence[float | None] | None = None, *, min_lines: int = 1, line_height: float | None = None) -> int:
     """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
 
     ``fit`` gives the widths of the wrapped columns: the row is made tall enough for their text, since
     neither openpyxl nor LibreOffice's import sizes rows to wrapped text.
     """
     cells = []
-    lines = 1
+    lines = min_lines
     for index, value in enumerate(values):
         style = (styles[index] if index < len(styles) else None) if isinstance(styles, list | tuple) else styles
         if isinstance(value, str):
@@ -288,8 +336,8 @@ def _append(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray
         cells.append(cell)
     ws.append(cells)
     row = int(ws._current_row)  # the row openpyxl just filled (also for an empty row)
-    if lines > 1:
-        ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 2
+    if lines > 1 or line_height is not None:
+        ws.row_dimensions[row].height = (line_height or _LINE_HEIGHT) * lines + 3
     return row
 
 
@@ -312,25 +360,103 @@ def _line_count(text: str, width: float) -> int:
     return total
 
 
-def _print_setup(ws: Worksheet, title: str, *, title_rows: str | None) -> None:
-    """A4 landscape, one page wide, header rows repeated, title on top, page numbers at the bottom."""
-    ws.page_setup.orientation = "landscape"
+# A4 and the margins _print_setup sets, in points; a column of width w (in '0' characters of the default
+# font, 10-point Arial) prints about (7.4 w + 5) pixels wide, 0.75 point each (Excel rounds the digit width to
+# 7 pixels, LibreOffice does not: the wider is used, so the table fits in both).
+_A4_LONG, _A4_SHORT = 842.0, 595.0
+_PIXELS_PER_UNIT = 7.5
+_SIDE_MARGIN = 0.4  # inches
+_TOP_MARGIN = 0.5
+_MIN_SCALE = 90  # 10-point text printed at 90 % is 9 points: the smallest the report prints
+_FOOTER_SIZE = 9
+
+
+def column_points(width: float) -> float:
+    """Printed width in points of a column ``width`` units wide, at 100 %."""
+    return (_PIXELS_PER_UNIT * width + 5) * 0.75
+
+
+def print_scale(widths: Sequence[float], *, landscape: bool = True) -> int:
+    """The print scale (%) that fits columns of ``widths`` on the page width, never below _MIN_SCALE.
+
+    A table wider than the page at that floor flows over more pages (Excel and LibreOffice split it by
+    columns) instead of printing text too small to read in a meeting.
+    """
+    page = (_A4_LONG if landscape else _A4_SHORT) - 2 * 72 * _SIDE_MARGIN
+    total = sum(column_points(w) for w in widths) or 1.0
+    return max(_MIN_SCALE, min(100, math.floor(page / total * 100)))
+
+
+def _print_setup(ws: Worksheet, title: str, *, title_rows: str | None, columns: int | None = None,
+                 title_cols: str | None = None, landscape: bool = True, legend: str | None = None) -> None:
+    """A4, at a fixed scale that keeps text at 9 points or more, header rows repeated, title on top, page
+    numbers at the bottom.
+
+    ``columns``: how many columns (from A) print; the rest of the sheet stays for the screen. A fixed
+    scale rather than "fit to one page wide": fitting a wide table shrinks its text to 5 points.
+    """
+    ncols = columns or ws.max_column
+    widths = [_width_of(ws, index) for index in range(1, ncols + 1)]
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.scale = print_scale(widths, landscape=landscape)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.page_margins.left = ws.page_margins.right = _SIDE_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = _TOP_MARGIN
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    if columns is not None:
+        ws.print_area = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
     if title_rows:
         ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
     ws.oddHeader.center.text = _header_text(title)
-    ws.oddHeader.center.size = 9
+    ws.oddHeader.center.size = _FOOTER_SIZE
     ws.oddFooter.left.text = "&A"
-    ws.oddFooter.left.size = 8
+    ws.oddFooter.left.size = _FOOTER_SIZE
     ws.oddFooter.center.text = "Trang &P / &N"
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = _FOOTER_SIZE
+    if legend:
+        ws.oddFooter.right.text = _header_text(legend)
+        ws.oddFooter.right.size = _FOOTER_SIZE
+
+
+_CHART_HEIGHT_PT = 7.5 / 2.54 * 72  # finish_count_chart's height
+
+
+def _page_height(*, landscape: bool) -> float:
+    """Printable height in points at 100 %: A4 less the top and bottom margins _print_setup sets and, to be
+    safe, the room LibreOffice gives the page header and footer inside them."""
+    return (_A4_SHORT if landscape else _A4_LONG) - 2 * 72 * _TOP_MARGIN - 50
+
+
+def _rows_height(ws: Worksheet, first: int, end: int) -> float:
+    """Height in points of rows first..end-1 as set (15, the default, when not set)."""
+    total = 0.0
+    for row in range(first, end):
+        dimension = ws.row_dimensions.get(row)
+        total += dimension.height if dimension is not None and dimension.height else _LINE_HEIGHT
+    return total
+
+
+def _last_break(ws: Worksheet) -> int:
+    """First row of the page the next row falls on (by the row heights set; 1 without breaks)."""
+    page, start, used = _page_height(landscape=True), 1, 0.0
+    for row in range(1, ws.max_row + 1):
+        dimension = ws.row_dimensions.get(row)
+        height = dimension.height if dimension is not None and dimension.height else _LINE_HEIGHT
+        if used + height > page:
+            start, used = row, 0.0
+        used += height
+    return start
+
+
+def _width_of(ws: Worksheet, index: int) -> float:
+    """A column's width as set (openpyxl's default, 13, when it was not)."""
+    dimension = ws.column_dimensions.get(get_column_letter(index))
+    width = dimension.width if dimension is not None else None
+    return float(width) if width else 13.0
 
 
 def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
@@ -383,7 +509,7 @@ class _Report:
         table = self.styles.level_bold if bold else self.styles.level
         return table.get(level_id or "", self.styles.text)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[_Column]) -> str:
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[_Column] | Sequence[_ResultColumn]) -> str:
         """Title in row 1, column widths; returns the sheet's title."""
         title = self.title(heading)
         _append(ws, [title], [self.styles.title])
@@ -398,59 +524,73 @@ class _Report:
 
     # ----------------------------------------------------------------- Kết quả
 
+    def result_columns(self) -> list[_ResultColumn]:
+        """Kết quả's columns, in order: one line each. The printed ones (what the cell meeting reads) come
+        first; the others stay in the sheet, right of the print area, for sorting and checking on screen.
+        The printed widths leave room for one more column of 12 (a member's status) at 90 % or more."""
+        st, rows = self.styles, self.batch.rows
+
+        def level(attr: str, bold: bool = False) -> _ResultColumn:
+            return _ResultColumn("", 0, lambda r, i: self.level_label(getattr(r, attr)) or None,
+                                 lambda r: self.level_style(getattr(r, attr), bold=bold))
+
+        def points(index: int, section_id: str, mode: str) -> _ResultColumn:
+            return _ResultColumn(f"{MODE_LABELS[mode].capitalize()} {section_id}", 7,
+                                 lambda r, i: _section_points(r, index),
+                                 lambda r: st.number_or_text(_section_points(r, index)))
+
+        columns = [
+            _ResultColumn("STT", 5, lambda r, i: i + 1, lambda r: st.center, printed=True),
+            _ResultColumn("Họ và tên", 22, lambda r, i: r.ho_ten, lambda r: st.wrap, printed=True, wrap=True),
+            _ResultColumn("Chức vụ", 14, lambda r, i: r.chuc_vu, lambda r: st.wrap, printed=True, wrap=True),
+            _ResultColumn("Điểm", 6, lambda r, i: r.score, lambda r: st.number_or_text(r.score),
+                          printed=True),
+            level("level", bold=True).named("Xếp loại đề xuất", 11, printed=True),
+            level("self_level").named("Tự xếp loại", 9, printed=True),
+            _ResultColumn("Giới hạn áp dụng", 34, lambda r, i: _caps_text(r), lambda r: st.wrap, printed=True,
+                          wrap=True),
+            _ResultColumn("Biểu hiện / vi phạm", 15, lambda r, i: ", ".join(r.flagged), lambda r: st.wrap,
+                          printed=True, wrap=True),
+            _ResultColumn("Ghi chú", 14, lambda r, i: provisional_text(r), lambda r: st.note_cell, printed=True,
+                          wrap=True),
+            _ResultColumn("Mã đảng viên", 11, lambda r, i: r.ma_dang_vien, lambda r: st.text),
+            level("score_level").named("Mức theo điểm", 10),
+            _ResultColumn("So với đề xuất", 9, lambda r, i: COMPARISON.get(r.self_comparison or "", ""),
+                          lambda r: st.center),
+            level("cell_level").named("Chi bộ xếp loại", 10),
+            _ResultColumn("Lý do", 20, lambda r, i: r.cell_reason, lambda r: st.wrap, wrap=True),
+            *(points(index, s.id, s.mode) for index, s in enumerate(self.rubric.sections)),
+            _ResultColumn("Chưa trả lời", 8, lambda r, i: len(r.unanswered), lambda r: st.int),
+            _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.not_applicable), lambda r: st.int),
+            _ResultColumn("Không hợp lệ", 8, lambda r, i: len(r.invalid), lambda r: st.int),
+            _ResultColumn("Dòng", 6, lambda r, i: rows[i] if i < len(rows) else None, lambda r: st.center),
+        ]
+        return columns
+
     def results_sheet(self, ws: Worksheet) -> None:
         ws.title = SHEET_RESULTS
         st = self.styles
-        sections = self.rubric.sections
-        columns = [
-            _Column("STT", 5), _Column("Họ và tên", 26), _Column("Mã đảng viên", 11), _Column("Chức vụ", 16),
-            _Column("Điểm", 7), _Column("Mức theo điểm", 10), _Column("Xếp loại đề xuất", 11),
-            _Column("Tự xếp loại", 10), _Column("So với đề xuất", 9), _Column("Chi bộ xếp loại", 10),
-            _Column("Lý do", 20),
-            *(_Column(f"{MODE_LABELS[s.mode].capitalize()} {s.id}", 7) for s in sections),
-            _Column("Giới hạn áp dụng", 34), _Column("Biểu hiện / vi phạm", 16), _Column("Chưa trả lời", 8),
-            _Column("Không áp dụng", 8), _Column("Không hợp lệ", 8), _Column("Dòng", 6),
-        ]
+        columns = self.result_columns()
         title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns)
-        _append(ws, [c.header for c in columns], st.header)
-        ws.row_dimensions[2].height = 32
-        rows = self.batch.rows
-        wrapped = {"Họ và tên", "Chức vụ", "Lý do", "Giới hạn áp dụng", "Biểu hiện / vi phạm"}
-        fit = [c.width if c.header in wrapped else None for c in columns]
-        base = [st.center, st.wrap, st.text, st.wrap]
-        tail = [st.wrap, st.wrap, st.int, st.int, st.int, st.center]
+        _append(ws, [c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
+        fit = [c.width if c.wrap else None for c in columns]
         for index, r in enumerate(self.results):
-            values: list[object] = [
-                index + 1, r.ho_ten, r.ma_dang_vien, r.chuc_vu, r.score,
-                self.level_label(r.score_level), self.level_label(r.level), self.level_label(r.self_level),
-                COMPARISON.get(r.self_comparison or "", ""), self.level_label(r.cell_level), r.cell_reason,
-                *(s.points for s in r.sections),
-                "\n".join(_cap_text(c.at_most_label, c.reason, c.items) for c in r.caps),
-                ", ".join(r.flagged), len(r.unanswered), len(r.not_applicable), len(r.invalid),
-                rows[index] if index < len(rows) else None,
-            ]
-            styles = [
-                *base, st.number(r.score), self.level_style(r.score_level),
-                self.level_style(r.level, bold=True), self.level_style(r.self_level), st.center,
-                self.level_style(r.cell_level), st.wrap, *(st.number(s.points) for s in r.sections), *tail,
-            ]
-            _append(ws, values, styles, fit)
+            _append(ws, [c.value(r, index) for c in columns], [c.style(r) for c in columns], fit)
         last = 2 + len(self.results)
         self.finish_table(ws, 2, last, len(columns), "C3")
+        letter = {c.header: get_column_letter(n) for n, c in enumerate(columns, start=1)}
         if self.results:
-            counts = len(columns) - 3  # Chưa trả lời, then Không áp dụng, Không hợp lệ, Dòng
-            unanswered = f"{get_column_letter(counts)}3:{get_column_letter(counts)}{last}"
-            invalid = f"{get_column_letter(counts + 2)}3:{get_column_letter(counts + 2)}{last}"
             invalid_font = Font(bold=True, color="9C0006")
-            ws.conditional_formatting.add(unanswered, CellIsRule(operator="greaterThan", formula=["0"],
-                                                                 fill=_fill("FFEB9C")))
-            ws.conditional_formatting.add(invalid, CellIsRule(operator="greaterThan", formula=["0"],
-                                                              fill=_fill("FFC7CE"), font=invalid_font))
-            compare = get_column_letter(next(i for i, c in enumerate(columns, 1) if c.header == "So với đề xuất"))
-            higher = CellIsRule(operator="equal", formula=[f'"{COMPARISON["higher"]}"'],
-                                font=Font(bold=True, color="C65911"))
-            ws.conditional_formatting.add(f"{compare}3:{compare}{last}", higher)
-        _print_setup(ws, title, title_rows="2:2")
+            for header, rule in (
+                ("Chưa trả lời", CellIsRule(operator="greaterThan", formula=["0"], fill=_fill("FFEB9C"))),
+                ("Không hợp lệ", CellIsRule(operator="greaterThan", formula=["0"], fill=_fill("FFC7CE"),
+                                            font=invalid_font)),
+                ("So với đề xuất", CellIsRule(operator="equal", formula=[f'"{COMPARISON["higher"]}"'],
+                                              font=Font(bold=True, color="C65911"))),
+            ):
+                ws.conditional_formatting.add(f"{letter[header]}3:{letter[header]}{last}", rule)
+        printed = sum(c.printed for c in columns)
+        _print_setup(ws, title, title_rows="2:2", columns=printed)
 
     # ----------------------------------------------------------------- Tổng hợp
 
@@ -496,7 +636,6 @@ class _Report:
         if decided:
             total += [n, _share(n, n)]
         _append(ws, total, [None, st.label, st.int, st.pct, st.int, st.pct])
-        self.distribution_chart(ws, dist_header, last_level_row, decided)
 
         # item prevalence
         _append(ws, [])
@@ -519,6 +658,12 @@ class _Report:
             notes.append("Chưa có đảng viên nào được chấm.")
         for note in notes:
             _append(ws, [None, note], [None, st.note_wrap], [None, columns[1].width])
+        # The chart goes below the tables, starting a page of its own when it would not fit on this one.
+        _append(ws, [])
+        anchor = ws.max_row + 1
+        if _rows_height(ws, _last_break(ws), anchor) + _CHART_HEIGHT_PT > _page_height(landscape=True):
+            ws.row_breaks.append(Break(id=anchor - 1))
+        self.distribution_chart(ws, dist_header, last_level_row, decided, f"B{anchor}")
         _print_setup(ws, title, title_rows=None)
 
     def prevalence(self) -> tuple[list[tuple[str, str, int, float]], list[str], list[str]]:
@@ -539,7 +684,7 @@ class _Report:
         added = [s.id for s in self.rubric.sections if s.mode == "add"]
         return rows, nobody, added
 
-    def distribution_chart(self, ws: Worksheet, header_row: int, last_row: int, decided: bool) -> None:
+    def distribution_chart(self, ws: Worksheet, header_row: int, last_row: int, decided: bool, anchor: str) -> None:
         chart = count_chart("Phân bố xếp loại")
         for column in (3, 5) if decided else (3,):
             chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
@@ -558,28 +703,76 @@ class _Report:
         counts = [*Counter(r.level for r in results).values(),
                   *Counter(r.cell_level for r in results if r.cell_level).values()]
         finish_count_chart(chart, max(counts, default=0))
-        ws.add_chart(chart, "H3")
+        ws.add_chart(chart, anchor)
 
     # ----------------------------------------------------------------- Chi tiết
 
+    def matrix_blocks(self) -> list[tuple[Section, list[Item]]]:
+        """Chi tiết's page-wide blocks: one per section, a long section split evenly over as few pages as
+        its items need at a readable width."""
+        per_page = self.items_per_page()
+        blocks: list[tuple[Section, list[Item]]] = []
+        for section in self.rubric.sections:
+            items = section.items
+            if not items:
+                continue
+            parts = math.ceil(len(items) / per_page)
+            size = math.ceil(len(items) / parts)
+            blocks.extend((section, items[start:start + size]) for start in range(0, len(items), size))
+        return blocks
+
+    def matrix_pages(self, blocks: list[tuple[Section, list[Item]]]) -> list[int]:
+        """How many blocks go side by side on each page: consecutive blocks that fit together share one."""
+        per_page = self.items_per_page()
+        pages: list[int] = []
+        used = per_page
+        for _, items in blocks:
+            if used + len(items) > per_page:
+                pages.append(0)
+                used = 0
+            pages[-1] += 1
+            used += len(items)
+        return pages
+
+    def items_per_page(self) -> int:
+        room = (_A4_LONG - 2 * 72 * _SIDE_MARGIN) - sum(column_points(w) for w in (_STT_WIDTH, _NAME_WIDTH))
+        return max(1, int(room // column_points(_ITEM_WIDTH)))
+
     def matrix_sheet(self, ws: Worksheet) -> None:
+        """Members × items. Printed in page-wide blocks (a section per block) with STT and name repeated on
+        every page; zeros are stored but not shown, so the marks stand out on paper."""
         st = self.styles
         pairs = self.rubric.items()
-        columns = [_Column("STT", 5), _Column("Họ và tên", 26), *(_Column(item.id, 4.6) for _, item in pairs)]
-        legend = f"Ô trống: chưa trả lời · {NA_MARK}: không áp dụng · {INVALID_MARK}: không hợp lệ"
+        blocks = self.matrix_blocks()
         title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
-        _append(ws, [f"{title}. {legend}"], [st.title])
+        _append(ws, [title], [st.title])
         ws.row_dimensions[1].height = 20
-        _widths(ws, [c.width for c in columns])
-        firsts = {section.items[0].id for section in self.rubric.sections if section.items}
-        _append(ws, [None, "Nội dung tóm tắt của mục", *(_short(item.title) for _, item in pairs)],
+        _widths(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))])
+        firsts = {items[0].id for _, items in blocks}
+        section_row: list[object] = [None, "Phần"]
+        section_styles: list[StyleArray] = [None, st.header]
+        for section, items in blocks:
+            section_row += [f"{section.id} — {section.title}", *([None] * (len(items) - 1))]
+            section_styles += [st.header_first, *([st.header] * (len(items) - 1))]
+        _append(ws, section_row, section_styles)
+        column = 3
+        section_lines = 1
+        for section, items in blocks:
+            if len(items) > 1:
+                ws.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + len(items) - 1)
+            section_lines = max(section_lines, _line_count(f"{section.id} — {section.title}",
+                                                           _ITEM_WIDTH * len(items) / 1.1))
+            column += len(items)
+        ws.row_dimensions[2].height = _LINE_HEIGHT * section_lines + 4
+        titles = [_short(item.title, 70) for _, item in pairs]
+        _append(ws, [None, "Nội dung tóm tắt", *titles],
                 [None, st.note_wrap, *(st.item_title_first if item.id in firsts else st.item_title
-                                        for _, item in pairs)])
-        ws.row_dimensions[2].height = 128
-        _append(ws, [c.header for c in columns],
+                                       for _, item in pairs)],
+                [None, None, *([_ITEM_WIDTH / 1.1] * len(pairs))], line_height=11.5)
+        _append(ws, ["STT", "Họ và tên", *(item.id for _, item in pairs)],
                 [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
         cell_styles = [st.center, st.wrap, *(st.matrix_first if item.id in firsts else st.matrix for _, item in pairs)]
-        name_fit = [None, columns[1].width]
+        name_fit = [None, _NAME_WIDTH]
         for index, r in enumerate(self.results):
             values: list[object] = [index + 1, r.ho_ten]
             for item in r.items:
@@ -590,24 +783,30 @@ class _Report:
                 elif item.state == "invalid":
                     values.append(INVALID_MARK)
                 else:
-                    values.append(None)
+                    values.append(UNANSWERED_MARK)
             _append(ws, values, cell_styles, name_fit)
-        last = 3 + len(self.results)
-        self.finish_table(ws, 3, last, len(columns), "C4")
+        last = _MATRIX_FIRST_ROW - 1 + len(self.results)
+        self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs), f"C{_MATRIX_FIRST_ROW}")
         if self.results and pairs:
             self.matrix_rules(ws, last)
-        _print_setup(ws, title, title_rows="2:3")
+        column, start = 2, 0
+        for count in self.matrix_pages(blocks)[:-1]:
+            column += sum(len(items) for _, items in blocks[start:start + count])
+            start += count
+            ws.col_breaks.append(Break(id=column))
+        _print_setup(ws, title, title_rows=f"2:{_MATRIX_FIRST_ROW - 1}", title_cols="A:B", legend=MATRIX_LEGEND)
+        ws.page_setup.scale = 100  # the blocks are cut to the page width
 
     def matrix_rules(self, ws: Worksheet, last: int) -> None:
         """Conditional formats by value, one rule per scale value over all columns using that scale."""
         ranges: dict[tuple[str, str], list[str]] = {}
-        column = 3
+        column, top = 3, _MATRIX_FIRST_ROW
         for section in self.rubric.sections:
             if section.items:
                 first, end = get_column_letter(column), get_column_letter(column + len(section.items) - 1)
-                ranges.setdefault((section.scale, section.mode), []).append(f"{first}4:{end}{last}")
+                ranges.setdefault((section.scale, section.mode), []).append(f"{first}{top}:{end}{last}")
             column += len(section.items)
-        everything = f"C4:{get_column_letter(column - 1)}{last}"
+        everything = f"C{top}:{get_column_letter(column - 1)}{last}"
         for (scale_id, mode), refs in ranges.items():
             sqref = " ".join(refs)
             scale = self.rubric.scales[scale_id]
@@ -620,6 +819,8 @@ class _Report:
                 ws.conditional_formatting.add(sqref, ColorScaleRule(start_type="num", start_value=scale.min,
                                                                     start_color="FFFFFF", end_type="max",
                                                                     end_color=strong))
+        ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{UNANSWERED_MARK}"'],
+                                                             fill=_fill("FFEB9C"), font=Font(bold=True)))
         ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{NA_MARK}"'],
                                                              fill=_fill("EDEDED"), font=Font(color="7F7F7F")))
         ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{INVALID_MARK}"'],
@@ -633,9 +834,9 @@ class _Report:
         problems = self.batch.problems
         source_name = Path(self.batch.source).name
         with_file = any(Path(p.file).name != source_name for p in problems)
-        columns = [_Column("Dòng", 7), _Column("Cột", 26), _Column("Lỗi", 60), _Column("Cách sửa", 50)]
+        columns = [_Column("Dòng", 6), _Column("Cột", 20), _Column("Lỗi", 52), _Column("Cách sửa", 44)]
         if with_file:
-            columns.append(_Column("Tệp", 26))
+            columns.append(_Column("Tệp", 22))
         title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns)
         _append(ws, [c.header for c in columns], st.header)
         styles = [st.center, st.wrap, st.wrap, st.wrap, st.wrap]
@@ -666,8 +867,8 @@ class _Report:
     def info_sheet(self, ws: Worksheet) -> None:
         st = self.styles
         rubric = self.rubric
-        columns = [_Column("", 33), _Column("", 46), _Column("", 12), _Column("", 40), _Column("", 9),
-                   _Column("", 9)]
+        columns = [_Column("", 28), _Column("", 44), _Column("", 12), _Column("", 36), _Column("", 8),
+                   _Column("", 8)]
         title = self.start(ws, "THÔNG TIN BÁO CÁO", columns)
         fit = [c.width for c in columns]
         _append(ws, [])
@@ -679,7 +880,7 @@ class _Report:
             ("Tên bộ tiêu chí", rubric.title),
             ("Phiên bản bộ tiêu chí", rubric.version),
             ("Nguồn", rubric.source or None),
-            ("Gồm các bộ", ", ".join(rubric.includes) or None),
+            ("Gồm các bộ", "; ".join(_included_titles(rubric)) or None),
             ("Tệp đầu vào", self.batch.source),
             ("Trang tính", self.batch.sheet),
             ("Chi bộ", ", ".join(self.cells) or None),
@@ -721,9 +922,9 @@ class _Report:
         _append(ws, [None, "Ngưỡng áp dụng cho điểm chưa làm tròn, tính cả bằng (≥)."], [None, st.note_wrap], fit)
         if rubric.caps:
             _append(ws, [])
-            _append(ws, ["Giới hạn mức xếp loại", "Khi", "Tối đa"], st.header)
+            _append(ws, ["Giới hạn mức xếp loại: xét", "Khi", "Tối đa"], st.header)
             for cap in rubric.caps:
-                _append(ws, [cap.id, cap.reason, self.level_label(cap.at_most)],
+                _append(ws, [_cap_scope(cap), cap.reason, self.level_label(cap.at_most)],
                         [st.text, st.wrap, self.level_style(cap.at_most, bold=True)], fit)
             _append(ws, [None, "Mức đề xuất là mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng."],
                     [None, st.note_wrap], fit)
@@ -742,6 +943,60 @@ def _share(count: int, total: int) -> float | None:
 
 def _cap_text(at_most_label: str, reason: str, items: list[str]) -> str:
     return f"tối đa {at_most_label}: {reason}" + (f" ({', '.join(items)})" if items else "")
+
+
+def _caps_text(result: MemberResult) -> str:
+    return "\n".join(_cap_text(c.at_most_label, c.reason, c.items) for c in result.caps)
+
+
+def _cap_scope(cap: Cap) -> str:
+    """What a cap looks at, in words ('phần D, từ 2 mục'; 'kỷ luật'), rather than its internal id."""
+    if cap.field == "ky_luat":
+        return "kỷ luật" if cap.equals else "không bị kỷ luật"
+    parts = []
+    if cap.sections:
+        parts.append("phần " + ", ".join(cap.sections))
+    if cap.items:
+        parts.append("mục " + ", ".join(cap.items))
+    if cap.min_value is not None:
+        parts.append(f"mức từ {cap.min_value:g}" + (f" đến {cap.max_value:g}" if cap.max_value is not None else ""))
+    elif cap.max_value is not None:
+        parts.append(f"mức đến {cap.max_value:g}")
+    if cap.min_count > 1:
+        parts.append(f"từ {cap.min_count} mục")
+    return ", ".join(parts) or "mọi mục"
+
+
+def _included_titles(rubric: Rubric) -> list[str]:
+    """The titles of the rubrics ``rubric`` includes (their ids only when one cannot be read again)."""
+    from ..errors import TusoiError
+    from ..rubric_loader import load_rubric
+
+    base = Path(rubric.path).parent if rubric.path else None
+    titles = []
+    for ref in rubric.includes:
+        try:
+            titles.append(load_rubric(ref, base).title)
+        except (TusoiError, OSError):
+            titles.append(ref)
+    return titles
+
+
+def _section_points(result: MemberResult, index: int) -> float | None:
+    return result.sections[index].points if index < len(result.sections) else None
+
+
+def provisional_text(result: MemberResult) -> str | None:
+    """Why a level is not final yet: 'tạm tính — còn 2 mục chưa trả lời, 1 mục không hợp lệ (CT2)'."""
+    parts = []
+    if result.unanswered:
+        parts.append(f"còn {len(result.unanswered)} mục chưa trả lời")
+    if result.invalid:
+        parts.append(f"{len(result.invalid)} mục không hợp lệ ({', '.join(result.invalid)})")
+    text = ", ".join(parts)
+    if not result.complete:
+        return f"tạm tính — {text}" if text else "tạm tính"
+    return text or None
 
 
 def _short(title: str, limit: int = 60) -> str:
