@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import zipfile
@@ -22,12 +21,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from .conftest import ALL_ITEMS
+from .conftest import ALL_ITEMS, need_tool
 
 Invoke = Callable[..., Any]
-TOOLS_MISSING = shutil.which("soffice") is None or shutil.which("pdftotext") is None
-needs_office = pytest.mark.skipif(TOOLS_MISSING, reason="LibreOffice (soffice) and pdftotext (poppler-utils) are "
-                                                        "needed to print the report to PDF")
 MIN_WORD_HEIGHT = 11.0  # points, as measured by pdftotext: about 9 points of printed text
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Quốc", "Minh", "Thu"]
@@ -77,11 +73,12 @@ def print_to_pdf(report: Path, tmp_path: Path) -> list[Page]:
     """Convert ``report`` with LibreOffice (its own profile, so parallel runs never clash) and measure each page."""
     outdir = tmp_path / f"pdf-{report.stem}"
     profile = tmp_path / f"lo-profile-{report.stem}"
-    command = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+    command = [need_tool("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
                "--outdir", str(outdir), str(report)]
     subprocess.run(command, check=True, capture_output=True, timeout=240, env={**os.environ, "HOME": str(tmp_path)})
     pdf = outdir / f"{report.stem}.pdf"
-    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, timeout=120).stdout
+    bbox = subprocess.run([need_tool("pdftotext"), "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          timeout=120).stdout
     pages: list[Page] = []
     words: list[tuple[float, str]] = []
 
@@ -124,7 +121,6 @@ def chart_row(report: Path, drawing: str) -> int:
     return int(found.group(1))
 
 
-@needs_office
 @pytest.mark.parametrize(("members", "result_pages"), [(25, 5), (70, 14)])
 def test_batch_report_prints_at_9_points_on_every_page(invoke: Invoke, tmp_path: Path, members: int,
                                                        result_pages: int) -> None:
@@ -163,7 +159,6 @@ def test_batch_report_prints_at_9_points_on_every_page(invoke: Invoke, tmp_path:
     assert len(sheet_pages(pages, "THÔNG TIN")) <= 3
 
 
-@needs_office
 def test_compare_report_prints_at_9_points_without_empty_deadline_pages(invoke: Invoke, tmp_path: Path) -> None:
     old = write_cell_sheet(tmp_path / "2025.xlsx", 25, "2025")
     new = write_cell_sheet(tmp_path / "2026.xlsx", 25, "2026", shift=1)
