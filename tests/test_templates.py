@@ -43,11 +43,19 @@ EXAMPLE_RUBRICS = Path(load_rubric().path).parent / "examples"
 # --------------------------------------------------------------------------- member template
 
 
-def test_untouched_member_template_scores_100_tot_with_nothing_unanswered(invoke: Invoke, tmp_path: Path) -> None:
+def test_member_template_with_only_the_name_filled_scores_100_tot_with_nothing_unanswered(
+        invoke: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "mau.yaml"
     made = invoke("template", "member", "-o", str(target), "--ky", "2026")
     assert made.exit_code == 0, made.stderr
     assert (tmp_path / "tusoi-mac-dinh.member.schema.json").is_file()
+    # untouched, the placeholder name is a problem with its fix, never a member called "(điền họ và tên)"
+    untouched = invoke("score", str(target), "-f", "json")
+    line = next(n for n, text in enumerate(target.read_text(encoding="utf-8").splitlines(), 1) if "ho_ten:" in text)
+    assert untouched.exit_code == 1 and untouched.stdout == ""
+    assert f"mau.yaml:{line}:11: họ và tên vẫn là chữ mẫu '(điền họ và tên)' — thay bằng họ và tên" in untouched.stderr
+    target.write_text(target.read_text(encoding="utf-8").replace('"(điền họ và tên)"', "Nguyễn Văn An"),
+                      encoding="utf-8")
     scored = invoke("score", str(target), "--strict", "-f", "json")
     assert scored.exit_code == 0, scored.stderr
     result = json.loads(scored.stdout)
@@ -129,6 +137,7 @@ def test_member_template_for_a_rubric_file_points_at_it_relatively(invoke: Invok
     assert ref is not None and not Path(ref.group(1)).is_absolute()
     assert (target.parent / ref.group(1)).resolve() == rubric.resolve()
     assert "  TC1: 0" in text and "(tối đa 10 điểm)" in text
+    target.write_text(text.replace('"(điền họ và tên)"', "Nguyễn Văn An"), encoding="utf-8")
     result = score_file(target).result  # bo_tieu_chi is found from the member file's folder
     assert (result.rubric, result.score, result.level, result.unanswered) == ("khung-366", 0, "kht", [])
     assert (tmp_path / "sub" / "khung-366.member.schema.json").is_file()
