@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import tusoi_cli
-
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.member_reader import STDIN_NAME, read_member
 
