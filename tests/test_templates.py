@@ -190,8 +190,8 @@ def test_sheet_layout_header_notes_and_member_rows(sheet: Path) -> None:
         note = ws.cell(HEADER_ROW, header.index(text) + 1).comment
         assert note is not None
         assert " ".join(item.description.split()) in note.text and item.source in note.text
-    assert header[50:] == ["Tự xếp loại", "Kỷ luật (có/không)", "Chi bộ xếp loại (sau họp)", "Lý do (của chi bộ)",
-                           "Ghi chú"]
+    assert header[50:] == ["Trạng thái", "Tự xếp loại", "Kỷ luật (có/không)", "Chi bộ xếp loại (sau họp)",
+                           "Lý do (của chi bộ)", "Ghi chú"]
     assert all(ws.cell(HEADER_ROW, col).comment is not None for col in range(1, len(header) + 1))
     names = [ws.cell(row, 2).value for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 6)]
     assert names == [*PEOPLE, None, None]
@@ -240,11 +240,14 @@ def test_sheet_dropdowns_on_every_answer_cell_from_the_hidden_list_sheet(sheet: 
         assert entries(dv.formula1) == [*(int(v.value) for v in scale.values or []),
                                         *(v.label for v in scale.values or []), "Không áp dụng"]
         assert dv.promptTitle.startswith(item.id)
-    assert len(found) == 46 + 3
-    for letter, name in (("AY", "DS_xep_loai"), ("AZ", "DS_ky_luat"), ("BA", "DS_xep_loai")):
+    assert len(found) == 46 + 4
+    for letter, name in (("AY", "DS_trang_thai"), ("AZ", "DS_xep_loai"), ("BA", "DS_ky_luat"),
+                         ("BB", "DS_xep_loai")):
         assert found[f"{letter}{FIRST_DATA_ROW}:{letter}{last}"].formula1 == name
     assert entries("DS_xep_loai") == [lv.label for lv in rubric.levels]
-    assert entries("DS_ky_luat") == ["Không", "Có"]
+    assert entries("DS_ky_luat") == ["Không", "Có", "Khiển trách", "Cảnh cáo", "Cách chức", "Khai trừ"]
+    assert entries("DS_trang_thai") == ["Đã kiểm điểm", "Miễn: nghỉ sinh hoạt", "Miễn: đình chỉ sinh hoạt",
+                                        "Miễn: mới kết nạp dưới 6 tháng", "Chưa kiểm điểm"]
     assert all(ref.startswith(f"{SHEET_LISTS}!$") for ref in names.values())
 
 
@@ -406,7 +409,7 @@ def test_long_labels_and_titles_stay_within_excel_limits(invoke: Invoke, tmp_pat
     labels = [lv for lv in wb[SHEET_LISTS]["B"][1:] if lv.value]
     assert sum(utf16_len(c.value) + 1 for c in labels) > 255  # would not fit inline
     assert {dv.formula1 for dv in wb[SHEET_FORM].data_validations.dataValidation} == {"DS_s", "DS_xep_loai",
-                                                                                    "DS_ky_luat"}
+                                                                                    "DS_ky_luat", "DS_trang_thai"}
 
 
 @pytest.mark.parametrize(("text", "limit"), [
