@@ -63,9 +63,18 @@ def _stderr() -> Console:
 
 
 def _report(problems: list[Problem]) -> None:
+    """One line per problem for pipes and scripts; on a terminal, wrapped at word boundaries with the
+    location kept whole on the first line (a terminal would cut it mid-syllable)."""
     console = _stderr()
+    if not console.is_terminal:
+        for problem in problems:
+            console.print(str(problem), markup=False, style="red")
+        return
+    from .render.terminal import problem_lines
+
     for problem in problems:
-        console.print(str(problem), markup=False, style="red")
+        for line in problem_lines(problem, console.width):
+            console.print(line, markup=False, style="red", overflow="ignore", crop=False)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import Problem
 from ..models import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, SectionResult
 
 if TYPE_CHECKING:
@@ -24,6 +25,16 @@ from .labels import (
     vn_percent,
     vn_score,
 )
+
+
+def problem_lines(problem: Problem, width: int) -> list[str]:
+    """``problem`` wrapped to ``width`` at word boundaries; the location (file:row:column) stays whole on the
+    first line and the following lines are indented, so each problem still reads as one block."""
+    import textwrap
+
+    body = problem.message + (f" — {problem.hint}" if problem.hint else "")
+    return textwrap.wrap(body, width=max(width, 40), initial_indent=f"{problem.location()}: ",
+                         subsequent_indent="    ", break_long_words=False, break_on_hyphens=False) or [str(problem)]
 
 
 def _level_text(rubric: Rubric, level_id: str, *, bold: bool = True) -> Text:
