@@ -30,7 +30,7 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
         lines.append(f"- **Chi bộ xếp loại:** {rubric.level(result.cell_level).label}{reason}")
     if result.invalid:
         lines.append("- **Lưu ý:** có câu trả lời không hợp lệ; kết quả chỉ là tạm tính.")
-    if result.caps:
+    if result.caps and result.level is not None:
         lines += ["", "**Giới hạn mức xếp loại:**", ""]
         for cap in result.caps:
             items = f" ({', '.join(cap.items)})" if cap.items else ""

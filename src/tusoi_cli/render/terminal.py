@@ -69,8 +69,6 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
         head.add_row("Đảng viên", who)
     period = f"kỳ {result.ky_danh_gia} · " if result.ky_danh_gia else ""
     head.add_row("Bộ tiêu chí", f"{period}{result.rubric} (phiên bản {result.rubric_version})")
-    if result.status != "reviewed":
-        head.add_row("Trạng thái", Text(status_text(result), style="yellow"))
     if result.level is not None and result.score_level is not None:
         score = Text(vn_score(result.score), style="bold")
         score.append("  mức theo điểm: ", style="dim")
@@ -110,11 +108,12 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
         short = {s.id: s.short for s in rubric.sections if s.short}
         sections = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
         sections.add_column("Phần", no_wrap=True)
-        sections.add_column("Điểm", justify="right", no_wrap=True)
-        sections.add_column("Biểu hiện", justify="right")
-        sections.add_column("Chưa trả lời", justify="right")
-        sections.add_column("Không áp dụng", justify="right")
-        sections.add_column("Không hợp lệ", justify="right")
+        # fixed widths that break each heading over two lines at most: the table stays short at 80 columns
+        sections.add_column("Điểm", justify="right", no_wrap=True, min_width=5)
+        sections.add_column("Biểu hiện", justify="right", width=5)
+        sections.add_column("Chưa trả lời", justify="right", width=8)
+        sections.add_column("Không áp dụng", justify="right", width=8)
+        sections.add_column("Không hợp lệ", justify="right", width=7)
         for s in result.sections:
             sign = "−" if s.mode == "deduct" and s.points else "+" if s.mode == "add" and s.points else ""
             sections.add_row(_section_name(s, short), f"{sign}{vn_score(s.points)}",
