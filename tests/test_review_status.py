@@ -298,14 +298,14 @@ def test_vietnamese_number_style_and_provisional_level_in_terminal_and_markdown(
     assert "**Xếp loại đề xuất:** **Tốt** (tạm tính — còn 44 mục chưa trả lời)" in md
 
 
-def _stderr_on_a_terminal(args: list[str], columns: int) -> str:
+def _stderr_on_a_terminal(args: list[str], columns: int, cwd: Path) -> str:
     """Run tusoi with its stderr on a pseudo-terminal ``columns`` wide; the text it shows, colours removed."""
     import re
 
     master, slave = pty.openpty()
     env = {**os.environ, "COLUMNS": str(columns)}
     done = subprocess.run([sys.executable, "-m", "tusoi_cli", *args], stdout=subprocess.DEVNULL, stderr=slave,
-                          env=env, timeout=60, check=False)
+                          env=env, timeout=60, check=False, cwd=cwd)
     os.close(slave)
     chunks = []
     while True:
@@ -326,12 +326,15 @@ def _stderr_on_a_terminal(args: list[str], columns: int) -> str:
 def test_error_lines_wrap_at_word_boundaries_with_the_location_on_the_first_line(
         write: Callable[[str, str], Path], tmp_path: Path) -> None:
     sheet = write_sheet(tmp_path / "c.xlsx", [row(1, "Nguyễn Văn An", {**ZEROS, "CT2": 7})])
-    shown = _stderr_on_a_terminal(["batch", str(sheet)], 80)
-    lines = [line for line in shown.splitlines() if line.strip() and "Đang chấm" not in line]
-    assert lines[0].startswith(f"{sheet}:4:{ITEM_COL['CT2']}: ")  # the location whole, on the first line
-    assert " ".join(line.strip() for line in lines).startswith(f"{sheet}:4:5: Nguyễn Văn An — cột E (CT2):")
-    assert len(lines) > 1 and all(len(line) <= 80 for line in lines)
-    assert all(line.startswith("    ") for line in lines[1:])
-    words = " ".join(line.strip() for line in lines).split()
     message = "giá trị '7' không có trong thang 'Mức độ biểu hiện' — dùng 0 (Không có), 1 (Có biểu hiện (mức 1))"
-    assert " ".join(words).find(message) > 0  # every word whole: nothing cut mid-syllable
+    for name in ("c.xlsx", str(sheet)):  # a short location, and one too long to share its line
+        shown = _stderr_on_a_terminal(["batch", name], 80, tmp_path)
+        lines = [line for line in shown.splitlines() if line.strip() and "Đang chấm" not in line]
+        location = f"{name}:4:{ITEM_COL['CT2']}:"
+        assert lines[0].startswith(location)  # the location whole, on the first line
+        joined = " ".join(line.strip() for line in lines)
+        assert joined.startswith(f"{location} Nguyễn Văn An — cột E (CT2): {message}")  # no word cut
+        # every line fits, except a first line holding nothing but a location longer than the screen
+        assert len(lines) > 1 and all(len(line) <= 80 or line == location for line in lines)
+        assert all(line.startswith("    ") for line in lines[1:])
+        assert (lines[0] == location) == (len(location) + len(" Nguyễn") > 80)

@@ -33,8 +33,14 @@ def problem_lines(problem: Problem, width: int) -> list[str]:
     import textwrap
 
     body = problem.message + (f" — {problem.hint}" if problem.hint else "")
-    return textwrap.wrap(body, width=max(width, 40), initial_indent=f"{problem.location()}: ",
-                         subsequent_indent="    ", break_long_words=False, break_on_hyphens=False) or [str(problem)]
+    head = f"{problem.location()}: "
+    width = max(width, 40)
+    words = body.split(maxsplit=1)
+    if words and len(head) + len(words[0]) > width:  # a long path: the location alone on the first line
+        return [head.rstrip(), *textwrap.wrap(body, width=width, initial_indent="    ", subsequent_indent="    ",
+                                              break_long_words=False, break_on_hyphens=False)]
+    return textwrap.wrap(body, width=width, initial_indent=head, subsequent_indent="    ",
+                         break_long_words=False, break_on_hyphens=False) or [str(problem)]
 
 
 def _level_text(rubric: Rubric, level_id: str, *, bold: bool = True) -> Text:
