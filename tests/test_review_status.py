@@ -338,3 +338,17 @@ def test_error_lines_wrap_at_word_boundaries_with_the_location_on_the_first_line
         assert len(lines) > 1 and all(len(line) <= 80 or line == location for line in lines)
         assert all(line.startswith("    ") for line in lines[1:])
         assert (lines[0] == location) == (len(location) + len(" Nguyễn") > 80)
+
+
+def test_strict_asks_only_reviewed_members_for_every_answer(invoke: Invoke,
+                                                             write: Callable[[str, str], Path]) -> None:
+    empty = write("trong.yaml", member_yaml({}, ho_ten="Trần Thị Bình"))
+    exempt = write("mien.yaml", member_yaml({"CT1": 0}, ho_ten="Lê Văn Cường", trang_thai="miễn"))
+    partial = write("mot-phan.yaml", member_yaml({"CT1": 0}, ho_ten="Hoàng Văn Em"))
+    result = invoke("score", str(empty), str(exempt), str(partial), "--strict", "-f", "json")
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if "chưa được trả lời" in line]
+    assert len(problems) == 45 and all("mot-phan.yaml" in line for line in problems)
+    statuses = [(d["ho_ten"], d["status"], d["level"], d["complete"]) for d in json.loads(result.stdout)]
+    assert statuses == [("Trần Thị Bình", "not_reviewed", None, False), ("Lê Văn Cường", "exempt", None, False),
+                        ("Hoàng Văn Em", "reviewed", "tot", False)]

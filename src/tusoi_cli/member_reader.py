@@ -126,13 +126,14 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
 
     problems: list[Problem] = []
     raw_answers = data.get("danh_gia", data.get("answers"))
-    answers = _read_answers(doc, raw_answers, the_rubric, problems, strict)
+    status, status_reason = _read_status(doc, data, problems)
+    # --strict asks a reviewed member for every answer; exempt and not reviewed members are not rated
+    answers = _read_answers(doc, raw_answers, the_rubric, problems, strict and status == "reviewed")
     levels = {key: _read_level(doc, data, key, the_rubric, problems) for key in ("tu_xep_loai", "chi_bo_xep_loai")}
     if header is not None:
         name_problem = placeholder_name(header.dang_vien.ho_ten)
         if name_problem is not None:
             fatal.append(doc.problem(("dang_vien", "ho_ten"), *name_problem))
-    status, status_reason = _read_status(doc, data, problems)
     if fatal or header is None:
         raise InputError(fatal + problems)
     evaluation = MemberEvaluation.model_construct(
@@ -243,7 +244,7 @@ def _read_answers(doc: YamlDoc, raw: Any, rubric: Rubric, problems: list[Problem
             continue
         section, item = by_id[item_id]
         answers[item_id] = _read_answer(doc, path, value, scale_readers[section.scale], item.max, problems)
-    if strict:
+    if strict and answers:  # a file with no answer at all is a member not reviewed yet, not 46 problems
         for item_id in by_id:
             if item_id not in answers:
                 problems.append(doc.problem((key_name,), f"mục '{item_id}' chưa được trả lời",
