@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -352,3 +353,42 @@ def test_strict_asks_only_reviewed_members_for_every_answer(invoke: Invoke,
     statuses = [(d["ho_ten"], d["status"], d["level"], d["complete"]) for d in json.loads(result.stdout)]
     assert statuses == [("Trần Thị Bình", "not_reviewed", None, False), ("Lê Văn Cường", "exempt", None, False),
                         ("Hoàng Văn Em", "reviewed", "tot", False)]
+
+
+def _cell_of_25() -> list[list[Any]]:
+    """ROWS plus 17 members filled as people fill them (labels, 'x', 'na', a few shortcomings)."""
+    more = []
+    for n in range(9, 26):
+        answers: dict[str, Any] = {**ZEROS, f"CT{n % 9 + 1}": n % 3, "D4": "x" if n % 7 == 0 else "không"}
+        if n % 5 == 0:
+            answers["DL6"] = "Có biểu hiện"
+        if n % 6 == 0:
+            answers["D18"] = "KAD"
+        more.append(row(n, f"Đảng viên số {n}", answers, self_level=["Tốt", "Khá", "kha", "TB"][n % 4]))
+    return [*ROWS, *more]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_the_same_members_statuses_and_levels_after_libreoffice_resaves_the_sheet(invoke: Invoke,
+                                                                                    tmp_path: Path) -> None:
+    source = write_sheet(tmp_path / "goc.xlsx", _cell_of_25())
+    outdir = tmp_path / "lo"
+    results = {}
+    for ext, target in (("xlsx", "xlsx:Calc MS Excel 2007 XML"), ("ods", "ods"), ("xls", "xls:MS Excel 97")):
+        command = ["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                   "--convert-to", target, "--outdir", str(outdir / ext), str(source)]
+        subprocess.run(command, check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)})
+        out = tmp_path / f"kq-{ext}.json"
+        assert invoke("batch", str(outdir / ext / f"goc.{ext}"), "-o", str(out)).exit_code == 1
+        data = json.loads(out.read_text(encoding="utf-8"))
+        results[ext] = ([(m["row"], m["ho_ten"], m["status"], m["status_reason"], m["level"], m["complete"],
+                          m["invalid"], m["ky_luat_form"]) for m in data["members"]],
+                        data["failed_rows"], [(e["line"], e["column"]) for e in data["errors"]])
+    out = tmp_path / "kq-goc.json"
+    assert invoke("batch", str(source), "-o", str(out)).exit_code == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    members = results["xlsx"][0]
+    assert len(members) == 25 and results["xlsx"][1] == []  # nobody disappears
+    assert [m[2] for m in members].count("reviewed") == 22
+    assert results["xlsx"] == results["ods"] == results["xls"]
+    assert [(m["row"], m["level"]) for m in data["members"]] == [(m[0], m[4]) for m in members]
