@@ -180,6 +180,7 @@ def test_cli_batch_writes_json_and_csv_and_exits_1_on_row_errors(invoke: Invoke,
     assert [(e["line"], e["column"]) for e in data["errors"]] == [(10, 2), (11, 9)]
     assert "Hoàng Văn Em" in data["errors"][1]["message"] and data["members"][4]["complete"] is False
     assert data["counts"] == {"members": 5, "reviewed": 5, "exempt": 0, "not_reviewed": 0, "provisional": 1,
+                              "with_unanswered": 0, "with_invalid": 1,
                               "levels": {"tot": 3, "kha": 0, "trung_binh": 1, "yeu_kem": 1}}
     assert "Phân bố xếp loại" in result.stdout and "Trung bình" in result.stdout
     csv_out = tmp_path / "kq.csv"

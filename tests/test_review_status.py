@@ -101,14 +101,15 @@ def test_statuses_blank_members_bad_cells_and_official_wording_in_batch_json(inv
     assert "'Hoàn thành tốt nhiệm vụ' là mức 'Hoàn thành tốt nhiệm vụ' của bộ tiêu chí mẫu xep-loai-hoan-thanh" in hint
     assert str(EXAMPLES / "xep-loai-hoan-thanh.yaml") in hint and "Tốt, Khá, Trung bình, Yếu kém" in hint
     assert data["counts"] == {"members": 8, "reviewed": 5, "exempt": 1, "not_reviewed": 2, "provisional": 2,
+                              "with_unanswered": 1, "with_invalid": 1,
                               "levels": {"tot": 4, "kha": 0, "trung_binh": 1, "yeu_kem": 0}}
 
 
 def test_terminal_summary_counts_unrated_and_provisional_members_apart(invoke: Invoke, sheet: Path) -> None:
     result = invoke("batch", str(sheet))
     out = result.stdout
-    assert "8 đảng viên: 5 được xếp loại (2 tạm tính: còn mục chưa trả lời hoặc không hợp lệ), 1 miễn kiểm điểm, " \
-           "2 chưa kiểm điểm" in " ".join(out.split())
+    assert "8 đảng viên: 5 được xếp loại (2 tạm tính: 1 người còn mục chưa trả lời, 1 người có ô không hợp lệ), " \
+           "1 miễn kiểm điểm, 2 chưa kiểm điểm" in " ".join(out.split())
     assert "dòng 5 Trần Thị Bình — chưa kiểm điểm (chưa trả lời mục nào)" in out
     assert "dòng 6 Lê Văn Cường — miễn kiểm điểm (nghỉ sinh hoạt)" in out
     # shares over the 5 rated members, in Vietnamese number style

@@ -631,3 +631,9 @@ def status_counts(batch: BatchResult) -> dict[str, int]:
 def provisional_count(batch: BatchResult) -> int:
     """Rated members whose level is provisional: some item unanswered or invalid."""
     return sum(1 for m in batch.members if m.rated and not m.complete)
+
+
+def incomplete_counts(batch: BatchResult) -> tuple[int, int]:
+    """(rated members with some item unanswered, rated members with some invalid item)."""
+    rated = [m for m in batch.members if m.rated]
+    return sum(1 for m in rated if m.unanswered_count), sum(1 for m in rated if m.invalid)

@@ -265,7 +265,7 @@ def rubric_table(rubric: Rubric) -> Group:
 
 def batch_summary(batch: BatchResult) -> Group:
     """What a secretary reads first: who was rated, who not and why, the distribution, the common shortcomings."""
-    from ..batch import level_counts, prevalence, provisional_count, status_counts
+    from ..batch import incomplete_counts, level_counts, prevalence, provisional_count, status_counts
 
     rubric = batch.rubric
     statuses = status_counts(batch)
@@ -277,7 +277,10 @@ def batch_summary(batch: BatchResult) -> Group:
     head.append(f"\nBộ tiêu chí: {rubric.id} (phiên bản {rubric.version})")
     head.append(f"\n{len(batch.members)} đảng viên: {rated} được xếp loại")
     if provisional:
-        head.append(f" ({provisional} tạm tính: còn mục chưa trả lời hoặc không hợp lệ)", style="yellow")
+        unanswered, invalid = incomplete_counts(batch)
+        why = [f"{unanswered} người còn mục chưa trả lời" if unanswered else "",
+               f"{invalid} người có ô không hợp lệ" if invalid else ""]
+        head.append(f" ({provisional} tạm tính: {', '.join(w for w in why if w)})", style="yellow")
     if statuses["exempt"]:
         head.append(f", {statuses['exempt']} miễn kiểm điểm", style="yellow")
     if statuses["not_reviewed"]:
