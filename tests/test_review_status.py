@@ -98,7 +98,7 @@ def test_statuses_blank_members_bad_cells_and_official_wording_in_batch_json(inv
     assert data["errors"][0]["message"].startswith("Võ Thị Giang — cột E (CT2): giá trị '7' không có trong thang")
     hint = data["errors"][1]["hint"]
     assert data["errors"][1]["message"].startswith("Bùi Đăng Khoa — cột")
-    assert "'Hoàn thành tốt nhiệm vụ' là mức 'Hoàn thành tốt nhiệm vụ' của bộ tiêu chí mẫu xep-loai-hoan-thanh" in hint
+    assert "'Hoàn thành tốt nhiệm vụ' là một mức của bộ tiêu chí mẫu xep-loai-hoan-thanh" in hint
     assert str(EXAMPLES / "xep-loai-hoan-thanh.yaml") in hint and "Tốt, Khá, Trung bình, Yếu kém" in hint
     assert data["counts"] == {"members": 8, "reviewed": 5, "exempt": 1, "not_reviewed": 2, "provisional": 2,
                               "with_unanswered": 1, "with_invalid": 1,

@@ -187,7 +187,8 @@ def level_problem(rubric: Rubric, text: str) -> tuple[str, str]:
     message = f"mức xếp loại '{text}' không có trong bộ tiêu chí '{rubric.id}'"
     example = _example_with_level(rubric, text)
     if example is not None and example[0] != rubric.id:
-        return message, (f"'{text}' là mức '{example[1]}' của bộ tiêu chí mẫu {example[0]}: chấm bằng "
+        level = "một mức" if fold(text) == fold(example[1]) else f"mức '{example[1]}'"
+        return message, (f"'{text}' là {level} của bộ tiêu chí mẫu {example[0]}: chấm bằng "
                          f"--rubric {example[2]}, hoặc ghi một trong: {choices}")
     return message, f"ghi một trong: {choices}"
 
