@@ -206,6 +206,8 @@ def test_member_file_status_discipline_form_and_fail_below(invoke: Invoke, write
     assert (first["status"], first["status_reason"], first["level"], first["score_level"]) == (
         "exempt", "đình chỉ sinh hoạt", None, None)
     assert (second["ky_luat"], second["ky_luat_form"], second["level"]) == (True, "canh_cao", "trung_binh")
+    md = invoke("score", str(warned), "-f", "md").stdout
+    assert "- **Kỷ luật:** có (cảnh cáo) trong kỳ đánh giá" in md
     assert "--fail-below bỏ qua 1 đảng viên không được xếp loại (miễn hoặc chưa kiểm điểm)" in result.stderr
     assert "1 đảng viên xếp loại dưới mức Khá: Trần Thị Bình" in result.stderr  # the label, not the id `kha`
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import MemberResult, Rubric
+from ..models import DISCIPLINE_LABELS, MemberResult, Rubric
 from .labels import MODE_LABELS, SELF_LABELS, next_level_text, provisional_text, status_text, vn_date, vn_score
 
 
@@ -28,6 +28,9 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
     if result.cell_level:
         reason = f" — {result.cell_reason}" if result.cell_reason else ""
         lines.append(f"- **Chi bộ xếp loại:** {rubric.level(result.cell_level).label}{reason}")
+    if result.ky_luat:
+        form = DISCIPLINE_LABELS.get(result.ky_luat_form or "")
+        lines.append("- **Kỷ luật:** có" + (f" ({form.lower()})" if form else "") + " trong kỳ đánh giá")
     if result.invalid:
         lines.append("- **Lưu ý:** có câu trả lời không hợp lệ; kết quả chỉ là tạm tính.")
     if result.caps and result.level is not None:
