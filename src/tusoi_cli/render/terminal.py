@@ -181,13 +181,18 @@ def _count(number: int, style: str) -> Text:
 
 
 def summary_table(results: list[tuple[MemberResult, Rubric]]) -> Table:
+    """One line per member; columns nobody filled (self-level, cell's level) are left out to fit 80 columns."""
     table = Table(title=f"Tổng hợp {len(results)} đảng viên", title_justify="left")
+    with_self = any(r.self_level for r, _ in results)
+    with_cell = any(r.cell_level for r, _ in results)
     table.add_column("STT", justify="right")
     table.add_column("Họ và tên")
     table.add_column("Điểm", justify="right")
     table.add_column("Xếp loại đề xuất")
-    table.add_column("Tự xếp loại")
-    table.add_column("Chi bộ xếp loại")
+    if with_self:
+        table.add_column("Tự xếp loại")
+    if with_cell:
+        table.add_column("Chi bộ xếp loại")
     table.add_column("Có biểu hiện / vi phạm")
     table.add_column("Chưa trả lời", justify="right")
     for index, (r, rubric) in enumerate(results, start=1):
@@ -197,12 +202,14 @@ def summary_table(results: list[tuple[MemberResult, Rubric]]) -> Table:
             proposed = _level_text(rubric, r.level)
             if not r.complete:
                 proposed.append(" (tạm tính)", style="yellow")
-        table.add_row(
-            str(index), r.ho_ten, vn_score(r.score) if r.level is not None else "—", proposed,
-            _level_text(rubric, r.self_level, bold=False) if r.self_level else "",
-            _level_text(rubric, r.cell_level, bold=False) if r.cell_level else "",
-            ", ".join(r.flagged) or "—", str(len(r.unanswered)),
-        )
+        cells: list[RenderableType] = [str(index), r.ho_ten, vn_score(r.score) if r.level is not None else "—",
+                                       proposed]
+        if with_self:
+            cells.append(_level_text(rubric, r.self_level, bold=False) if r.self_level else "")
+        if with_cell:
+            cells.append(_level_text(rubric, r.cell_level, bold=False) if r.cell_level else "")
+        cells += [", ".join(r.flagged) or "—", str(len(r.unanswered))]
+        table.add_row(*cells)
     return table
 
 
