@@ -38,11 +38,11 @@ ROWS = [
     member_row("3", "Phạm Minh Đức", {"DB4": "2", "D5": "có"}, ky_luat="có"),  # 79 -> yeu_kem
     member_row(4, "Trần Thị Bình", {"CT9": "na", "D18": "KAD"}),  # 100 tot
     member_row(5, "", {"CT1": 1}),  # error: no name
-    member_row(6, "Hoàng Văn Em", {"CT2": 7}),  # error: out of range
+    member_row(6, "Hoàng Văn Em", {"CT2": 7}),  # a bad cell: kept, CT2 invalid, 100 tot provisional
     ["", "Tổng cộng", "", "", "", "", "", *[""] * len(ALL_ITEMS)],
 ]
 EXPECTED = [("Nguyễn Văn An", 92, "tot"), ("Lê Quốc Cường", 79, "trung_binh"), ("Phạm Minh Đức", 79, "yeu_kem"),
-            ("Trần Thị Bình", 100, "tot")]
+            ("Trần Thị Bình", 100, "tot"), ("Hoàng Văn Em", 100, "tot")]
 
 
 def write_xlsx(path: Path, rows: list[list[Any]] = ROWS) -> Path:
@@ -65,14 +65,19 @@ def write_csv(path: Path, rows: list[list[Any]] = ROWS, *, delimiter: str = ",",
 
 def check(batch: Any) -> None:
     assert [(r.ho_ten, r.score, r.level) for r in batch.results] == EXPECTED
-    assert batch.rows == [5, 6, 8, 9]
-    assert batch.failed_rows == [10, 11]
+    assert batch.rows == [5, 6, 8, 9, 11]
+    assert batch.failed_rows == [10]  # only the row that no name ties to a person
     assert batch.blank_rows == 1
     assert batch.ignored_rows == [12]
     assert {p.line for p in batch.problems} == {10, 11}
     messages = [str(p) for p in batch.problems]
     assert any(":10:2: cột B (Họ và tên): thiếu họ và tên" in m for m in messages)
-    assert any(":11:" in m and "CT2" in m and "'7'" in m for m in messages)
+    # the bad cell names the member, its row and column, and the fix; the member stays, provisional
+    assert any(":11:9: Hoàng Văn Em — cột I (CT2 - nội dung): giá trị '7' không có trong thang" in m
+               and "dùng 0 (Không có)" in m for m in messages), messages
+    em = batch.results[4]
+    assert (em.invalid, em.complete, em.unanswered) == (["CT2"], False, [])
+    assert next(i for i in em.items if i.id == "CT2").state == "invalid"
 
 
 def test_xlsx_with_title_rows_merged_cells_labels_and_total_row(tmp_path: Path) -> None:
@@ -170,15 +175,21 @@ def test_cli_batch_writes_json_and_csv_and_exits_1_on_row_errors(invoke: Invoke,
     assert "thiếu họ và tên" in result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [(m["ho_ten"], m["score"], m["level"], m["row"]) for m in data["members"]] == [
-        (n, s, lv, row) for (n, s, lv), row in zip(EXPECTED, [5, 6, 8, 9], strict=True)]
-    assert data["failed_rows"] == [10, 11] and data["blank_rows"] == 1
+        (n, s, lv, row) for (n, s, lv), row in zip(EXPECTED, [5, 6, 8, 9, 11], strict=True)]
+    assert data["failed_rows"] == [10] and data["blank_rows"] == 1
+    assert [(e["line"], e["column"]) for e in data["errors"]] == [(10, 2), (11, 9)]
+    assert "Hoàng Văn Em" in data["errors"][1]["message"] and data["members"][4]["complete"] is False
+    assert data["counts"] == {"members": 5, "reviewed": 5, "exempt": 0, "not_reviewed": 0, "provisional": 1,
+                              "with_unanswered": 0, "with_invalid": 1,
+                              "levels": {"tot": 3, "kha": 0, "trung_binh": 1, "yeu_kem": 1}}
     assert "Phân bố xếp loại" in result.stdout and "Trung bình" in result.stdout
     csv_out = tmp_path / "kq.csv"
     assert invoke("batch", str(sheet), "-o", str(csv_out)).exit_code == 1
     text = csv_out.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(text.splitlines()))
     assert [(r["ho_ten"], r["score"], r["level"]) for r in rows] == [(n, str(s), lv) for n, s, lv in EXPECTED]
-    assert rows[1]["D4"] == "1" and rows[3]["CT9"] == "na"
+    assert rows[1]["D4"] == "1" and rows[3]["CT9"] == "na" and rows[4]["CT2"] == "!"
+    assert [(r["status"], r["complete"]) for r in rows] == [("reviewed", "1")] * 4 + [("reviewed", "0")]
     again = invoke("batch", str(sheet), "-o", str(csv_out))
     assert again.exit_code == 2 and "--force" in again.stderr
     assert csv_out.read_text(encoding="utf-8-sig") == text

@@ -313,8 +313,9 @@ def test_cell_totals_persistent_items_and_levels(cell: tuple[Path, Path]) -> Non
                        "DL6": (0, 1, 0, 0, False), "D4": (1, 0, 1, 0, False)}
     assert [s.id for s in c.persistent_items] == ["CT5"]  # still there for 2 of 3 matched members
     levels = {lv.id: (lv.old, lv.new) for lv in c.levels}
-    # old: An 94 tốt, Bình 94 tốt, Cường 83 -> trung_binh (D4), Đức 100 tốt; new: 98, 96, 100, 100
-    assert levels == {"tot": (3, 4), "kha": (0, 0), "trung_binh": (1, 0), "yeu_kem": (0, 0)}
+    # old: An 94 tốt, Bình 94 tốt, Cường 83 -> trung_binh (D4), Đức 100 tốt; new: 98, 96, 100 and Yến, who
+    # answered nothing: not reviewed, so not rated and not counted in any level
+    assert levels == {"tot": (3, 3), "kha": (0, 0), "trung_binh": (1, 0), "yeu_kem": (0, 0)}
 
 
 def test_cell_folders_through_the_cli_table(cell: tuple[Path, Path], invoke: Invoke,
@@ -409,10 +410,10 @@ def sheets(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_sheets_through_the_cli(sheets: tuple[Path, Path], invoke: Invoke) -> None:
     result = invoke("compare", str(sheets[0]), str(sheets[1]), "-f", "json", *TODAY_ARG)
-    assert result.exit_code == 1  # row 6 of the new sheet (CT2 = 9) is reported, the rest compared
-    assert "2026.xlsx:6" in result.stderr and "CT2" in result.stderr
+    assert result.exit_code == 1  # row 6 of the new sheet (CT2 = 9) is reported; the member stays, provisional
+    assert "2026.xlsx:6" in result.stderr and "Phan Văn Lỗi — cột" in result.stderr and "CT2" in result.stderr
     data = json.loads(result.stdout)
-    assert (data["old"]["kind"], data["old"]["deadlines"], data["new"]["failed"]) == ("sheet", False, [6])
+    assert (data["old"]["kind"], data["old"]["deadlines"], data["new"]["failed"]) == ("sheet", False, [])
     assert any("bảng tính không có hạn khắc phục" in n for n in data["notes"])
     members = {m["ho_ten"]: m for m in data["members"]}
     assert list(members) == ["Trần thị Bình", "Nguyễn Văn An"]  # the new sheet's order
@@ -426,9 +427,10 @@ def test_sheets_through_the_cli(sheets: tuple[Path, Path], invoke: Invoke) -> No
     assert (binh["old"]["row"], binh["new"]["row"], binh["old"]["source"]) == (4, 3, f"{sheets[0]}:4")
     unmatched = [(u["side"], u["ho_ten"], u["reason"]) for u in data["unmatched"]]
     assert unmatched == [("old", "Lê Văn Hùng", "not_found"), ("old", '=HYPERLINK("x")', "not_found"),
-                         ("new", "Lê Văn Hưng", "not_found")]
-    # old: An 94, Bình 96, the "=..." row 98: tốt; Hùng 85 but D4 caps at trung bình. New: Bình khá (DB4 cap)
-    assert data["summary"]["levels"][:3] == [{"id": "tot", "label": "Tốt", "old": 3, "new": 2},
+                         ("new", "Lê Văn Hưng", "not_found"), ("new", "Phan Văn Lỗi", "not_found")]
+    # old: An 94, Bình 96, the "=..." row 98: tốt; Hùng 85 but D4 caps at trung bình. New: Bình khá (DB4 cap);
+    # Lỗi 100 tốt, provisional (CT2 invalid)
+    assert data["summary"]["levels"][:3] == [{"id": "tot", "label": "Tốt", "old": 3, "new": 3},
                                              {"id": "kha", "label": "Khá", "old": 0, "new": 1},
                                              {"id": "trung_binh", "label": "Trung bình", "old": 1, "new": 0}]
 
@@ -510,8 +512,7 @@ def test_excel_report_cell_by_cell(sheets: tuple[Path, Path], invoke: Invoke, tm
     assert not any(key.startswith("Biện pháp khắc phục quá hạn") for key in summary)
     assert summary["Hạn chế của kỳ cũ (mục có biểu hiện, vi phạm)"][0] == 4
     assert summary["   đã khắc phục"][:2] == (2, 0.5)
-    assert summary["Tốt"][:4] == (3, 0.75, 2, pytest.approx(2 / 3)) and summary["Khá"][:4] == (0, 0, 1,
-                                                                                               pytest.approx(1 / 3))
+    assert summary["Tốt"][:4] == (3, 0.75, 3, 0.75) and summary["Khá"][:4] == (0, 0, 1, 0.25)
     assert ws._charts, "the level distribution has a chart"
 
     ws = wb["Lỗi"]

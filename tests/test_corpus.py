@@ -340,7 +340,10 @@ def test_cached_formulas_are_not_error_cells() -> None:
     assert rows[3][4] == 2  # =1+1, calculated by LibreOffice
     assert [type(c).__name__ for r in rows for c in r if isinstance(c, BadCell)] == ["BadCell", "BadCell"]
     batch = read_batch(FILES / "sheets" / "loi-cong-thuc.xlsx", load_rubric())
-    assert [m.ho_ten for m in batch.members] == ["Nguyễn Văn An"] and batch.failed_rows == [3, 4]
+    # the error cells keep their members, scored provisionally with the item invalid
+    assert [m.ho_ten for m in batch.members] == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
+    assert batch.failed_rows == [] and [m.invalid for m in batch.members] == [(), (0,), (1,)]
+    assert [r.complete for r in batch.results] == [True, False, False]
 
 
 def test_an_error_in_the_name_column_is_a_row_error_not_a_name(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import tusoi_cli
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.member_reader import STDIN_NAME, read_member
 
@@ -22,7 +23,8 @@ Write = Callable[[str, str], Path]
 
 MUC_DO_HINT = ("dùng 0 (Không có), 1 (Có biểu hiện (mức 1)), 2 (Biểu hiện rõ, lặp lại (mức 2)), "
                "3 (Nghiêm trọng (mức 3)), hoặc 'na' nếu mục không áp dụng")
-LEVEL_HINT = "dùng một trong: tot (Tốt), kha (Khá), trung_binh (Trung bình), yeu_kem (Yếu kém)"
+LEVEL_HINT = "ghi một trong: Tốt, Khá, Trung bình, Yếu kém"
+EXAMPLES = Path(tusoi_cli.__file__).resolve().parent / "rubrics" / "examples"
 
 
 def err_lines(result: Any) -> list[str]:
@@ -68,7 +70,9 @@ def many_problem_lines(name: str) -> list[str]:
         f"{name}:10:3: không có mục 'CT10' trong bộ tiêu chí 'tusoi-mac-dinh' — có phải ý bạn là 'CT1'?",
         f"{name}:11:8: giá trị '7' không có trong thang 'Mức độ biểu hiện' — {MUC_DO_HINT}",
         f"{name}:14:20: hạn khắc phục '31/02/2026' không phải là ngày hợp lệ — viết dạng 2026-06-30 hoặc 30/06/2026",
-        f"{name}:5:14: mức xếp loại 'xuat_sac' không có trong bộ tiêu chí — {LEVEL_HINT}",
+        f"{name}:5:14: mức xếp loại 'xuat_sac' không có trong bộ tiêu chí 'tusoi-mac-dinh' — 'xuat_sac' là mức "
+        "'Hoàn thành xuất sắc nhiệm vụ' của bộ tiêu chí mẫu xep-loai-hoan-thanh: chấm bằng --rubric "
+        f"{EXAMPLES / 'xep-loai-hoan-thanh.yaml'}, hoặc {LEVEL_HINT}",
     ]
 
 

@@ -427,7 +427,8 @@ def sheet_rows(draw: st.DrawFn) -> list[tuple[str, list[Any], list[float | None]
                 row[5 + draw(st.integers(0, 45))] = draw(st.sampled_from(["7", "-1", "hai", "1.5", "=NA()"]))
             elif how == "name":
                 row[1] = ""
-                row[5] = "1"  # a row with values and no name
+                row[5] = "1"  # a row with values and no name: nothing ties it to a person
+                kind = "noname"
             elif how == "ky_luat":
                 row[2] = "có lẽ"
             else:
@@ -437,7 +438,7 @@ def sheet_rows(draw: st.DrawFn) -> list[tuple[str, list[Any], list[float | None]
         else:
             row = ["", draw(st.sampled_from(["Tổng cộng", "Cộng", "TỔNG SỐ"])), "", "", "", *[""] * 46]
         rows.append((kind, row, values if kind == "ok" else None, ky_luat))
-    assume(any(kind in ("ok", "bad") for kind, *_ in rows))
+    assume(any(kind in ("ok", "bad", "noname") for kind, *_ in rows))
     return rows
 
 
@@ -470,17 +471,19 @@ def test_every_row_is_accounted_for_and_valid_rows_score_as_intended(
     path = _write_csv(tmp_path / "chibo.csv", [row for _, row, _, _ in rows], delimiter)
     batch = read_batch(path, DEFAULT)
     first = 4  # title, blank, header: members start on line 4
-    lines = {kind: [first + n for n, (k, *_rest) in enumerate(rows) if k == kind] for kind in ("ok", "bad", "blank",
-                                                                                              "total")}
+    lines = {kind: [first + n for n, (k, *_rest) in enumerate(rows) if k == kind]
+             for kind in ("ok", "bad", "noname", "blank", "total")}
     assert len(batch.members) + len(batch.failed_rows) + batch.blank_rows + len(batch.ignored_rows) == len(rows)
-    assert [m.line for m in batch.members] == lines["ok"]
-    assert batch.failed_rows == lines["bad"]
+    # a named row with a bad cell stays a member (with its problems); only a row without a name fails
+    assert [m.line for m in batch.members] == sorted(lines["ok"] + lines["bad"])
+    assert batch.failed_rows == lines["noname"]
     assert batch.ignored_rows == lines["total"]
     assert batch.blank_rows == len(lines["blank"])
-    assert {p.line for p in batch.problems} == set(lines["bad"])
+    assert {p.line for p in batch.problems} == set(lines["bad"] + lines["noname"])
     c = compile_rubric(DEFAULT)
     intended = [(values, ky_luat) for kind, _, values, ky_luat in rows if kind == "ok"]
-    for member, (values, ky_luat) in zip(batch.members, intended, strict=True):
+    ok_members = [m for m in batch.members if m.line in set(lines["ok"])]
+    for member, (values, ky_luat) in zip(ok_members, intended, strict=True):
         assert member.values == tuple(values or [])
         assert member.core == score_values(c, values or [], ky_luat)
 

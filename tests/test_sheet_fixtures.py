@@ -67,8 +67,14 @@ def test_expectations_follow_the_default_rubric(key: str) -> None:
         worst = max([ranks.index(score_level)] + [ranks.index(caps[c]) for c in m["caps"]])
         assert m["level"] == ranks[worst], m
         assert m["ho_ten"] == unicodedata.normalize("NFC", m["ho_ten"]).strip()
-    rows = [m["row"] for m in EXPECTED[key]["members"]] + [e["row"] for e in EXPECTED[key]["errors"]]
+    # every row is a member or a failed row (no name), never both; a member's bad cell is an error of its row
+    failed = [e["row"] for e in EXPECTED[key]["errors"] if e["ho_ten"] is None]
+    rows = [m["row"] for m in EXPECTED[key]["members"]] + failed
     assert len(rows) == len(set(rows))
+    members = {m["row"]: m for m in EXPECTED[key]["members"]}
+    for error in EXPECTED[key]["errors"]:
+        if error["ho_ten"] is not None:
+            assert members[error["row"]]["invalid"] == [error["header"]], error
 
 
 def test_hand_computed_results_match_the_scoring_engine(capsys: pytest.CaptureFixture[str]) -> None:

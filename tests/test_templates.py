@@ -43,11 +43,19 @@ EXAMPLE_RUBRICS = Path(load_rubric().path).parent / "examples"
 # --------------------------------------------------------------------------- member template
 
 
-def test_untouched_member_template_scores_100_tot_with_nothing_unanswered(invoke: Invoke, tmp_path: Path) -> None:
+def test_member_template_with_only_the_name_filled_scores_100_tot_with_nothing_unanswered(
+        invoke: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "mau.yaml"
     made = invoke("template", "member", "-o", str(target), "--ky", "2026")
     assert made.exit_code == 0, made.stderr
     assert (tmp_path / "tusoi-mac-dinh.member.schema.json").is_file()
+    # untouched, the placeholder name is a problem with its fix, never a member called "(điền họ và tên)"
+    untouched = invoke("score", str(target), "-f", "json")
+    line = next(n for n, text in enumerate(target.read_text(encoding="utf-8").splitlines(), 1) if "ho_ten:" in text)
+    assert untouched.exit_code == 1 and untouched.stdout == ""
+    assert f"mau.yaml:{line}:11: họ và tên vẫn là chữ mẫu '(điền họ và tên)' — thay bằng họ và tên" in untouched.stderr
+    target.write_text(target.read_text(encoding="utf-8").replace('"(điền họ và tên)"', "Nguyễn Văn An"),
+                      encoding="utf-8")
     scored = invoke("score", str(target), "--strict", "-f", "json")
     assert scored.exit_code == 0, scored.stderr
     result = json.loads(scored.stdout)
@@ -129,6 +137,7 @@ def test_member_template_for_a_rubric_file_points_at_it_relatively(invoke: Invok
     assert ref is not None and not Path(ref.group(1)).is_absolute()
     assert (target.parent / ref.group(1)).resolve() == rubric.resolve()
     assert "  TC1: 0" in text and "(tối đa 10 điểm)" in text
+    target.write_text(text.replace('"(điền họ và tên)"', "Nguyễn Văn An"), encoding="utf-8")
     result = score_file(target).result  # bo_tieu_chi is found from the member file's folder
     assert (result.rubric, result.score, result.level, result.unanswered) == ("khung-366", 0, "kht", [])
     assert (tmp_path / "sub" / "khung-366.member.schema.json").is_file()
@@ -181,8 +190,8 @@ def test_sheet_layout_header_notes_and_member_rows(sheet: Path) -> None:
         note = ws.cell(HEADER_ROW, header.index(text) + 1).comment
         assert note is not None
         assert " ".join(item.description.split()) in note.text and item.source in note.text
-    assert header[50:] == ["Tự xếp loại", "Kỷ luật (có/không)", "Chi bộ xếp loại (sau họp)", "Lý do (của chi bộ)",
-                           "Ghi chú"]
+    assert header[50:] == ["Trạng thái", "Tự xếp loại", "Kỷ luật (có/không)", "Chi bộ xếp loại (sau họp)",
+                           "Lý do (của chi bộ)", "Ghi chú"]
     assert all(ws.cell(HEADER_ROW, col).comment is not None for col in range(1, len(header) + 1))
     names = [ws.cell(row, 2).value for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 6)]
     assert names == [*PEOPLE, None, None]
@@ -231,11 +240,14 @@ def test_sheet_dropdowns_on_every_answer_cell_from_the_hidden_list_sheet(sheet: 
         assert entries(dv.formula1) == [*(int(v.value) for v in scale.values or []),
                                         *(v.label for v in scale.values or []), "Không áp dụng"]
         assert dv.promptTitle.startswith(item.id)
-    assert len(found) == 46 + 3
-    for letter, name in (("AY", "DS_xep_loai"), ("AZ", "DS_ky_luat"), ("BA", "DS_xep_loai")):
+    assert len(found) == 46 + 4
+    for letter, name in (("AY", "DS_trang_thai"), ("AZ", "DS_xep_loai"), ("BA", "DS_ky_luat"),
+                         ("BB", "DS_xep_loai")):
         assert found[f"{letter}{FIRST_DATA_ROW}:{letter}{last}"].formula1 == name
     assert entries("DS_xep_loai") == [lv.label for lv in rubric.levels]
-    assert entries("DS_ky_luat") == ["Không", "Có"]
+    assert entries("DS_ky_luat") == ["Không", "Có", "Khiển trách", "Cảnh cáo", "Cách chức", "Khai trừ"]
+    assert entries("DS_trang_thai") == ["Đã kiểm điểm", "Miễn: nghỉ sinh hoạt", "Miễn: đình chỉ sinh hoạt",
+                                        "Miễn: mới kết nạp dưới 6 tháng", "Chưa kiểm điểm"]
     assert all(ref.startswith(f"{SHEET_LISTS}!$") for ref in names.values())
 
 
@@ -397,7 +409,7 @@ def test_long_labels_and_titles_stay_within_excel_limits(invoke: Invoke, tmp_pat
     labels = [lv for lv in wb[SHEET_LISTS]["B"][1:] if lv.value]
     assert sum(utf16_len(c.value) + 1 for c in labels) > 255  # would not fit inline
     assert {dv.formula1 for dv in wb[SHEET_FORM].data_validations.dataValidation} == {"DS_s", "DS_xep_loai",
-                                                                                    "DS_ky_luat"}
+                                                                                    "DS_ky_luat", "DS_trang_thai"}
 
 
 @pytest.mark.parametrize(("text", "limit"), [

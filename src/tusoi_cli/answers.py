@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
-from .models import AnswerState, Rubric, Scale
+from .models import AnswerState, DisciplineForm, MemberStatus, Rubric, Scale
 from .text import fold
 
 # Yes/no words in member fields such as ky_luat (folded form); blank means no.
@@ -17,6 +18,65 @@ def yes_no(text: str) -> bool | None:
     """True/False for a Vietnamese or English yes/no word, None when it is neither."""
     key = fold(text)
     return True if key in YES_WORDS else False if key in NO_WORDS else None
+
+
+# Forms of party discipline as people write them (folded) -> code, mildest first in DISCIPLINE_FORMS.
+FORM_WORDS: dict[str, DisciplineForm] = {"khien trach": "khien_trach", "canh cao": "canh_cao", "cach chuc": "cach_chuc",
+              "khai tru": "khai_tru", "khai tru khoi dang": "khai_tru"}
+_FORM_PREFIXES = ("bi ky luat ", "ky luat ", "bi ", "hinh thuc ")
+
+
+def discipline(text: str) -> tuple[bool, DisciplineForm | None] | None:
+    """(disciplined, form) for a Kỷ luật cell or ``ky_luat`` text; None when it is neither yes/no nor a form.
+
+    "Khiển trách", "bị cảnh cáo", "kỷ luật cách chức (2026)" name the form and mean disciplined.
+    """
+    answer = yes_no(text)
+    if answer is not None:
+        return answer, None
+    key = fold(text)
+    key = key.split("(")[0].strip(" .,;:-")
+    for prefix in _FORM_PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    form = FORM_WORDS.get(key.strip())
+    return (True, form) if form is not None else None
+
+
+# Member status words (folded). "Miễn: <lý do>", "Miễn (lý do)", "miễn kiểm điểm - lý do" or a known reason
+# alone mean exempt; the reason keeps the person's wording.
+_REVIEWED_WORDS = frozenset({"", "da kiem diem", "kiem diem", "reviewed", "binh thuong"})
+_NOT_REVIEWED_WORDS = frozenset({"chua kiem diem", "chua", "not reviewed", "khong kiem diem", "vang", "vang mat"})
+_EXEMPT_WORDS = frozenset({"mien kiem diem", "mien", "exempt", "duoc mien", "duoc mien kiem diem"})
+_EXEMPT_REASONS = ("nghi sinh hoat", "dinh chi sinh hoat", "tam dinh chi sinh hoat", "moi ket nap",
+                   "mien sinh hoat", "om dai ngay", "di hoc dai han")
+_STATUS_SPLIT = re.compile(r"\s*[:(\-–—,;]\s*")
+STATUS_CHOICES = "'đã kiểm điểm' (hoặc để trống), 'miễn: <lý do>' (ví dụ 'miễn: nghỉ sinh hoạt'), 'chưa kiểm điểm'"
+
+
+def member_status(text: str | None) -> tuple[MemberStatus, str | None] | None:
+    """(status, reason) for a "Trạng thái" cell or ``trang_thai`` text; None when it cannot be read."""
+    if text is None or not text.strip():
+        return "reviewed", None
+    raw = text.strip()
+    parts = _STATUS_SPLIT.split(raw, maxsplit=1)
+    head = parts[0]
+    rest = parts[1].strip().rstrip(")").strip() if len(parts) > 1 else ""
+    key = fold(head)
+    if key in _REVIEWED_WORDS:
+        return "reviewed", None
+    if key in _NOT_REVIEWED_WORDS:
+        return "not_reviewed", rest or None
+    if key in _EXEMPT_WORDS:
+        return "exempt", rest or None
+    words = head.split()
+    for size in (3, 2, 1):  # "Miễn nghỉ sinh hoạt": the leading exempt word, then the reason
+        if len(words) > size and fold(" ".join(words[:size])) in _EXEMPT_WORDS:
+            reason = " ".join(words[size:]) + (f" ({rest})" if rest else "")
+            return "exempt", reason
+    if key.startswith(_EXEMPT_REASONS):
+        return "exempt", raw
+    return None
 
 
 # Words that mark an item as not applicable to this member (folded form).

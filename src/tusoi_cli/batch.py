@@ -17,11 +17,20 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, overload
 
-from .answers import Parsed, ScaleReader, readers, yes_no
+from .answers import STATUS_CHOICES, Parsed, ScaleReader, discipline, member_status, readers
 from .errors import InputError, Problem
-from .models import Answer, MemberEvaluation, MemberInfo, MemberResult, Rubric
+from .models import (
+    STATUS_LABELS,
+    Answer,
+    DisciplineForm,
+    MemberEvaluation,
+    MemberInfo,
+    MemberResult,
+    MemberStatus,
+    Rubric,
+)
 from .rubric_loader import match_level
-from .scoring import Compiled, Core, compile_rubric, score_member, score_values
+from .scoring import NO_ANSWER_REASON, Compiled, Core, compile_rubric, form_index, score_member, score_values
 from .sheet_reader import BadCell, Cell, Table, column_letter
 from .text import fold
 
@@ -36,7 +45,7 @@ class BatchMember:
     core: Core
     values: tuple[float | None, ...]
     na: tuple[int, ...]  # item indices marked not applicable
-    invalid: tuple[int, ...]  # item indices with an invalid answer (only from YAML files: bad sheet rows fail)
+    invalid: tuple[int, ...]  # item indices with an invalid answer (the member is kept, scored provisionally)
     ho_ten: str
     ma_dang_vien: str | None = None
     chuc_vu: str | None = None
@@ -49,6 +58,27 @@ class BatchMember:
     result: MemberResult | None = None  # kept when the caller already had the result
     chi_bo: str | None = None
     ky_danh_gia: str | None = None
+    status: MemberStatus = "reviewed"  # final: a member with no answer at all is not_reviewed
+    status_reason: str | None = None
+    ky_luat_form: DisciplineForm | None = None
+    errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
+
+    @property
+    def rated(self) -> bool:
+        """Only reviewed members get a level; exempt and not reviewed ones are listed, never rated."""
+        return self.status == "reviewed"
+
+    @property
+    def complete(self) -> bool:
+        """False when an item is unanswered or invalid: the level is provisional ("tạm tính")."""
+        return not self.invalid and self.values.count(None) == len(self.na)
+
+    @property
+    def unanswered_count(self) -> int:
+        return self.values.count(None) - len(self.na) - len(self.invalid)
+
+    def level_id(self, rubric: Rubric) -> str | None:
+        return rubric.levels[self.core.rank].id if self.rated else None
 
     def to_result(self, rubric: Rubric) -> MemberResult:
         """The detailed result (built on demand, not kept)."""
@@ -60,12 +90,16 @@ class BatchMember:
             answers = {ids[i]: Answer.model_construct(state="answered", value=v)
                        for i, v in enumerate(self.values) if v is not None}
             answers.update({ids[i]: _NA_ANSWER for i in self.na})
+            errors = self.errors or {}
+            answers.update({ids[i]: Answer.model_construct(state="invalid", error=errors.get(i)) for i in self.invalid})
             member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=self.chi_bo,
                                                 chuc_vu=self.chuc_vu)
             evaluation = MemberEvaluation.model_construct(
                 source=self.source, rubric_id=rubric.id, ky_danh_gia=self.ky_danh_gia, member=member,
                 tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
-                ly_do=self.ly_do, answers=answers)
+                ly_do=self.ly_do, answers=answers, ky_luat_form=self.ky_luat_form,
+                status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
+                status_reason=self.status_reason)
         return score_member(rubric, evaluation)
 
     @classmethod
@@ -76,10 +110,11 @@ class BatchMember:
         values = tuple(by_id[i].value if i in by_id and by_id[i].state == "answered" else None for i in c.ids)
         na = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "na")
         invalid = tuple(n for n, i in enumerate(c.ids) if i in by_id and by_id[i].state == "invalid")
-        return cls(line, score_values(c, values, result.ky_luat, na), values, na, invalid, result.ho_ten,
-                   result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level, result.cell_reason,
-                   result.ky_luat, result.source, result=result, chi_bo=result.chi_bo,
-                   ky_danh_gia=result.ky_danh_gia)
+        return cls(line, score_values(c, values, result.ky_luat, na, form_index(result.ky_luat_form)), values, na,
+                   invalid, result.ho_ten, result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level,
+                   result.cell_reason, result.ky_luat, result.source, result=result, chi_bo=result.chi_bo,
+                   ky_danh_gia=result.ky_danh_gia, status=result.status, status_reason=result.status_reason,
+                   ky_luat_form=result.ky_luat_form)
 
 
 class LazyResults(Sequence[MemberResult]):
@@ -111,8 +146,10 @@ class BatchResult:
     """Everything a batch run produced, in input order.
 
     Every non-blank input row is either a member or has at least one entry in ``problems`` with
-    ``line`` = its row number (and is in ``failed_rows``); ``blank_rows`` counts the skipped empty
-    ones and ``ignored_rows`` the total rows, which ``notes`` mention.
+    ``line`` = its row number (and is in ``failed_rows``: rows that could not be tied to a person).
+    A member row with problems (a bad cell) stays a member, scored provisionally, and its problems
+    carry its row too. ``blank_rows`` counts the skipped empty ones and ``ignored_rows`` the total
+    rows, which ``notes`` mention.
     """
 
     source: str
@@ -153,7 +190,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "tu_xep_loai": ("tu xep loai", "tu danh gia xep loai", "muc tu xep loai"),
     "chi_bo_xep_loai": ("chi bo xep loai", "xep loai cua chi bo"),
     "ly_do": ("ly do",),
-    "ky_luat": ("ky luat", "bi ky luat"),
+    "ky_luat": ("ky luat", "bi ky luat", "hinh thuc ky luat"),
+    "trang_thai": ("trang thai", "tinh trang"),
     "ghi_chu": ("ghi chu",),
     "stt": ("stt", "so thu tu", "tt"),
     "chi_bo": ("chi bo",),  # after chi_bo_xep_loai, which it would otherwise swallow
@@ -237,7 +275,8 @@ def _find_layout(rows: list[list[Cell]], rubric: Rubric) -> _Layout | None:
 Progress = Callable[[int, int], None]
 
 
-def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: Progress | None = None) -> BatchResult:
+def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: Progress | None = None,
+               strict: bool = False) -> BatchResult:
     """Score every member row of a spreadsheet; rows that cannot be scored are reported, never dropped."""
     from .sheet_reader import read_tables
 
@@ -249,7 +288,7 @@ def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: P
     for table in tables:
         layout = _find_layout(table.rows, rubric)
         if layout is not None:
-            result = _score_rows(table, layout, rubric, progress)
+            result = _score_rows(table, layout, rubric, progress, strict)
             if not result.members and not result.failed_rows:
                 where = f"trang '{table.sheet}'" if table.sheet is not None else "tệp"
                 raise InputError([Problem(
@@ -268,7 +307,8 @@ def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: P
         "tạo mẫu bằng `tusoi template sheet`")])
 
 
-def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progress | None) -> BatchResult:
+def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progress | None,
+                strict: bool = False) -> BatchResult:
     name = table.name
     result = BatchResult(name, table.sheet, rubric,
                          headers={col + 1: text for col, text in layout.headers.items() if text})
@@ -291,6 +331,7 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
     if missing:
         result.notes.append("bảng không có cột cho các mục: " + ", ".join(missing) + " (coi là chưa trả lời)")
     reader = _RowReader(name, layout, rubric, compiled)
+    reader.strict = strict
     reader.title = _title_block(table.rows[: layout.header_row])
     reader.bad_cells = table.bad_cells > 0
     rows = table.rows
@@ -329,8 +370,8 @@ def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: _Layout, rea
             result.ignored_rows.append(line)
             continue
         member, problems = reader.read(line, row)
+        result.problems.extend(problems)
         if member is None:
-            result.problems.extend(problems)
             result.failed_rows.append(line)
         else:
             result.members.append(member)
@@ -370,6 +411,7 @@ class _RowReader:
         self.width = max(layout.items) + 1
         self.bad_cells = False  # set when the sheet holds error cells: only then are field cells checked
         self.field_columns = sorted(set(layout.fields.values()) - {layout.fields.get("stt", -1)})
+        self.strict = False  # --strict: every unanswered item of a reviewed member is a problem of its row
 
     def _bad_fields(self, row: list[Cell]) -> tuple[int, ...]:
         """Member-field columns (name, code, level...) of ``row`` holding an error cell."""
@@ -399,19 +441,22 @@ class _RowReader:
             memo[cell] = value
 
     def read(self, line: int, row: list[Cell]) -> tuple[BatchMember | None, list[Problem]]:
+        """The member of one row and the row's problems.
+
+        A row is only refused (member None) when it cannot be tied to a person (no name). Any other
+        problem (a bad cell, an unreadable status or level) is reported with the member's name, and
+        the member stays: bad items are marked invalid and the level is provisional.
+        """
         layout, fields = self.layout, self.layout.fields
         problems: list[Problem] = []
+        who = ""
 
         def problem(col: int, message: str, hint: str | None = None) -> None:
             header = layout.headers.get(col, "")
             where = f"cột {column_letter(col + 1)}" + (f" ({header})" if header else "")
-            problems.append(Problem(self.name, f"{where}: {message}", line, col + 1, hint))
+            problems.append(Problem(self.name, f"{who}{where}: {message}", line, col + 1, hint))
 
         bad_fields = self._bad_fields(row) if self.bad_cells else ()
-        for col in bad_fields:
-            cell = row[col]
-            assert isinstance(cell, BadCell)
-            problem(col, cell.describe(), BadCell.HINT)
 
         def text_at(key: str) -> str | None:
             col = fields.get(key)
@@ -420,9 +465,17 @@ class _RowReader:
             return _cell_text(row[col])
 
         name_text = text_at("ho_ten")
+        if name_text:
+            who = f"{name_text} — "
+        for col in bad_fields:
+            cell = row[col]
+            assert isinstance(cell, BadCell)
+            problem(col, cell.describe(), BadCell.HINT)
         if not name_text and fields["ho_ten"] not in bad_fields:
             problem(fields["ho_ten"], "thiếu họ và tên", "điền họ tên đảng viên, hoặc xóa dòng nếu thừa")
         na: list[int] = []
+        invalid: list[int] = []
+        errors: dict[int, str] = {}
         fast = self._fast_values(row)
         values: list[float | None] = fast if fast is not None else [None] * len(self.compiled.ids)
         width = len(row)
@@ -439,14 +492,44 @@ class _RowReader:
             elif state == "na":
                 na.append(index)
             elif state == "invalid":
+                invalid.append(index)
+                errors[index] = parsed.error or "giá trị không hợp lệ"
                 problem(col, parsed.error or "giá trị không hợp lệ", parsed.hint)
-        ky_luat = False
+        if not name_text:
+            return None, problems  # nothing ties this row to a person
+        ky_luat, form = False, None
         raw_ky_luat = text_at("ky_luat")
         if raw_ky_luat is not None:
-            answer = yes_no(raw_ky_luat)
-            if answer is None:
-                problem(fields["ky_luat"], f"'{raw_ky_luat}' không phải có/không", "ghi 'có', 'x' hoặc để trống")
-            ky_luat = bool(answer)
+            read = discipline(raw_ky_luat)
+            if read is None:
+                problem(fields["ky_luat"], f"'{raw_ky_luat}' không phải có/không hay một hình thức kỷ luật",
+                        "ghi 'có', 'x', hình thức (khiển trách, cảnh cáo, cách chức, khai trừ) hoặc để trống")
+            else:
+                ky_luat, form = read
+        status: MemberStatus = "reviewed"
+        status_reason = None
+        raw_status = text_at("trang_thai")
+        if raw_status is not None:
+            read_status = member_status(raw_status)
+            if read_status is None:
+                problem(fields["trang_thai"], f"trạng thái '{raw_status}' không đọc được", f"ghi {STATUS_CHOICES}")
+            else:
+                status, status_reason = read_status
+        if status == "reviewed" and values.count(None) == len(values) and not na and not invalid:
+            status, status_reason = "not_reviewed", NO_ANSWER_REASON
+        if self.strict and status == "reviewed":
+            skip = set(na) | set(invalid)
+            missing = [i for i, v in enumerate(values) if v is None and i not in skip]
+            columns = {index: col for col, index, _, _ in self.columns}
+            for i in missing:
+                item_id = self.compiled.ids[i]
+                item_col = columns.get(i)
+                if item_col is None:
+                    problems.append(Problem(self.name, f"{who}mục {item_id} chưa được trả lời (bảng không có cột"
+                                            " của mục này)", line, None, f"thêm cột {item_id} và điền 0 nếu không có"))
+                else:
+                    problem(item_col, f"mục {item_id} chưa được trả lời",
+                            "ghi 0 nếu không có, hoặc 'na' nếu mục không áp dụng")
         levels: dict[str, str | None] = {}
         for key in ("tu_xep_loai", "chi_bo_xep_loai"):
             raw_level = text_at(key)
@@ -454,17 +537,16 @@ class _RowReader:
                 self.levels[raw_level] = match_level(self.rubric, raw_level)
             levels[key] = self.levels[raw_level] if raw_level else None
             if raw_level and levels[key] is None:
-                choices = ", ".join(lv.label for lv in self.rubric.levels)
-                problem(fields[key], f"mức xếp loại '{raw_level}' không có trong bộ tiêu chí",
-                        f"dùng một trong: {choices}")
-        if problems:
-            return None, problems
+                from .member_reader import level_problem
+
+                problem(fields[key], *level_problem(self.rubric, raw_level))
         frozen = tuple(values)
         return BatchMember(
-            line, score_values(self.compiled, frozen, ky_luat, na), frozen, tuple(na), (), name_text or "",
-            text_at("ma_dang_vien"), text_at("chuc_vu"), levels["tu_xep_loai"], levels["chi_bo_xep_loai"],
-            text_at("ly_do"), ky_luat, f"{self.name}:{line}", chi_bo=text_at("chi_bo") or self.title.get("chi_bo"),
-            ky_danh_gia=self.title.get("ky_danh_gia")), []
+            line, score_values(self.compiled, frozen, ky_luat, na, form_index(form)), frozen, tuple(na),
+            tuple(invalid), name_text, text_at("ma_dang_vien"), text_at("chuc_vu"), levels["tu_xep_loai"],
+            levels["chi_bo_xep_loai"], text_at("ly_do"), ky_luat, f"{self.name}:{line}",
+            chi_bo=text_at("chi_bo") or self.title.get("chi_bo"), ky_danh_gia=self.title.get("ky_danh_gia"),
+            status=status, status_reason=status_reason, ky_luat_form=form, errors=errors or None), problems
 
 
 # --------------------------------------------------------------------------- reading a folder
@@ -496,7 +578,7 @@ def read_batch(source: Path, rubric: Rubric, *, sheet: str | None = None, strict
     """A folder of member files or a spreadsheet, scored with ``rubric``."""
     if source.is_dir():
         return read_folder(source, rubric, strict)
-    return read_sheet(source, rubric, sheet, progress)
+    return read_sheet(source, rubric, sheet, progress, strict)
 
 
 def sort_by_name(batch: BatchResult) -> None:
@@ -507,10 +589,14 @@ def sort_by_name(batch: BatchResult) -> None:
 
 
 def level_counts(batch: BatchResult, *, decided: bool = False) -> dict[str, int]:
-    """Members per level (computed, or as the cell decided), best level first, zeros included."""
+    """Members per level (computed, or as the cell decided), best level first, zeros included.
+
+    Only reviewed members count: exempt and not reviewed ones have no level (see :func:`status_counts`)."""
     levels = batch.rubric.levels
     counts = {level.id: 0 for level in levels}
     for member in batch.members:
+        if not member.rated:
+            continue
         if decided:
             if member.chi_bo_xep_loai is not None:
                 counts[member.chi_bo_xep_loai] += 1
@@ -520,13 +606,34 @@ def level_counts(batch: BatchResult, *, decided: bool = False) -> dict[str, int]
 
 
 def prevalence(batch: BatchResult) -> list[tuple[str, int]]:
-    """(item id, members flagged), most common first, rubric order among equals; unflagged items left out."""
+    """(item id, rated members flagged), most common first, rubric order among equals; unflagged items left out."""
     c = compile_rubric(batch.rubric)
     counts = [0] * len(c.ids)
     deducting = [c.deducts[s] for s in c.section_of]
     for member in batch.members:
+        if not member.rated:
+            continue
         for i, value in enumerate(member.values):
             if value and deducting[i]:
                 counts[i] += 1
     order = sorted((i for i in range(len(counts)) if counts[i]), key=lambda i: (-counts[i], i))
     return [(c.ids[i], counts[i]) for i in order]
+
+
+def status_counts(batch: BatchResult) -> dict[str, int]:
+    """Members per status (reviewed, exempt, not_reviewed), zeros included."""
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for member in batch.members:
+        counts[member.status] += 1
+    return counts
+
+
+def provisional_count(batch: BatchResult) -> int:
+    """Rated members whose level is provisional: some item unanswered or invalid."""
+    return sum(1 for m in batch.members if m.rated and not m.complete)
+
+
+def incomplete_counts(batch: BatchResult) -> tuple[int, int]:
+    """(rated members with some item unanswered, rated members with some invalid item)."""
+    rated = [m for m in batch.members if m.rated]
+    return sum(1 for m in rated if m.unanswered_count), sum(1 for m in rated if m.invalid)

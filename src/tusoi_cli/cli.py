@@ -63,9 +63,18 @@ def _stderr() -> Console:
 
 
 def _report(problems: list[Problem]) -> None:
+    """One line per problem for pipes and scripts; on a terminal, wrapped at word boundaries with the
+    location kept whole on the first line (a terminal would cut it mid-syllable)."""
     console = _stderr()
+    if not console.is_terminal:
+        for problem in problems:
+            console.print(str(problem), markup=False, style="red")
+        return
+    from .render.terminal import problem_lines
+
     for problem in problems:
-        console.print(str(problem), markup=False, style="red")
+        for line in problem_lines(problem, console.width):
+            console.print(line, markup=False, style="red", overflow="ignore", crop=False)
 
 
 @contextmanager
@@ -159,23 +168,31 @@ def score_cmd(
             problems.extend(item.problems)
 
         below = []
+        unrated = 0  # exempt or not reviewed: no level, so neither below nor above the threshold
+        wanted_label = fail_below
         if fail_below is not None:
             for item in scored:
                 wanted = match_level(item.rubric, fail_below)
                 if wanted is None:
-                    choices = ", ".join(lv.id for lv in item.rubric.levels)
+                    choices = ", ".join(f"{lv.id} ({lv.label})" for lv in item.rubric.levels)
                     raise UsageError(f"--fail-below: mức '{fail_below}' không có trong bộ tiêu chí "
                                      f"'{item.rubric.id}' — dùng một trong: {choices}")
-                if item.rubric.level_rank(item.result.level) > item.rubric.level_rank(wanted):
+                wanted_label = item.rubric.level(wanted).label
+                if item.result.level is None:
+                    unrated += 1
+                elif item.rubric.level_rank(item.result.level) > item.rubric.level_rank(wanted):
                     below.append(item)
 
         _report(problems)
         if scored:
             _emit(scored, fmt, output)
+        if unrated:
+            _stderr().print(f"--fail-below bỏ qua {unrated} đảng viên không được xếp loại (miễn hoặc chưa kiểm "
+                            "điểm)", markup=False, style="yellow")
         if problems:
             raise typer.Exit(1)
         if below:
-            _stderr().print(f"{len(below)} đảng viên xếp loại dưới mức '{fail_below}': "
+            _stderr().print(f"{len(below)} đảng viên xếp loại dưới mức {wanted_label}: "
                             + ", ".join(i.result.ho_ten for i in below), markup=False, style="yellow")
             raise typer.Exit(3)
 
@@ -246,7 +263,8 @@ def batch_cmd(
     sort: Annotated[SortOrder, typer.Option("--sort", help="Thứ tự đảng viên: nhap (như trong tệp) hoặc ten "
                                                            "(theo tên, đúng thứ tự chữ cái tiếng Việt).")
                     ] = SortOrder.nhap,
-    strict: Annotated[bool, typer.Option("--strict", help="Với thư mục .yaml: coi mục chưa trả lời là lỗi.")
+    strict: Annotated[bool, typer.Option("--strict", help="Coi mục chưa trả lời là lỗi (mỗi mục một lỗi của dòng "
+                                                           "đó); đảng viên vẫn có trong báo cáo, mức tạm tính.")
                       ] = False,
     force: Annotated[bool, typer.Option("--force", help="Cho phép ghi đè TỆP kết quả đã có.")] = False,
 ) -> None:

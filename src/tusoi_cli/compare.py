@@ -148,7 +148,7 @@ class Record:
     na: tuple[int, ...]
     invalid: tuple[int, ...]
     score: float
-    level: str
+    level: str  # "": exempt or not reviewed, not rated
     source: str = ""
     row: int | None = None  # sheet row, or file number in a folder
     ky_danh_gia: str | None = None
@@ -180,7 +180,7 @@ class Record:
         invalid = tuple(n for n, i in enumerate(ids) if i in by_id and by_id[i].state == "invalid")
         plans = {item.id: Plan(item.bieu_hien, item.khac_phuc, item.han_khac_phuc) for item in result.items
                  if item.bieu_hien or item.khac_phuc or item.han_khac_phuc}
-        return cls(result.ho_ten, result.ma_dang_vien, rubric, values, na, invalid, result.score, result.level,
+        return cls(result.ho_ten, result.ma_dang_vien, rubric, values, na, invalid, result.score, result.level or "",
                    result.source, row, result.ky_danh_gia, result.chi_bo, result.cell_level, plans)
 
     @classmethod
@@ -190,7 +190,7 @@ class Record:
             return cls.from_result(member.result, rubric, member.line)
         # chi bộ and kỳ as batch reads them (a 'Chi bộ' column, else the sheet's title block)
         return cls(member.ho_ten, member.ma_dang_vien, rubric, member.values, member.na, member.invalid,
-                   member.core.score, rubric.levels[member.core.rank].id, member.source, member.line,
+                   member.core.score, member.level_id(rubric) or "", member.source, member.line,
                    ky_danh_gia=member.ky_danh_gia, chi_bo=member.chi_bo, cell_level=member.chi_bo_xep_loai)
 
 
@@ -438,12 +438,12 @@ class MemberComparison:
 
     @property
     def level_change(self) -> LevelChange | None:
-        """Up, same or down on the new rubric's levels; None when the old level is not one of them."""
+        """Up, same or down on the new rubric's levels; None when either level is not one of them (or unrated)."""
         ranks = {level.id: rank for rank, level in enumerate(self.new.rubric.levels)}
         old_rank = ranks.get(self.old.level)
-        if old_rank is None:
+        new_rank = ranks.get(self.new.level)
+        if old_rank is None or new_rank is None:
             return None
-        new_rank = ranks[self.new.level]
         return "up" if new_rank < old_rank else "down" if new_rank > old_rank else "same"
 
     def count(self, status: Status) -> int:

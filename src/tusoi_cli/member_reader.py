@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .answers import ScaleReader, readers
+from .answers import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
 from .errors import InputError, Problem, UsageError
-from .models import Answer, MemberEvaluation, MemberHeader, Rubric
+from .models import Answer, DisciplineForm, MemberEvaluation, MemberHeader, MemberStatus, Rubric
 from .rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
 from .text import fold, nearest
 from .yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
@@ -90,6 +90,15 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
                                       "xem mẫu bằng `tusoi template member`")])
     fatal: list[Problem] = list(doc.problems)
     header: MemberHeader | None = None
+    # ky_luat may name the form of discipline ("khiển trách"): it means disciplined and the form is kept
+    form: DisciplineForm | None = None
+    for key in ("ky_luat", "disciplined"):
+        value = data.get(key)
+        if isinstance(value, str):
+            read = discipline(value)
+            if read is not None:
+                data = {**data, key: read[0]}
+                form = read[1]
     try:
         header = MemberHeader.model_validate(data)
     except ValidationError as exc:
@@ -117,16 +126,44 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
 
     problems: list[Problem] = []
     raw_answers = data.get("danh_gia", data.get("answers"))
-    answers = _read_answers(doc, raw_answers, the_rubric, problems, strict)
+    status, status_reason = _read_status(doc, data, problems)
+    # --strict asks a reviewed member for every answer; exempt and not reviewed members are not rated
+    answers = _read_answers(doc, raw_answers, the_rubric, problems, strict and status == "reviewed")
     levels = {key: _read_level(doc, data, key, the_rubric, problems) for key in ("tu_xep_loai", "chi_bo_xep_loai")}
+    if header is not None:
+        name_problem = placeholder_name(header.dang_vien.ho_ten)
+        if name_problem is not None:
+            fatal.append(doc.problem(("dang_vien", "ho_ten"), *name_problem))
     if fatal or header is None:
         raise InputError(fatal + problems)
     evaluation = MemberEvaluation.model_construct(
         source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
         tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
-        ly_do=header.ly_do, answers=answers,
+        ly_do=header.ly_do, answers=answers, ky_luat_form=form, status=status, status_reason=status_reason,
     )
     return ReadMember(evaluation, the_rubric, problems)
+
+
+def placeholder_name(name: str) -> tuple[str, str] | None:
+    """(message, fix) when ``name`` is still the template's placeholder, not a person's name."""
+    from .templates import NAME_PLACEHOLDER
+
+    if fold(name).strip("() ") != fold(NAME_PLACEHOLDER).strip("() "):
+        return None
+    return (f"họ và tên vẫn là chữ mẫu '{name}'",
+            "thay bằng họ và tên của đảng viên, ví dụ `ho_ten: Nguyễn Văn An`")
+
+
+def _read_status(doc: YamlDoc, data: dict[str, Any], problems: list[Problem]) -> tuple[MemberStatus, str | None]:
+    key = "trang_thai" if "trang_thai" in data else "status"
+    value = data.get(key)
+    if value is None:
+        return "reviewed", None
+    read = member_status(value) if isinstance(value, str) else None
+    if read is None:
+        problems.append(doc.problem((key,), f"trạng thái '{value}' không đọc được", f"ghi {STATUS_CHOICES}"))
+        return "reviewed", None
+    return read
 
 
 def _read_level(doc: YamlDoc, data: dict[str, Any], key: str, rubric: Rubric,
@@ -136,10 +173,42 @@ def _read_level(doc: YamlDoc, data: dict[str, Any], key: str, rubric: Rubric,
         return None
     level = match_level(rubric, value)
     if level is None:
-        choices = ", ".join(f"{lv.id} ({lv.label})" for lv in rubric.levels)
-        problems.append(doc.problem((key,), f"mức xếp loại '{value}' không có trong bộ tiêu chí",
-                                    f"dùng một trong: {choices}"))
+        problems.append(doc.problem((key,), *level_problem(rubric, value)))
     return level
+
+
+def level_problem(rubric: Rubric, text: str) -> tuple[str, str]:
+    """(message, fix) for a level word the rubric does not know.
+
+    The official year-end phrases ("Hoàn thành tốt nhiệm vụ", "HTTNV") are never mapped silently onto
+    another rubric's levels: the fix names the bundled example rubric whose levels they are.
+    """
+    choices = ", ".join(lv.label for lv in rubric.levels)
+    message = f"mức xếp loại '{text}' không có trong bộ tiêu chí '{rubric.id}'"
+    example = _example_with_level(rubric, text)
+    if example is not None and example[0] != rubric.id:
+        level = "một mức" if fold(text) == fold(example[1]) else f"mức '{example[1]}'"
+        return message, (f"'{text}' là {level} của bộ tiêu chí mẫu {example[0]}: chấm bằng "
+                         f"--rubric {example[2]}, hoặc ghi một trong: {choices}")
+    return message, f"ghi một trong: {choices}"
+
+
+def _example_with_level(rubric: Rubric, text: str) -> tuple[str, str, str] | None:
+    """(rubric id, level label, path) of the first bundled example rubric that has ``text`` as a level."""
+    from .errors import TusoiError
+
+    folder = Path(__file__).resolve().parent / "rubrics" / "examples"
+    found = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            example = load_rubric(str(path))
+        except TusoiError:  # an example that does not load is a bug of its own, never this member's problem
+            continue
+        level_id = match_level(example, text)
+        if level_id is not None:
+            # prefer an example that keeps the current rubric's scoring and only renames its levels
+            found.append((rubric.id not in example.includes, example.id, example.level(level_id).label, str(path)))
+    return min(found)[1:] if found else None
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -176,7 +245,7 @@ def _read_answers(doc: YamlDoc, raw: Any, rubric: Rubric, problems: list[Problem
             continue
         section, item = by_id[item_id]
         answers[item_id] = _read_answer(doc, path, value, scale_readers[section.scale], item.max, problems)
-    if strict:
+    if strict and answers:  # a file with no answer at all is a member not reviewed yet, not 46 problems
         for item_id in by_id:
             if item_id not in answers:
                 problems.append(doc.problem((key_name,), f"mục '{item_id}' chưa được trả lời",

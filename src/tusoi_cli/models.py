@@ -20,6 +20,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+# --------------------------------------------------------------------------- shared codes
+
+# Forms of party discipline, mildest first: the order lets a cap say "khiển trách or above".
+DisciplineForm = Literal["khien_trach", "canh_cao", "cach_chuc", "khai_tru"]
+DISCIPLINE_FORMS: tuple[DisciplineForm, ...] = ("khien_trach", "canh_cao", "cach_chuc", "khai_tru")
+DISCIPLINE_LABELS: dict[str, str] = {"khien_trach": "Khiển trách", "canh_cao": "Cảnh cáo", "cach_chuc": "Cách chức",
+                                     "khai_tru": "Khai trừ"}
+# Member status of the yearly review: only reviewed members get a level.
+MemberStatus = Literal["reviewed", "exempt", "not_reviewed"]
+STATUS_LABELS: dict[str, str] = {"reviewed": "đã kiểm điểm", "exempt": "miễn kiểm điểm",
+                                 "not_reviewed": "chưa kiểm điểm"}
+
+
 # --------------------------------------------------------------------------- rubric
 
 
@@ -58,6 +71,8 @@ class ItemSpec(Strict):
 class SectionSpec(Strict):
     id: Id = Field(description="Mã mục lớn (phần), ví dụ CT")
     title: str | None = Field(default=None, description="Tên mục lớn")
+    short: str | None = Field(default=None, max_length=40,
+        description="Tên ngắn của mục lớn, dùng ở bảng hẹp (màn hình 80 cột); mặc định là tên mục lớn")
     mode: Literal["deduct", "add"] | None = Field(default=None,
         description="deduct: trừ vào điểm khởi đầu; add: cộng điểm")
     scale: str | None = Field(default=None, description="Mã thang dùng cho mọi mục của phần (khai báo trong `scales`)")
@@ -91,6 +106,9 @@ class Cap(Strict):
     field: Literal["ky_luat"] | None = Field(default=None,
         description="Xét một trường của đảng viên thay vì các câu trả lời (hiện có: ky_luat)")
     equals: bool = Field(default=True, description="Giá trị của trường `field` làm quy tắc áp dụng")
+    min_form: DisciplineForm | None = Field(default=None,
+        description="Với field: ky_luat — chỉ áp dụng khi hình thức kỷ luật từ mức này trở lên (khien_trach <"
+                    " canh_cao < cach_chuc < khai_tru)")
 
 
 class Scoring(Strict):
@@ -136,6 +154,7 @@ class Item(Strict):
 class Section(Strict):
     id: str
     title: str
+    short: str | None = None
     mode: Literal["deduct", "add"]
     scale: str
     weight: float
@@ -213,12 +232,16 @@ class MemberHeader(Strict):
     tu_xep_loai: str | None = Field(default=None, validation_alias=AliasChoices("tu_xep_loai", "self_level"),
                                     description="Mức tự xếp loại: tot, kha, trung_binh, yeu_kem")
     ky_luat: VBool = Field(default=False, validation_alias=AliasChoices("ky_luat", "disciplined"),
-                           description="Bị kỷ luật trong kỳ")
+                           description="Bị kỷ luật trong kỳ: có/không, hoặc hình thức kỷ luật (khiển trách, cảnh"
+                                       " cáo, cách chức, khai trừ)")
     chi_bo_xep_loai: str | None = Field(default=None, validation_alias=AliasChoices("chi_bo_xep_loai", "cell_level"),
                                         description="Mức chi bộ quyết định xếp loại")
     ly_do: str | None = Field(default=None, validation_alias=AliasChoices("ly_do", "reason"),
                               description="Lý do của chi bộ")
     ghi_chu: str | None = Field(default=None, validation_alias=AliasChoices("ghi_chu", "note"), description="Ghi chú")
+    trang_thai: str | None = Field(default=None, validation_alias=AliasChoices("trang_thai", "status"),
+        description="Trạng thái: đã kiểm điểm (mặc định), 'miễn: <lý do>' (nghỉ sinh hoạt, đình chỉ sinh hoạt, mới"
+                    " kết nạp dưới 6 tháng...), hoặc chưa kiểm điểm")
     # checked item by item against the rubric by member_reader, which locates each problem
     danh_gia: Any = Field(default=None, validation_alias=AliasChoices("danh_gia", "answers"),
                                             description="Mã mục -> giá trị, hoặc bảng chi tiết")
@@ -250,6 +273,9 @@ class MemberEvaluation(Strict):
     chi_bo_xep_loai: str | None
     ly_do: str | None
     answers: dict[str, Answer]
+    ky_luat_form: DisciplineForm | None = None
+    status: MemberStatus = "reviewed"  # as stated; score_member makes a member with no answer not_reviewed
+    status_reason: str | None = None
 
 
 # --------------------------------------------------------------------------- result
@@ -310,10 +336,17 @@ class MemberResult(Strict):
     chi_bo: str | None = Field(description="Chi bộ")
     chuc_vu: str | None = Field(description="Chức vụ")
     ky_danh_gia: str | None = Field(description="Kỳ đánh giá")
+    status: MemberStatus = Field(default="reviewed",
+        description="reviewed (đã kiểm điểm, được xếp loại), exempt (miễn kiểm điểm), not_reviewed (chưa kiểm"
+                    " điểm: ghi rõ như vậy, hoặc chưa trả lời mục nào)")
+    status_label: str = Field(default="đã kiểm điểm", description="Tên trạng thái")
+    status_reason: str | None = Field(default=None, description="Lý do miễn hoặc chưa kiểm điểm")
     score: float = Field(description="Điểm, chưa làm tròn (chỉ làm tròn khi hiển thị)")
-    score_level: str = Field(description="Mức theo điểm (mã), trước khi áp các giới hạn")
-    level: str = Field(description="Mức đề xuất (mã): mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng")
-    level_label: str = Field(description="Tên mức đề xuất")
+    score_level: str | None = Field(
+        description="Mức theo điểm (mã), trước khi áp các giới hạn; null khi không được xếp loại")
+    level: str | None = Field(description="Mức đề xuất (mã): mức thấp hơn giữa mức theo điểm và mọi giới hạn áp"
+                                          " dụng; null khi đảng viên miễn hoặc chưa kiểm điểm")
+    level_label: str | None = Field(description="Tên mức đề xuất; null khi không được xếp loại")
     caps: list[AppliedCap] = Field(description="Các giới hạn đã áp dụng, kèm lý do")
     sections: list[SectionResult] = Field(description="Kết quả theo từng mục lớn")
     items: list[ItemResult] = Field(description="Kết quả theo từng mục, theo thứ tự của bộ tiêu chí")
@@ -322,10 +355,12 @@ class MemberResult(Strict):
     not_applicable: list[str] = Field(description="Các mục không áp dụng")
     invalid: list[str] = Field(description="Các mục có câu trả lời không hợp lệ")
     ky_luat: bool = Field(description="Bị kỷ luật trong kỳ")
+    ky_luat_form: DisciplineForm | None = Field(default=None,
+        description="Hình thức kỷ luật: khien_trach, canh_cao, cach_chuc, khai_tru; null khi không ghi")
     self_level: str | None = Field(description="Mức tự xếp loại (mã)")
     self_comparison: Literal["higher", "same", "lower"] | None = Field(
         description="Mức tự xếp loại so với mức đề xuất: higher (cao hơn), same (bằng), lower (thấp hơn)")
     cell_level: str | None = Field(description="Mức chi bộ quyết định (mã), hiển thị bên cạnh mức đề xuất")
     cell_reason: str | None = Field(description="Lý do của chi bộ")
     next_level: NextLevel | None = Field(description="Điều còn thiếu để lên mức trên; null khi đã ở mức cao nhất")
-    complete: bool = Field(description="False khi có mục không hợp lệ: kết quả chỉ là tạm tính")
+    complete: bool = Field(description="False khi có mục chưa trả lời hoặc không hợp lệ: mức chỉ là tạm tính")

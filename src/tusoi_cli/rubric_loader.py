@@ -221,7 +221,8 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                 weight=item.get("weight", data.get("weight", 1.0)), max=item_max,
             ))
         sections.append(Section.model_construct(
-            id=sid, title=data.get("title", sid), mode=data.get("mode", "deduct"), scale=scale_id or "",
+            id=sid, title=data.get("title", sid), short=data.get("short"), mode=data.get("mode", "deduct"),
+            scale=scale_id or "",
             weight=data.get("weight", 1.0), max=data.get("max"), items=items,
         ))
     levels, level_origin = state.levels if state.levels else ([], _Origin(state.doc, ()))

@@ -87,6 +87,7 @@ _DETAIL_KEYS = {
     "note": "Tên tiếng Anh của ghi_chu",
 }
 _YES_NO = ["không", "có"]
+_FORMS = ["khiển trách", "cảnh cáo", "cách chức", "khai trừ"]
 
 
 # --------------------------------------------------------------------------- public
@@ -137,8 +138,11 @@ def member_schema(rubric: Rubric | None = None) -> dict[str, Any]:
     for name in ("ma_dang_vien", "member_id", "so_the"):
         _widen(info, name, [{"type": "string"}, {"type": "number"}, {"type": "null"}])
     for name in ("ky_luat", "disciplined"):
-        _widen(props, name, [{"type": "boolean"}, {"type": "string", "examples": _YES_NO}, {"type": "null"}],
-               extra=" (true/false, có/không; bỏ trống là không)")
+        _widen(props, name, [{"type": "boolean"}, {"type": "string", "examples": [*_YES_NO, *_FORMS]},
+                             {"type": "null"}], extra=" (true/false, có/không; bỏ trống là không)")
+    for name in ("trang_thai", "status"):
+        if name in props:
+            props[name]["anyOf"][0]["examples"] = ["đã kiểm điểm", "miễn: nghỉ sinh hoạt", "chưa kiểm điểm"]
     defs = body["$defs"]
     defs["ChiTiet"] = _detail_schema(rubric)
     defs["CauTraLoi"] = {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"},

@@ -19,11 +19,14 @@ from typing import Literal
 from .answers import readers
 from .errors import UsageError
 from .models import (
+    DISCIPLINE_FORMS,
+    STATUS_LABELS,
     Answer,
     AppliedCap,
     ItemResult,
     MemberEvaluation,
     MemberResult,
+    MemberStatus,
     NextLevel,
     Rubric,
     SectionResult,
@@ -45,6 +48,7 @@ class _Cap:
     on_field: bool  # ky_luat cap
     equals: bool
     rank: int  # rank of at_most
+    min_form: int = -1  # index into DISCIPLINE_FORMS the member's form must reach; -1: any (or no) form
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,8 @@ def compile_rubric(rubric: Rubric) -> Compiled:
             wanted = list(range(len(pairs)))
         looked_at = tuple(wanted) if cap.field is None else ()
         caps.append(_Cap(looked_at, frozenset(looked_at), cap.min_value, cap.max_value, cap.min_count,
-                         cap.field is not None, cap.equals, rubric.level_rank(cap.at_most)))
+                         cap.field is not None, cap.equals, rubric.level_rank(cap.at_most),
+                         DISCIPLINE_FORMS.index(cap.min_form) if cap.min_form is not None else -1))
     compiled = Compiled(
         ids=tuple(item.id for _, item in pairs),
         section_of=tuple(section_index[s.id] for s, _ in pairs),
@@ -109,9 +114,10 @@ def compile_rubric(rubric: Rubric) -> Compiled:
 
 
 def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
-                 not_applicable: Collection[int] = ()) -> Core:
+                 not_applicable: Collection[int] = (), form: int = -1) -> Core:
     """Score one member whose answered values are ``values[i]`` (None: unanswered, not applicable or invalid).
 
+    ``form`` is the index of the member's discipline form in DISCIPLINE_FORMS (-1: none written).
     A blank item counts as 0, as in the score; so a cap that looks at low values (``min_value`` <= 0)
     also holds for a blank item, unless the item is in ``not_applicable``.
     """
@@ -145,7 +151,7 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
     applied: list[tuple[int, list[int]]] = []
     for index, cap in enumerate(c.caps):
         if cap.on_field:
-            if ky_luat == cap.equals:
+            if ky_luat == cap.equals and (cap.min_form < 0 or form >= cap.min_form):
                 applied.append((index, []))
                 rank = max(rank, cap.rank)
             continue
@@ -182,7 +188,8 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     c = compile_rubric(rubric)
     answers = [ev.answers.get(item_id, _UNANSWERED) for item_id in c.ids]
     values = [a.value if a.state == "answered" else None for a in answers]
-    core = score_values(c, values, ev.ky_luat, {i for i, a in enumerate(answers) if a.state == "na"})
+    core = score_values(c, values, ev.ky_luat, {i for i, a in enumerate(answers) if a.state == "na"},
+                        form_index(ev.ky_luat_form))
 
     scale_readers = readers(rubric)
     items: list[ItemResult] = []
@@ -214,15 +221,17 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
         applied.append(AppliedCap.model_construct(
             id=cap.id, at_most=cap.at_most, at_most_label=rubric.level(cap.at_most).label, reason=cap.reason,
             items=[c.ids[m] for m in matched]))
-    level = rubric.levels[core.rank]
+    status, reason = member_status(ev.status, ev.status_reason, answers)
+    rated = status == "reviewed"
+    level = rubric.levels[core.rank] if rated else None
 
     self_comparison: Literal["higher", "same", "lower"] | None = None
-    if ev.tu_xep_loai is not None:
+    if ev.tu_xep_loai is not None and rated:
         self_rank = rubric.level_rank(ev.tu_xep_loai)
         self_comparison = "higher" if self_rank < core.rank else "lower" if self_rank > core.rank else "same"
 
     next_level = None
-    if core.rank > 0:
+    if rated and core.rank > 0:
         target = rubric.levels[core.rank - 1]
         gap = max(0.0, (target.min_score or 0.0) - core.score)
         blocking = [a.id for a, (cap_index, _) in zip(applied, core.caps, strict=True)
@@ -237,10 +246,31 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     return MemberResult.model_construct(
         source=ev.source, rubric=rubric.id, rubric_version=rubric.version, ho_ten=info.ho_ten,
         ma_dang_vien=info.ma_dang_vien, chi_bo=info.chi_bo, chuc_vu=info.chuc_vu, ky_danh_gia=ev.ky_danh_gia,
-        score=core.score, score_level=rubric.levels[core.score_rank].id, level=level.id, level_label=level.label,
+        status=status, status_label=STATUS_LABELS[status], status_reason=reason, score=core.score,
+        score_level=rubric.levels[core.score_rank].id if rated else None, level=level.id if level else None,
+        level_label=level.label if level else None,
         caps=applied, sections=sections, items=items, flagged=[r.id for r in items if r.flagged],
         unanswered=by_state["unanswered"], not_applicable=by_state["na"], invalid=by_state["invalid"],
-        ky_luat=ev.ky_luat, self_level=ev.tu_xep_loai, self_comparison=self_comparison,
+        ky_luat=ev.ky_luat, ky_luat_form=ev.ky_luat_form, self_level=ev.tu_xep_loai, self_comparison=self_comparison,
         cell_level=ev.chi_bo_xep_loai, cell_reason=ev.ly_do, next_level=next_level,
-        complete=not by_state["invalid"],
+        complete=not by_state["invalid"] and not by_state["unanswered"],
     )
+
+
+NO_ANSWER_REASON = "chưa trả lời mục nào"
+
+
+def member_status(stated: MemberStatus, reason: str | None,
+                  answers: Sequence[Answer]) -> tuple[MemberStatus, str | None]:
+    """The status a member ends with: as stated, except that a member who answered nothing is not reviewed.
+
+    An invalid answer counts as an answer (the member tried; the problem is reported), so does "na".
+    """
+    if stated == "reviewed" and all(a.state == "unanswered" for a in answers):
+        return "not_reviewed", NO_ANSWER_REASON
+    return stated, reason
+
+
+def form_index(form: str | None) -> int:
+    """Rank of a discipline form, mildest 0; -1 when none is written."""
+    return DISCIPLINE_FORMS.index(form) if form in DISCIPLINE_FORMS else -1

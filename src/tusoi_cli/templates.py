@@ -151,7 +151,8 @@ def member_template(rubric: Rubric, *, rubric_ref: str, schema_name: str | None,
     levels = ", ".join(f"{lv.id} ({lv.label})" for lv in rubric.levels)
     tail = [
         ("tu_xep_loai:", f"mức đồng chí tự đề xuất: {levels}"),
-        ("ky_luat: không", "ghi có nếu bị kỷ luật trong kỳ đánh giá"),
+        ("ky_luat: không", "có nếu bị kỷ luật trong kỳ, hoặc hình thức: khiển trách, cảnh cáo, cách chức, khai trừ"),
+        ("trang_thai: đã kiểm điểm", "hoặc 'miễn: <lý do>' (nghỉ sinh hoạt...), hoặc 'chưa kiểm điểm'"),
     ]
     width = max(len(text) for text, _ in header + tail) + 2
     lines.extend(f"{text.ljust(width)}# {note}" for text, note in header)

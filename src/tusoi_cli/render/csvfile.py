@@ -38,7 +38,8 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["stt", "dong", "ho_ten", "ma_dang_vien", "chuc_vu", "score", "score_level", "level",
                      "level_label", "self_level", "self_comparison", "cell_level", "cell_reason", "ky_luat",
-                     "caps", "flagged", "unanswered", "not_applicable", "invalid",
+                     "caps", "flagged", "unanswered", "not_applicable", "invalid", "status", "status_reason",
+                     "complete", "ky_luat_form",
                      *(f"points_{s.id}" for s in rubric.sections), *c.ids])
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
@@ -58,18 +59,21 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
         for i in invalid:
             cells[i] = "!"
         comparison = ""
-        if m.tu_xep_loai is not None:
+        rated = m.rated  # exempt / not reviewed: no level (blank level columns), counted apart by status
+        if m.tu_xep_loai is not None and rated:
             self_rank = rubric.level_rank(m.tu_xep_loai)
             comparison = "higher" if self_rank < core.rank else "lower" if self_rank > core.rank else "same"
         writer.writerow([
             number, m.line, safe_text(m.ho_ten), safe_text(m.ma_dang_vien), safe_text(m.chuc_vu),
-            _number(core.score), levels[core.score_rank].id, levels[core.rank].id, levels[core.rank].label,
+            _number(core.score), levels[core.score_rank].id if rated else "", levels[core.rank].id if rated else "",
+            levels[core.rank].label if rated else "",
             m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", safe_text(m.ly_do), "1" if m.ky_luat else "0",
             ";".join(caps[index].id for index, _ in core.caps),
             ";".join(c.ids[i] for i, v in enumerate(m.values) if v and deducting[i]) if any(m.values) else "",
             ";".join(c.ids[i] for i, v in enumerate(m.values) if v is None and i not in na and i not in invalid)
             if None in m.values else "",
             ";".join(c.ids[i] for i in m.na), ";".join(c.ids[i] for i in m.invalid),
+            m.status, safe_text(m.status_reason), "1" if m.complete else "0", m.ky_luat_form or "",
             *(_number(p) for p in core.section_points), *cells,
         ])
         if number % chunk_rows == 0:

@@ -38,7 +38,12 @@ def batch_json(batch: BatchResult) -> Iterator[bytes]:
     """The batch as one JSON document, streamed member by member (a province's batch is large).
 
     ``{"source", "sheet", "rubric": {id, version}, "members": [... fields of score --format json + "row"],
-    "errors": [...], "failed_rows", "blank_rows", "ignored_rows", "notes"}``
+    "counts": {"members", "reviewed", "exempt", "not_reviewed", "provisional", "with_unanswered", "with_invalid",
+    "levels"}, "errors": [...],
+    "failed_rows", "blank_rows", "ignored_rows", "notes"}``
+
+    ``failed_rows`` are the rows that could not be tied to a person (no name); a member row with problems
+    (a bad cell) is a member, scored provisionally, and its problems are under ``errors`` with its row.
     """
     head = {"source": batch.source, "sheet": batch.sheet,
             "rubric": {"id": batch.rubric.id, "version": batch.rubric.version}}
@@ -47,6 +52,12 @@ def batch_json(batch: BatchResult) -> Iterator[bytes]:
         data = result_dict(member.to_result(batch.rubric))
         data["row"] = member.line
         yield ((",\n" if index else "") + json.dumps(data, ensure_ascii=False)).encode("utf-8")
-    tail = {"errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
+    from ..batch import incomplete_counts, level_counts, provisional_count, status_counts
+
+    unanswered, invalid = incomplete_counts(batch)
+    counts: dict[str, Any] = {"members": len(batch.members), **status_counts(batch),
+                              "provisional": provisional_count(batch), "with_unanswered": unanswered,
+                              "with_invalid": invalid, "levels": level_counts(batch)}
+    tail = {"counts": counts, "errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
             "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes}
     yield ("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n").encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from ..models import MemberResult
@@ -26,6 +27,42 @@ def score_text(score: float, rounding: str = ROUND_HALF_UP) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def vn_number(text: str) -> str:
+    """A number already formatted with a decimal point, in Vietnamese style (54.2 -> 54,2)."""
+    return text.replace(".", ",")
+
+
+def vn_score(score: float, rounding: str = ROUND_HALF_UP) -> str:
+    """:func:`score_text` with a decimal comma, for text people read (terminal, Markdown)."""
+    return vn_number(score_text(score, rounding))
+
+
+def vn_percent(part: int, whole: int) -> str:
+    """A share with one decimal and a decimal comma: 18,8 % ('—' when there is no whole)."""
+    return f"{100 * part / whole:.1f} %".replace(".", ",") if whole else "—"
+
+
+def vn_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day is not None else ""
+
+
+def provisional_text(result: MemberResult) -> str | None:
+    """"tạm tính — còn N mục chưa trả lời" (and invalid ones) for an incomplete rated member, else None."""
+    if result.level is None or result.complete:
+        return None
+    parts = []
+    if result.unanswered:
+        parts.append(f"còn {len(result.unanswered)} mục chưa trả lời")
+    if result.invalid:
+        parts.append(f"{len(result.invalid)} mục không hợp lệ")
+    return "tạm tính — " + ", ".join(parts)
+
+
+def status_text(result: MemberResult) -> str:
+    """"chưa kiểm điểm (chưa trả lời mục nào)", "miễn kiểm điểm (nghỉ sinh hoạt)"."""
+    return result.status_label + (f" ({result.status_reason})" if result.status_reason else "")
+
+
 def next_level_text(result: MemberResult) -> str:
     """What stands between the member and the next level up, in one sentence."""
     nxt = result.next_level
@@ -33,7 +70,7 @@ def next_level_text(result: MemberResult) -> str:
         return "đã ở mức cao nhất"
     parts = []
     if nxt.score_gap > 0:
-        parts.append(f"cần thêm {score_text(nxt.score_gap, ROUND_UP)} điểm")
+        parts.append(f"cần thêm {vn_score(nxt.score_gap, ROUND_UP)} điểm")
     else:
         parts.append("điểm đã đủ")
     blocking = [c for c in result.caps if c.id in nxt.blocking_caps]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..models import MemberResult, Rubric
-from .labels import MODE_LABELS, SELF_LABELS, next_level_text, score_text
+from ..models import DISCIPLINE_LABELS, MemberResult, Rubric
+from .labels import MODE_LABELS, SELF_LABELS, next_level_text, provisional_text, status_text, vn_date, vn_score
 
 
 def _cell(text: object) -> str:
@@ -15,18 +15,25 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
     facts = [("Chi bộ", result.chi_bo), ("Chức vụ", result.chuc_vu), ("Kỳ đánh giá", result.ky_danh_gia),
              ("Bộ tiêu chí", f"{result.rubric} (phiên bản {result.rubric_version})")]
     lines += [f"- **{k}:** {v}" for k, v in facts if v]
-    score_level = rubric.level(result.score_level).label
-    lines.append(f"- **Điểm:** {score_text(result.score)} — mức theo điểm: {score_level}")
-    lines.append(f"- **Xếp loại đề xuất:** **{result.level_label}**")
+    if result.level is None or result.score_level is None:
+        lines.append(f"- **Xếp loại đề xuất:** không xếp loại — {status_text(result)}")
+    else:
+        score_level = rubric.level(result.score_level).label
+        lines.append(f"- **Điểm:** {vn_score(result.score)} — mức theo điểm: {score_level}")
+        provisional = provisional_text(result)
+        lines.append(f"- **Xếp loại đề xuất:** **{result.level_label}**" + (f" ({provisional})" if provisional else ""))
     if result.self_level:
         lines.append(f"- **Tự xếp loại:** {rubric.level(result.self_level).label} "
                      f"({SELF_LABELS[result.self_comparison or 'same']})")
     if result.cell_level:
         reason = f" — {result.cell_reason}" if result.cell_reason else ""
         lines.append(f"- **Chi bộ xếp loại:** {rubric.level(result.cell_level).label}{reason}")
-    if not result.complete:
+    if result.ky_luat:
+        form = DISCIPLINE_LABELS.get(result.ky_luat_form or "")
+        lines.append("- **Kỷ luật:** có" + (f" ({form.lower()})" if form else "") + " trong kỳ đánh giá")
+    if result.invalid:
         lines.append("- **Lưu ý:** có câu trả lời không hợp lệ; kết quả chỉ là tạm tính.")
-    if result.caps:
+    if result.caps and result.level is not None:
         lines += ["", "**Giới hạn mức xếp loại:**", ""]
         for cap in result.caps:
             items = f" ({', '.join(cap.items)})" if cap.items else ""
@@ -34,14 +41,14 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
     lines += ["", "| Mục | Nội dung | Cách tính | Điểm | Có biểu hiện | Chưa trả lời | Không áp dụng | Không hợp lệ |",
               "|---|---|---|---:|---:|---:|---:|---:|"]
     for s in result.sections:
-        lines.append(f"| {s.id} | {_cell(s.title)} | {MODE_LABELS[s.mode]} | {score_text(s.points)} | {s.flagged} "
+        lines.append(f"| {s.id} | {_cell(s.title)} | {MODE_LABELS[s.mode]} | {vn_score(s.points)} | {s.flagged} "
                      f"| {s.unanswered} | {s.not_applicable} | {s.invalid} |")
     flagged = [i for i in result.items if i.flagged]
     if flagged:
         lines += ["", "| Mã | Nội dung | Mức | Trừ | Biểu hiện | Khắc phục | Hạn |", "|---|---|---|---:|---|---|---|"]
         for i in flagged:
-            lines.append(f"| {i.id} | {_cell(i.title)} | {_cell(i.label)} | {score_text(i.points)} "
-                         f"| {_cell(i.bieu_hien)} | {_cell(i.khac_phuc)} | {_cell(i.han_khac_phuc)} |")
+            lines.append(f"| {i.id} | {_cell(i.title)} | {_cell(i.label)} | {vn_score(i.points)} "
+                         f"| {_cell(i.bieu_hien)} | {_cell(i.khac_phuc)} | {vn_date(i.han_khac_phuc)} |")
     for title, ids in (("Chưa trả lời", result.unanswered), ("Không áp dụng", result.not_applicable),
                        ("Không hợp lệ", result.invalid)):
         if ids:

@@ -38,7 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from ..answers import fmt
 from ..errors import UsageError
-from ..models import Item, Rubric, Scale, Section
+from ..models import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
 from ..output import write_atomic
 from ..templates import Person, level_rules, scale_choices, section_note
 from ..text import fold
@@ -51,6 +51,9 @@ SHEET_GUIDE = "Hướng dẫn"
 SHEET_LISTS = "DanhMuc"
 NA_LABEL = "Không áp dụng"
 YES, NO = "Có", "Không"
+# The "Trạng thái" dropdown: every entry is read back by answers.member_status.
+STATUS_ENTRIES = ("Đã kiểm điểm", "Miễn: nghỉ sinh hoạt", "Miễn: đình chỉ sinh hoạt", "Miễn: mới kết nạp dưới 6 tháng",
+                  "Chưa kiểm điểm")
 
 # Excel's limits on data validation texts, in UTF-16 code units of the NFC text.
 PROMPT_TITLE_MAX = 32
@@ -189,6 +192,7 @@ class _Names:
     scales: dict[str, str]  # scale id -> defined name (discrete scales only)
     levels: str
     yes_no: str
+    status: str = ""
 
 
 def _defined_name(key: str, used: set[str]) -> str:
@@ -217,7 +221,9 @@ def _write_lists(workbook: Any, ws: Worksheet, rubric: Rubric) -> _Names:
     levels = _defined_name("xep_loai", used)
     columns.append((levels, "Mức xếp loại", [lv.label for lv in rubric.levels]))
     yes_no = _defined_name("ky_luat", used)
-    columns.append((yes_no, "Kỷ luật", [NO, YES]))
+    columns.append((yes_no, "Kỷ luật", [NO, YES, *DISCIPLINE_LABELS.values()]))
+    status = _defined_name("trang_thai", used)
+    columns.append((status, "Trạng thái", list(STATUS_ENTRIES)))
     for col, (name, heading, entries) in enumerate(columns, start=1):
         letter = get_column_letter(col)
         _put(ws, 1, col, heading, font=Font(bold=True))
@@ -228,7 +234,7 @@ def _write_lists(workbook: Any, ws: Worksheet, rubric: Rubric) -> _Names:
         ws.column_dimensions[letter].width = 34
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
-    return _Names(scales, levels, yes_no)
+    return _Names(scales, levels, yes_no, status)
 
 
 def _sheet_ref(title: str) -> str:
@@ -258,9 +264,12 @@ class _Form:
             _Column("Chức vụ", 15, "chuc_vu", "Chức vụ, nếu có."),
             *(_Column(f"{item.id}. {_short(item.title)}", 5.7, "item", self.item_note(section, item),
                       (section, item)) for section, item in rubric.items()),
+            _Column("Trạng thái", 14, "trang_thai", "Để trống hoặc 'Đã kiểm điểm': được xếp loại. 'Miễn: <lý do>' "
+                    "(nghỉ sinh hoạt, đình chỉ sinh hoạt, mới kết nạp...): có tên trong danh sách, không xếp loại. "
+                    "'Chưa kiểm điểm': không xếp loại. Dòng chưa trả lời mục nào cũng là chưa kiểm điểm."),
             _Column("Tự xếp loại", 12, "tu_xep_loai", f"Mức đồng chí tự đề xuất: {levels}."),
-            _Column("Kỷ luật (có/không)", 9, "ky_luat", "Ghi 'Có' nếu bị kỷ luật trong kỳ đánh giá; để trống là "
-                    "không."),
+            _Column("Kỷ luật (có/không)", 9, "ky_luat", "Ghi 'Có' hoặc hình thức (khiển trách, cảnh cáo, cách chức, "
+                    "khai trừ) nếu bị kỷ luật trong kỳ đánh giá; để trống là không."),
             _Column("Chi bộ xếp loại (sau họp)", 12, "chi_bo_xep_loai",
                     f"Mức chi bộ biểu quyết sau cuộc họp (bí thư điền): {levels}. tusoi hiển thị mức này bên "
                     "cạnh mức đề xuất, không thay thế."),
@@ -385,8 +394,9 @@ class _Form:
                 dv.prompt = fit(f"{choices}. Để trống: chưa trả lời.", PROMPT_MAX)
                 dv.errorTitle = fit(f"{item.id}: giá trị ngoài danh sách", PROMPT_TITLE_MAX)
                 dv.error = fit(f"{item.id} nhận: {choices}; hoặc '{NA_LABEL}'. {keep}", PROMPT_MAX)
-            elif column.kind in {"tu_xep_loai", "chi_bo_xep_loai", "ky_luat"}:
-                name = self.names.yes_no if column.kind == "ky_luat" else self.names.levels
+            elif column.kind in {"tu_xep_loai", "chi_bo_xep_loai", "ky_luat", "trang_thai"}:
+                name = {"ky_luat": self.names.yes_no, "trang_thai": self.names.status}.get(column.kind,
+                                                                                           self.names.levels)
                 dv = _list_validation(name)
                 dv.promptTitle = fit(column.header, PROMPT_TITLE_MAX)
                 dv.prompt = fit(column.note, PROMPT_MAX)
@@ -456,7 +466,9 @@ def _write_guide(ws: Worksheet, rubric: Rubric) -> None:
         "mục về chức vụ khi không giữ chức vụ).",
         "3. Có thể gõ tay: tusoi nhận nhãn không phân biệt hoa thường, có dấu hay không dấu, và các cách viết khác "
         "của thang (ví dụ 'x' hay 'có' cho một điều vi phạm). Excel sẽ hỏi lại; chọn giữ nếu đúng ý.",
-        "4. Cột \"Tự xếp loại\": mức đồng chí tự đề xuất. \"Kỷ luật\": ghi Có nếu bị kỷ luật trong kỳ. "
+        "4. Cột \"Trạng thái\": để trống nếu đồng chí kiểm điểm; 'Miễn: <lý do>' hoặc 'Chưa kiểm điểm' thì có tên "
+        "trong báo cáo nhưng không xếp loại (dòng chưa trả lời mục nào cũng vậy). \"Tự xếp loại\": mức đồng chí "
+        "tự đề xuất. \"Kỷ luật\": ghi Có hoặc hình thức kỷ luật nếu bị kỷ luật trong kỳ. "
         "\"Chi bộ xếp loại\" và \"Lý do\" do bí thư điền sau cuộc họp.",
         "5. Không sửa, không xóa dòng tiêu đề (dòng có mã mục) và không đổi thứ tự các cột; có thể chèn thêm dòng "
         "cho đảng viên. Trang tính được khóa để tránh sửa nhầm tiêu đề, không có mật khẩu "

@@ -4,16 +4,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..models import MemberResult, Rubric
+from ..errors import Problem
+from ..models import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, SectionResult
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
-from .labels import MODE_LABELS, SELF_LABELS, next_level_text, score_text
+from .labels import (
+    MODE_LABELS,
+    SELF_LABELS,
+    next_level_text,
+    provisional_text,
+    status_text,
+    vn_date,
+    vn_percent,
+    vn_score,
+)
+
+
+def problem_lines(problem: Problem, width: int) -> list[str]:
+    """``problem`` wrapped to ``width`` at word boundaries; the location (file:row:column) stays whole on the
+    first line and the following lines are indented, so each problem still reads as one block."""
+    import textwrap
+
+    body = problem.message + (f" — {problem.hint}" if problem.hint else "")
+    head = f"{problem.location()}: "
+    width = max(width, 40)
+    words = body.split(maxsplit=1)
+    if words and len(head) + len(words[0]) > width:  # a long path: the location alone on the first line
+        return [head.rstrip(), *textwrap.wrap(body, width=width, initial_indent="    ", subsequent_indent="    ",
+                                              break_long_words=False, break_on_hyphens=False)]
+    return textwrap.wrap(body, width=width, initial_indent=head, subsequent_indent="    ",
+                         break_long_words=False, break_on_hyphens=False) or [str(problem)]
 
 
 def _level_text(rubric: Rubric, level_id: str, *, bold: bool = True) -> Text:
@@ -21,93 +48,131 @@ def _level_text(rubric: Rubric, level_id: str, *, bold: bool = True) -> Text:
     return Text(level.label, style=f"{'bold ' if bold else ''}{level.color}")
 
 
+def _proposed(result: MemberResult, rubric: Rubric) -> Text:
+    """The proposed level, or why there is none; a provisional level says so."""
+    if result.level is None:
+        return Text(f"không xếp loại — {status_text(result)}", style="bold yellow")
+    text = _level_text(rubric, result.level)
+    provisional = provisional_text(result)
+    if provisional:
+        text.append(f" ({provisional})", style="yellow")
+    return text
+
+
+def _section_name(section: SectionResult, short: dict[str, str]) -> str:
+    return f"{section.id} {short.get(section.id) or section.title}"
+
+
 def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
+    """One member on one screen: at 80 columns a member with three flagged items fits in 50 lines."""
     head = Table.grid(padding=(0, 2))
     head.add_column(style="dim", no_wrap=True)
     head.add_column()
-    if result.chi_bo:
-        head.add_row("Chi bộ", result.chi_bo)
-    if result.chuc_vu:
-        head.add_row("Chức vụ", result.chuc_vu)
+    who = " · ".join(x for x in (result.chuc_vu, result.chi_bo) if x)
     if result.ma_dang_vien:
-        head.add_row("Mã đảng viên", result.ma_dang_vien)
-    if result.ky_danh_gia:
-        head.add_row("Kỳ đánh giá", result.ky_danh_gia)
-    head.add_row("Bộ tiêu chí", f"{result.rubric} (phiên bản {result.rubric_version})")
-    head.add_row("Điểm", Text(score_text(result.score), style="bold"))
-    by_score = Text.assemble(_level_text(rubric, result.score_level, bold=False))
-    head.add_row("Mức theo điểm", by_score)
-    head.add_row("Xếp loại đề xuất", _level_text(rubric, result.level))
+        who += (" · " if who else "") + f"mã {result.ma_dang_vien}"
+    if who:
+        head.add_row("Đảng viên", who)
+    period = f"kỳ {result.ky_danh_gia} · " if result.ky_danh_gia else ""
+    head.add_row("Bộ tiêu chí", f"{period}{result.rubric} (phiên bản {result.rubric_version})")
+    if result.level is not None and result.score_level is not None:
+        score = Text(vn_score(result.score), style="bold")
+        score.append("  mức theo điểm: ", style="dim")
+        score.append_text(_level_text(rubric, result.score_level, bold=False))
+        head.add_row("Điểm", score)
+    head.add_row("Xếp loại đề xuất", _proposed(result, rubric))
     if result.self_level:
-        head.add_row("Tự xếp loại", Text.assemble(
-            _level_text(rubric, result.self_level, bold=False), f" — {SELF_LABELS[result.self_comparison or 'same']}"))
+        own = _level_text(rubric, result.self_level, bold=False)
+        if result.self_comparison:
+            own.append(f" — {SELF_LABELS[result.self_comparison]}")
+        head.add_row("Tự xếp loại", own)
     if result.cell_level:
         cell = Text.assemble(_level_text(rubric, result.cell_level), " (chi bộ quyết định)")
         if result.cell_reason:
             cell.append(f" — {result.cell_reason}")
         head.add_row("Chi bộ xếp loại", cell)
     if result.ky_luat:
-        head.add_row("Kỷ luật", Text("có, trong kỳ đánh giá", style="red"))
+        form = DISCIPLINE_LABELS.get(result.ky_luat_form or "", "")
+        head.add_row("Kỷ luật", Text(f"có{', ' + form.lower() if form else ''} (trong kỳ đánh giá)", style="red"))
 
     parts: list[RenderableType] = [head]
-    if not result.complete:
-        parts.append(Text("\nCó câu trả lời không hợp lệ (xem lỗi ở trên): kết quả chỉ là tạm tính.",
-                          style="bold red"))
-    if result.caps:
-        caps = Text("\nGiới hạn mức xếp loại:\n", style="bold")
+    if result.invalid:
+        parts.append(Text("Có câu trả lời không hợp lệ (xem lỗi ở trên): mức chỉ là tạm tính.", style="bold red"))
+    if result.caps and result.level is not None:
+        caps = Table.grid(padding=(0, 1))
+        caps.add_column(no_wrap=True)
+        caps.add_column()
         for cap in result.caps:
-            caps.append("  • tối đa ")
-            caps.append(cap.at_most_label, style=rubric.level(cap.at_most).color)
-            caps.append(f": {cap.reason}")
+            line = Text.assemble("tối đa ", (cap.at_most_label, rubric.level(cap.at_most).color), f": {cap.reason}")
             if cap.items:
-                caps.append(f" ({', '.join(cap.items)})", style="dim")
-            caps.append("\n")
-        caps.rstrip()
-        parts.append(caps)
+                line.append(f" ({', '.join(cap.items)})", style="dim")
+            caps.add_row("•", line)
+        parts += [Text(""), Text("Giới hạn mức xếp loại", style="bold"), caps]
 
-    sections = Table(title="Theo từng phần", title_justify="left", expand=False, show_edge=False)
-    sections.add_column("Phần", no_wrap=True)
-    sections.add_column("Nội dung")
-    sections.add_column("Điểm", justify="right")
-    sections.add_column("Có biểu hiện", justify="right")
-    sections.add_column("Chưa trả lời", justify="right")
-    sections.add_column("Không áp dụng", justify="right")
-    sections.add_column("Không hợp lệ", justify="right")
-    for s in result.sections:
-        sign = "−" if s.mode == "deduct" and s.points else "+" if s.mode == "add" and s.points else ""
-        sections.add_row(s.id, s.title, f"{sign}{score_text(s.points)}", str(s.flagged) if s.mode == "deduct" else "",
-                         _count(s.unanswered, "yellow"), _count(s.not_applicable, "blue"),
-                         _count(s.invalid, "red"))
-    parts += [Text(""), sections]
+    answered_any = len(result.unanswered) < len(result.items)
+    if answered_any:
+        short = {s.id: s.short for s in rubric.sections if s.short}
+        sections = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+        sections.add_column("Phần", no_wrap=True)
+        # fixed widths that break each heading over two lines at most: the table stays short at 80 columns
+        sections.add_column("Điểm", justify="right", no_wrap=True, min_width=5)
+        sections.add_column("Biểu hiện", justify="right", width=5)
+        sections.add_column("Chưa trả lời", justify="right", width=8)
+        sections.add_column("Không áp dụng", justify="right", width=8)
+        sections.add_column("Không hợp lệ", justify="right", width=7)
+        for s in result.sections:
+            sign = "−" if s.mode == "deduct" and s.points else "+" if s.mode == "add" and s.points else ""
+            sections.add_row(_section_name(s, short), f"{sign}{vn_score(s.points)}",
+                             str(s.flagged) if s.mode == "deduct" else "", _count(s.unanswered, "yellow"),
+                             _count(s.not_applicable, "blue"), _count(s.invalid, "red"))
+        parts += [Text(""), sections]
 
     flagged = [i for i in result.items if i.flagged]
     if flagged:
-        table = Table(title="Các biểu hiện, vi phạm đã tự nhận", title_justify="left", show_lines=True,
-                      show_edge=False)
-        table.add_column("Mã", no_wrap=True)
-        table.add_column("Nội dung", ratio=2)
-        table.add_column("Mức", ratio=1)
-        table.add_column("Trừ", justify="right")
-        table.add_column("Biểu hiện cụ thể", ratio=2)
-        table.add_column("Khắc phục", ratio=2)
-        table.add_column("Hạn", no_wrap=True)
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column()
         for i in flagged:
-            table.add_row(i.id, i.title, i.label or "", score_text(i.points), i.bieu_hien or "",
-                          i.khac_phuc or "", i.han_khac_phuc.strftime("%d/%m/%Y") if i.han_khac_phuc else "")
-        parts += [Text(""), table]
-    for title, ids, style in (("Chưa trả lời", result.unanswered, "yellow"),
+            text = Text(i.title, style="bold")
+            text.append(f" — {i.label or vn_score(i.value or 0)}, trừ {vn_score(i.points)}")
+            if i.bieu_hien:
+                text.append("\nBiểu hiện: ", style="dim")
+                text.append(i.bieu_hien)
+            if i.khac_phuc or i.han_khac_phuc:
+                text.append("\nKhắc phục: ", style="dim")
+                text.append(i.khac_phuc or "")
+                if i.han_khac_phuc:
+                    text.append(f" (hạn {vn_date(i.han_khac_phuc)})")
+            table.add_row(i.id, text)
+        parts += [Text(""), Text(f"Các biểu hiện, vi phạm đã tự nhận ({len(flagged)})", style="bold"), table]
+    lists = Text()
+    if not answered_any:
+        lists.append("Chưa trả lời mục nào.", style="bold yellow")
+    for title, ids, style in (("Chưa trả lời", result.unanswered if answered_any else [], "yellow"),
                               ("Không áp dụng", result.not_applicable, "blue"),
                               ("Không hợp lệ", result.invalid, "red")):
         if ids:
-            parts.append(Text.assemble("\n", (f"{title} ({len(ids)}): ", f"bold {style}"), ", ".join(ids)))
-    if result.next_level:
-        parts.append(Text.assemble("\n", (f"Để đạt mức {result.next_level.label}: ", "bold"),
-                                   next_level_text(result)))
+            lists.append("\n" if lists else "")
+            lists.append(f"{title} ({len(ids)}): ", style=f"bold {style}")
+            lists.append(", ".join(ids))
+    if result.level is not None:
+        lists.append("\n" if lists else "")
+        if result.next_level:
+            lists.append(f"Để đạt mức {result.next_level.label}: ", style="bold")
+            lists.append(next_level_text(result))
+        else:
+            lists.append("Đã ở mức cao nhất của bộ tiêu chí.", style="green")
+    if lists:
+        parts += [Text(""), lists]
+    if result.level is not None:
+        level = rubric.level(result.level)
+        badge, color = level.label.upper(), level.color
     else:
-        parts.append(Text("\nĐã ở mức cao nhất của bộ tiêu chí.", style="green"))
-    level = rubric.level(result.level)
-    heading = Text.assemble((result.ho_ten, "bold"), "  ", (f" {level.label.upper()} ", f"bold reverse {level.color}"))
-    return Panel(Group(*parts), title=heading, title_align="left", border_style=level.color,
+        badge, color = result.status_label.upper(), "yellow"
+    heading = Text.assemble((result.ho_ten, "bold"), "  ", (f" {badge} ", f"bold reverse {color}"))
+    if provisional_text(result):
+        heading.append(" tạm tính", style="yellow")
+    return Panel(Group(*parts), title=heading, title_align="left", border_style=color,
                  subtitle=result.source, subtitle_align="right")
 
 
@@ -116,22 +181,35 @@ def _count(number: int, style: str) -> Text:
 
 
 def summary_table(results: list[tuple[MemberResult, Rubric]]) -> Table:
+    """One line per member; columns nobody filled (self-level, cell's level) are left out to fit 80 columns."""
     table = Table(title=f"Tổng hợp {len(results)} đảng viên", title_justify="left")
+    with_self = any(r.self_level for r, _ in results)
+    with_cell = any(r.cell_level for r, _ in results)
     table.add_column("STT", justify="right")
     table.add_column("Họ và tên")
     table.add_column("Điểm", justify="right")
     table.add_column("Xếp loại đề xuất")
-    table.add_column("Tự xếp loại")
-    table.add_column("Chi bộ xếp loại")
+    if with_self:
+        table.add_column("Tự xếp loại")
+    if with_cell:
+        table.add_column("Chi bộ xếp loại")
     table.add_column("Có biểu hiện / vi phạm")
     table.add_column("Chưa trả lời", justify="right")
     for index, (r, rubric) in enumerate(results, start=1):
-        table.add_row(
-            str(index), r.ho_ten, score_text(r.score), _level_text(rubric, r.level),
-            _level_text(rubric, r.self_level, bold=False) if r.self_level else "",
-            _level_text(rubric, r.cell_level, bold=False) if r.cell_level else "",
-            ", ".join(r.flagged) or "—", str(len(r.unanswered)),
-        )
+        if r.level is None:
+            proposed = Text(r.status_label, style="yellow")
+        else:
+            proposed = _level_text(rubric, r.level)
+            if not r.complete:
+                proposed.append(" (tạm tính)", style="yellow")
+        cells: list[RenderableType] = [str(index), r.ho_ten, vn_score(r.score) if r.level is not None else "—",
+                                       proposed]
+        if with_self:
+            cells.append(_level_text(rubric, r.self_level, bold=False) if r.self_level else "")
+        if with_cell:
+            cells.append(_level_text(rubric, r.cell_level, bold=False) if r.cell_level else "")
+        cells += [", ".join(r.flagged) or "—", str(len(r.unanswered))]
+        table.add_row(*cells)
     return table
 
 
@@ -193,20 +271,43 @@ def rubric_table(rubric: Rubric) -> Group:
 
 
 def batch_summary(batch: BatchResult) -> Group:
-    """What a secretary reads first: how many were rated, the distribution, the common shortcomings."""
-    from ..batch import level_counts, prevalence
+    """What a secretary reads first: who was rated, who not and why, the distribution, the common shortcomings."""
+    from ..batch import incomplete_counts, level_counts, prevalence, provisional_count, status_counts
 
     rubric = batch.rubric
-    scored = len(batch.results)
+    statuses = status_counts(batch)
+    rated = statuses["reviewed"]
+    provisional = provisional_count(batch)
     head = Text.assemble(("Kết quả chấm ", "bold"), (batch.source, "bold"))
     if batch.sheet:
         head.append(f" (trang {batch.sheet})")
-    head.append(f"\nBộ tiêu chí: {rubric.id} (phiên bản {rubric.version}) · đã chấm {scored} đảng viên")
+    head.append(f"\nBộ tiêu chí: {rubric.id} (phiên bản {rubric.version})")
+    head.append(f"\n{len(batch.members)} đảng viên: {rated} được xếp loại")
+    if provisional:
+        unanswered, invalid = incomplete_counts(batch)
+        why = [f"{unanswered} người còn mục chưa trả lời" if unanswered else "",
+               f"{invalid} người có ô không hợp lệ" if invalid else ""]
+        head.append(f" ({provisional} tạm tính: {', '.join(w for w in why if w)})", style="yellow")
+    if statuses["exempt"]:
+        head.append(f", {statuses['exempt']} miễn kiểm điểm", style="yellow")
+    if statuses["not_reviewed"]:
+        head.append(f", {statuses['not_reviewed']} chưa kiểm điểm", style="bold yellow")
     if batch.failed_rows:
-        head.append(f" · {len(batch.failed_rows)} dòng lỗi", style="bold red")
+        head.append(f" · {len(batch.failed_rows)} dòng lỗi không gắn được với đảng viên nào", style="bold red")
     if batch.blank_rows:
         head.append(f" · {batch.blank_rows} dòng trống bỏ qua", style="dim")
     parts: list[RenderableType] = [head]
+    unrated = [m for m in batch.members if not m.rated]
+    if unrated:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, style="dim")
+        table.add_column()
+        for m in unrated[:10]:
+            reason = f" ({m.status_reason})" if m.status_reason else ""
+            table.add_row(f"dòng {m.line}", f"{m.ho_ten} — {STATUS_LABELS[m.status]}{reason}")
+        if len(unrated) > 10:
+            table.add_row("", f"… và {len(unrated) - 10} đảng viên nữa")
+        parts += [Text(""), Text("Không xếp loại (không tính vào phân bố)", style="bold"), table]
 
     levels = Table(title="Phân bố xếp loại", title_justify="left", title_style="bold")
     levels.add_column("Mức")
@@ -218,8 +319,7 @@ def batch_summary(batch: BatchResult) -> Group:
         levels.add_column("Chi bộ quyết định", justify="right")
     for level_id, count in level_counts(batch).items():
         level = rubric.level(level_id)
-        share = f"{100 * count / scored:.1f}" if scored else "—"
-        cells: list[Text | str] = [Text(level.label, style=level.color), str(count), share]
+        cells: list[Text | str] = [Text(level.label, style=level.color), str(count), vn_percent(count, rated)]
         if show_decided:
             cells.append(str(decided[level_id]))
         levels.add_row(*cells)
@@ -234,8 +334,13 @@ def batch_summary(batch: BatchResult) -> Group:
         table.add_column("Số người", justify="right")
         table.add_column("%", justify="right")
         for item_id, count in common:
-            table.add_row(item_id, titles[item_id], str(count), f"{100 * count / scored:.1f}")
+            table.add_row(item_id, titles[item_id], str(count), vn_percent(count, rated))
         parts += [Text(""), table]
+    elif not rated:
+        parts.append(Text("\nChưa có đảng viên nào được xếp loại: chưa ai trả lời mục nào.", style="bold yellow"))
+    elif provisional:
+        parts.append(Text(f"\nTrong các mục đã trả lời, không ai tự nhận biểu hiện hay vi phạm nào ({provisional} "
+                          "người còn mục chưa trả lời).", style="yellow"))
     else:
         parts.append(Text("\nKhông ai tự nhận biểu hiện hay vi phạm nào.", style="green"))
     for note in batch.notes:
