@@ -21,8 +21,8 @@ from tusoi_cli.render.excel import _colors, write_report
 from .conftest import ALL_ITEMS, full_answers, member_yaml, need_tool
 from .test_rubrics import ADDING_RUBRIC
 
-RESULT_HEADERS = [  # the first nine print; the others stay in the sheet for the screen
-    "STT", "Họ và tên", "Chức vụ", "Điểm", "Xếp loại đề xuất", "Tự xếp loại", "Giới hạn áp dụng",
+RESULT_HEADERS = [  # the first ten print; the others stay in the sheet for the screen
+    "STT", "Họ và tên", "Chức vụ", "Trạng thái", "Điểm", "Xếp loại đề xuất", "Tự xếp loại", "Giới hạn áp dụng",
     "Biểu hiện / vi phạm", "Ghi chú", "Mã đảng viên", "Mức theo điểm", "So với đề xuất", "Chi bộ xếp loại", "Lý do",
     "Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Chưa trả lời", "Không áp dụng", "Không hợp lệ", "Dòng",
 ]
@@ -86,37 +86,37 @@ def test_results_sheet_rows_in_input_order(report: Path) -> None:
     assert ws["A1"].value == "KẾT QUẢ TỰ SOI, TỰ SỬA — Chi bộ Thử nghiệm — kỳ đánh giá 2026"
     assert [c.value for c in ws[2]] == RESULT_HEADERS
     rows = _rows(ws, 3, 6, len(RESULT_HEADERS))
-    assert [r[:6] for r in rows] == [
-        [1, "Nguyễn Văn An", None, 96, "Tốt", "Tốt"],
-        [2, FORMULA_NAME, None, 82, "Trung bình", None],
-        [3, "Lê Quốc Cường", None, 96, "Tốt", "Khá"],
-        [4, "Phạm Minh Đức", "@Bí thư", 98, "Tốt", None],
+    assert [r[:7] for r in rows] == [  # all four are reviewed: the status cell stays blank
+        [1, "Nguyễn Văn An", None, None, 96, "Tốt", "Tốt"],
+        [2, FORMULA_NAME, None, None, 82, "Trung bình", None],
+        [3, "Lê Quốc Cường", None, None, 96, "Tốt", "Khá"],
+        [4, "Phạm Minh Đức", "@Bí thư", None, 98, "Tốt", None],
     ]
-    assert [r[7:14] for r in rows] == [
+    assert [r[8:15] for r in rows] == [
         ["CT5, DL6", None, None, "Tốt", "bằng", "Tốt", "Chi bộ thống nhất"],
         ["DB2, D4", None, None, "Khá", None, "Trung bình", "-Vi phạm điều cấm"],
         ["CT5", None, None, "Tốt", "thấp hơn", None, None],
         # Đức answered 3 items, one of them invalid: his level is provisional, and the note says why
         ["CT1", "tạm tính — còn 43 mục chưa trả lời, 1 mục không hợp lệ (CT2)", None, "Tốt", None, None, None],
     ]
-    assert [r[14:18] for r in rows] == [[2, 2, 0, 0], [0, 0, 3, 15], [4, 0, 0, 0], [2, 0, 0, 0]]
-    caps = rows[1][6].split("\n")
+    assert [r[15:19] for r in rows] == [[2, 2, 0, 0], [0, 0, 3, 15], [4, 0, 0, 0], [2, 0, 0, 0]]
+    caps = rows[1][7].split("\n")
     assert caps == [
         "tối đa Trung bình: Vi phạm ít nhất một điều đảng viên không được làm (QĐ 37-QĐ/TW) (D4)",
         'tối đa Khá: Có biểu hiện "tự diễn biến", "tự chuyển hóa" (mức 1) (DB2)',
         "tối đa Trung bình: Bị kỷ luật trong kỳ đánh giá",
     ]
-    assert [r[18:] for r in rows] == [[0, 0, 0, 5], [0, 0, 0, 6], [0, 1, 0, 7], [43, 1, 1, 8]]
-    assert rows[0][6] is None  # no cap applied
-    assert ws.print_area == "'Kết quả'!$A$1:$I$6"  # what the meeting reads; the rest is for the screen
+    assert [r[19:] for r in rows] == [[0, 0, 0, 5], [0, 0, 0, 6], [0, 1, 0, 7], [43, 1, 1, 8]]
+    assert rows[0][7] is None  # no cap applied
+    assert ws.print_area == "'Kết quả'!$A$1:$J$6"  # what the meeting reads; the rest is for the screen
 
 
 def test_levels_are_filled_with_their_colour_and_scores_keep_full_precision(report: Path) -> None:
     ws = load_workbook(report)["Kết quả"]
-    assert ws["E3"].fill.fgColor.rgb == "00C6EFCE" and ws["E3"].font.b  # Tốt, green, bold
-    assert ws["E4"].fill.fgColor.rgb == "00FFEB9C"  # Trung bình, yellow
-    assert ws["K4"].fill.fgColor.rgb == "00CCEEF4"  # Khá by score, cyan
-    assert ws["D3"].number_format == "0"
+    assert ws["F3"].fill.fgColor.rgb == "00C6EFCE" and ws["F3"].font.b  # Tốt, green, bold
+    assert ws["F4"].fill.fgColor.rgb == "00FFEB9C"  # Trung bình, yellow
+    assert ws["L4"].fill.fgColor.rgb == "00CCEEF4"  # Khá by score, cyan
+    assert ws["E3"].number_format == "0"
     assert (ws["B3"].font.name, ws["B3"].font.sz) == ("Arial", 10)
 
 
@@ -132,10 +132,10 @@ def test_decimal_scores_show_one_decimal_but_store_the_exact_value(tmp_path: Pat
     write_report(target, batch, tool_version="1")
     wb = load_workbook(target)
     ws = wb["Kết quả"]
-    assert [c.value for c in ws[2]][14:20] == ["Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Cộng TC", "Cộng KQ"]
-    assert (ws["D3"].value, ws["D3"].number_format) == (90.25, "0.0")
-    assert (ws["S3"].value, ws["S3"].number_format) == (29.25, "0.0")
-    assert (ws["T3"].value, ws["T3"].number_format) == (61, "0")
+    assert [c.value for c in ws[2]][15:21] == ["Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Cộng TC", "Cộng KQ"]
+    assert (ws["E3"].value, ws["E3"].number_format) == (90.25, "0.0")
+    assert (ws["T3"].value, ws["T3"].number_format) == (29.25, "0.0")
+    assert (ws["U3"].value, ws["U3"].number_format) == (61, "0")
     assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"]  # no problems, no Lỗi sheet
     matrix = wb["Chi tiết"]
     assert [c.value for c in matrix[4]][-4:] == ["TC1", "TC2", "TC3", "KQ1"]
@@ -153,7 +153,7 @@ def test_text_from_inputs_is_never_a_formula(report: Path) -> None:
     assert (name.value, name.data_type, name.quotePrefix) == (FORMULA_NAME, "s", True)
     position = ws["C6"]
     assert (position.value, position.data_type, position.quotePrefix) == ("@Bí thư", "s", True)
-    reason = ws["N4"]
+    reason = ws["O4"]
     assert (reason.value, reason.data_type, reason.quotePrefix) == ("-Vi phạm điều cấm", "s", True)
     assert ws["B3"].quotePrefix is False  # ordinary names are left alone
     assert wb["Chi tiết"]["B6"].data_type == "s"
@@ -166,14 +166,18 @@ def test_text_from_inputs_is_never_a_formula(report: Path) -> None:
 
 def test_summary_sheet_distribution_prevalence_and_counts(report: Path) -> None:
     ws = load_workbook(report)["Tổng hợp"]
-    assert _rows(ws, 3, 6, 3) == [
-        [None, "Số đảng viên được chấm", 4],
-        [None, "Trong đó có câu trả lời không hợp lệ (kết quả tạm tính)", 1],
-        [None, "Số dòng có lỗi, chưa chấm được (xem trang Lỗi)", 2],
+    assert _rows(ws, 3, 10, 3) == [
+        [None, "Số đảng viên trong danh sách", 4],
+        [None, "Đã kiểm điểm, được xếp loại", 4],
+        [None, "Trong đó xếp loại tạm tính (còn mục chưa trả lời)", 1],  # Đức: 43 items unanswered
+        [None, "Trong đó xếp loại tạm tính (có câu trả lời không hợp lệ)", 1],  # Đức: CT2
+        [None, "Miễn kiểm điểm (không xếp loại)", 0],
+        [None, "Chưa kiểm điểm (không xếp loại)", 0],
+        [None, "Số dòng không gắn được với đảng viên nào (xem trang Lỗi)", 2],
         [None, "Số dòng trống đã bỏ qua", 2],
     ]
-    assert ws["B8"].value == "Phân bố xếp loại"
-    assert _rows(ws, 9, 15, 6) == [
+    assert ws["B12"].value == "Phân bố xếp loại"
+    assert _rows(ws, 13, 19, 6) == [
         [None, "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ", "Chi bộ xếp loại", "Tỷ lệ"],
         [None, "Tốt", 3, 0.75, 1, 0.25],
         [None, "Khá", 0, 0, 0, 0],
@@ -182,10 +186,10 @@ def test_summary_sheet_distribution_prevalence_and_counts(report: Path) -> None:
         [None, "Chưa xếp loại", None, None, 2, 0.5],
         [None, "Cộng", 4, 1, 4, 1],
     ]
-    assert ws["D10"].number_format == "0.0%"
-    assert ws["B10"].fill.fgColor.rgb == "00C6EFCE"
-    assert ws["B17"].value == "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"
-    assert _rows(ws, 18, 23, 5) == [
+    assert ws["D14"].number_format == "0.0%"
+    assert ws["B14"].fill.fgColor.rgb == "00C6EFCE"
+    assert ws["B21"].value == "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"
+    assert _rows(ws, 22, 27, 5) == [
         ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm", "Mức bình quân (của người có)"],
         ["CT5", "Nể nang, né tránh trong tự phê bình và phê bình", 2, 0.5, 1.5],
         ["CT1", "Phai nhạt lý tưởng, lung lay niềm tin", 1, 0.25, 1],
@@ -194,8 +198,8 @@ def test_summary_sheet_distribution_prevalence_and_counts(report: Path) -> None:
         ["D4", "Làm lộ bí mật; phát tán thông tin trái đường lối", 1, 0.25, 1],
     ]
     nobody = [i for i in ALL_ITEMS if i not in {"CT5", "CT1", "DL6", "DB2", "D4"}]
-    assert ws["B24"].value == f"Không ai tự nhận ở {len(nobody)} mục (không liệt kê ở bảng trên): {', '.join(nobody)}."
-    assert ws.auto_filter.ref == "A18:E23"
+    assert ws["B28"].value == f"Không ai tự nhận ở {len(nobody)} mục (không liệt kê ở bảng trên): {', '.join(nobody)}."
+    assert ws.auto_filter.ref == "A22:E27"
 
 
 def test_summary_chart_uses_written_numbers(report: Path) -> None:
@@ -205,7 +209,7 @@ def test_summary_chart_uses_written_numbers(report: Path) -> None:
         xml = archive.read(charts[0]).decode()
         drawing_rels = archive.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
     assert "<barChart>" in xml and '<barDir val="col" />' in xml
-    assert "'Tổng hợp'!$C$10:$C$13" in xml and "'Tổng hợp'!$E$10:$E$13" in xml
+    assert "'Tổng hợp'!$C$14:$C$17" in xml and "'Tổng hợp'!$E$14:$E$17" in xml
     assert "COUNTIF" not in xml
     assert "drawing" in drawing_rels  # the chart is anchored on Tổng hợp
 
@@ -286,7 +290,7 @@ def test_info_sheet_reads_the_rubric(report: Path, batch: BatchResult) -> None:
 
 
 @pytest.mark.parametrize(("sheet", "freeze", "header", "last_col", "last_row"), [
-    ("Kết quả", "C3", 2, "V", 6), ("Chi tiết", "C5", 4, "AV", 8), ("Lỗi", "A3", 2, "D", 4),
+    ("Kết quả", "C3", 2, "W", 6), ("Chi tiết", "C5", 4, "AV", 8), ("Lỗi", "A3", 2, "D", 4),
 ])
 def test_data_sheets_freeze_filter_and_print(report: Path, sheet: str, freeze: str, header: int, last_col: str,
                                              last_row: int) -> None:
@@ -319,8 +323,8 @@ def test_empty_batch_still_writes_a_valid_report(tmp_path: Path, batch: BatchRes
     wb = load_workbook(target)
     assert wb.sheetnames == ["Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"]
     assert wb["Kết quả"]["A1"].value == "KẾT QUẢ TỰ SOI, TỰ SỬA — trong.csv"
-    assert wb["Kết quả"].auto_filter.ref == "A2:V2"
-    assert wb["Tổng hợp"]["C10"].value == 0 and wb["Tổng hợp"]["D10"].value is None
+    assert wb["Kết quả"].auto_filter.ref == "A2:W2"
+    assert wb["Tổng hợp"]["C14"].value == 0 and wb["Tổng hợp"]["D14"].value is None  # Tốt: 0, no share of 0
 
 
 def test_many_members_keep_order_and_row_numbers(tmp_path: Path, batch: BatchResult) -> None:

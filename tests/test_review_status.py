@@ -395,3 +395,37 @@ def test_the_same_members_statuses_and_levels_after_libreoffice_resaves_the_shee
     assert [m[2] for m in members].count("reviewed") == 22
     assert results["xlsx"] == results["ods"] == results["xls"]
     assert [(m["row"], m["level"]) for m in data["members"]] == [(m[0], m[4]) for m in members]
+
+
+def test_the_excel_report_shows_statuses_and_counts_only_rated_members(invoke: Invoke, sheet: Path,
+                                                                       tmp_path: Path) -> None:
+    report = tmp_path / "ketqua.xlsx"
+    assert invoke("batch", str(sheet), "-o", str(report)).exit_code == 1
+    wb = openpyxl.load_workbook(report)
+    ws = wb["Kết quả"]
+    header = [c.value for c in ws[2]]
+    col = {name: header.index(name) for name in ("Họ và tên", "Trạng thái", "Điểm", "Xếp loại đề xuất", "Ghi chú")}
+    rows = {r[col["Họ và tên"]]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert len(rows) == 8  # nobody dropped
+    view = {name: (r[col["Trạng thái"]], r[col["Điểm"]], r[col["Xếp loại đề xuất"]]) for name, r in rows.items()}
+    assert view["Trần Thị Bình"] == ("chưa kiểm điểm (chưa trả lời mục nào)", None, None)  # no "100", no "Tốt"
+    assert view["Lê Văn Cường"] == ("miễn kiểm điểm (nghỉ sinh hoạt)", None, None)
+    assert view["Phạm Minh Dũng"] == ("chưa kiểm điểm", None, None)
+    assert view["Nguyễn Văn An"] == (None, 98, "Tốt")
+    assert view["Đặng Thu Hà"] == (None, 100, "Trung bình")  # khiển trách: at most trung bình
+    assert rows["Hoàng Văn Em"][col["Ghi chú"]].startswith("tạm tính — còn 37 mục chưa trả lời")
+    assert rows["Võ Thị Giang"][col["Ghi chú"]] == "tạm tính — 1 mục không hợp lệ (CT2)"
+    facts = {r[1]: r[2] for r in wb["Tổng hợp"].iter_rows(min_row=3, max_row=10, values_only=True)}
+    assert facts == {"Số đảng viên trong danh sách": 8, "Đã kiểm điểm, được xếp loại": 5,
+                     "Trong đó xếp loại tạm tính (còn mục chưa trả lời)": 1,
+                     "Trong đó xếp loại tạm tính (có câu trả lời không hợp lệ)": 1,
+                     "Miễn kiểm điểm (không xếp loại)": 1, "Chưa kiểm điểm (không xếp loại)": 2,
+                     "Số dòng không gắn được với đảng viên nào (xem trang Lỗi)": 0, "Số dòng trống đã bỏ qua": 0}
+    levels = {r[1]: (r[2], r[3]) for r in wb["Tổng hợp"].iter_rows(min_row=14, max_row=18, values_only=True)}
+    # An, Em, Giang, Khoa Tốt; Hà Trung bình: shares over the 5 rated members
+    assert levels == {"Tốt": (4, 0.8), "Khá": (0, 0), "Trung bình": (1, 0.2), "Yếu kém": (0, 0), "Cộng": (5, 1)}
+    detail = wb["Chi tiết"]
+    giang = next(r for r in detail.iter_rows(values_only=True) if "Võ Thị Giang" in r)
+    assert "!" in giang  # the invalid CT2, marked apart from blank, unanswered and not applicable
+    errors = [r for r in wb["Lỗi"].iter_rows(min_row=3, values_only=True)]
+    assert [(r[0], r[2].split(" — ")[0]) for r in errors] == [(9, "Võ Thị Giang"), (11, "Bùi Đăng Khoa")]

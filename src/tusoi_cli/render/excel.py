@@ -31,7 +31,7 @@ from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
 from ..output import write_atomic
-from .labels import MODE_LABELS, score_text
+from .labels import MODE_LABELS, score_text, status_text
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
@@ -539,17 +539,23 @@ class _Report:
                                  lambda r, i: _section_points(r, index),
                                  lambda r: st.number_or_text(_section_points(r, index)))
 
+        def rated(value: Callable[[MemberResult, int], object]) -> Callable[[MemberResult, int], object]:
+            """Blank for members who are not rated (exempt, not reviewed): their answers give no level."""
+            return lambda r, i: value(r, i) if r.status == "reviewed" else None
+
         columns = [
             _ResultColumn("STT", 5, lambda r, i: i + 1, lambda r: st.center, printed=True),
             _ResultColumn("Họ và tên", 22, lambda r, i: r.ho_ten, lambda r: st.wrap, printed=True, wrap=True),
             _ResultColumn("Chức vụ", 14, lambda r, i: r.chuc_vu, lambda r: st.wrap, printed=True, wrap=True),
-            _ResultColumn("Điểm", 6, lambda r, i: r.score, lambda r: st.number_or_text(r.score),
+            _ResultColumn("Trạng thái", 12, lambda r, i: None if r.status == "reviewed" else status_text(r),
+                          lambda r: st.note_cell, printed=True, wrap=True),
+            _ResultColumn("Điểm", 6, rated(lambda r, i: r.score), lambda r: st.number_or_text(r.score),
                           printed=True),
             level("level", bold=True).named("Xếp loại đề xuất", 11, printed=True),
             level("self_level").named("Tự xếp loại", 9, printed=True),
-            _ResultColumn("Giới hạn áp dụng", 34, lambda r, i: _caps_text(r), lambda r: st.wrap, printed=True,
-                          wrap=True),
-            _ResultColumn("Biểu hiện / vi phạm", 15, lambda r, i: ", ".join(r.flagged), lambda r: st.wrap,
+            _ResultColumn("Giới hạn áp dụng", 34, rated(lambda r, i: _caps_text(r)), lambda r: st.wrap,
+                          printed=True, wrap=True),
+            _ResultColumn("Biểu hiện / vi phạm", 15, rated(lambda r, i: ", ".join(r.flagged)), lambda r: st.wrap,
                           printed=True, wrap=True),
             _ResultColumn("Ghi chú", 14, lambda r, i: provisional_text(r), lambda r: st.note_cell, printed=True,
                           wrap=True),
@@ -597,16 +603,21 @@ class _Report:
     def summary_sheet(self, ws: Worksheet) -> None:
         st = self.styles
         results = self.results
-        n = len(results)
         columns = [_Column("Mã", 8), _Column("Nội dung", 52), _Column("", 13), _Column("", 12), _Column("", 13),
                    _Column("", 12)]
         title = self.start(ws, "TỔNG HỢP", columns)
         _append(ws, [])
-        incomplete = sum(not r.complete for r in results)
+        statuses = Counter(r.status for r in results)
+        rated = [r for r in results if r.status == "reviewed"]
+        n = len(rated)  # levels, shares and prevalence are over rated members only
         facts: list[tuple[str, int]] = [
-            ("Số đảng viên được chấm", n),
-            ("Trong đó có câu trả lời không hợp lệ (kết quả tạm tính)", incomplete),
-            ("Số dòng có lỗi, chưa chấm được (xem trang Lỗi)", len(self.batch.failed_rows)),
+            ("Số đảng viên trong danh sách", len(results)),
+            ("Đã kiểm điểm, được xếp loại", n),
+            ("Trong đó xếp loại tạm tính (còn mục chưa trả lời)", sum(bool(r.unanswered) for r in rated)),
+            ("Trong đó xếp loại tạm tính (có câu trả lời không hợp lệ)", sum(bool(r.invalid) for r in rated)),
+            ("Miễn kiểm điểm (không xếp loại)", statuses["exempt"]),
+            ("Chưa kiểm điểm (không xếp loại)", statuses["not_reviewed"]),
+            ("Số dòng không gắn được với đảng viên nào (xem trang Lỗi)", len(self.batch.failed_rows)),
             ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
         ]
         for label, value in facts:
@@ -614,9 +625,9 @@ class _Report:
         _append(ws, [])
 
         # level distribution
-        decided = any(r.cell_level for r in results)
-        proposed = Counter(r.level for r in results)
-        by_cell = Counter(r.cell_level for r in results)
+        decided = any(r.cell_level for r in rated)
+        proposed = Counter(r.level for r in rated)
+        by_cell = Counter(r.cell_level for r in rated)
         header = ["", "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ"] + (["Chi bộ xếp loại", "Tỷ lệ"] if decided else [])
         _append(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
         dist_header = _append(ws, header, [None] + [st.header] * (len(header) - 1))
@@ -655,7 +666,7 @@ class _Report:
         if added:
             notes.append(f"Phần cộng điểm ({', '.join(added)}) không có trong bảng này.")
         if not n:
-            notes.append("Chưa có đảng viên nào được chấm.")
+            notes.append("Chưa có đảng viên nào được xếp loại.")
         for note in notes:
             _append(ws, [None, note], [None, st.note_wrap], [None, columns[1].width])
         # The chart goes below the tables, starting a page of its own when it would not fit on this one.
@@ -673,6 +684,8 @@ class _Report:
         counts: Counter[str] = Counter()
         sums: dict[str, float] = dict.fromkeys(order, 0.0)
         for r in self.results:
+            if r.status != "reviewed":
+                continue
             for item in r.items:
                 if item.flagged:
                     counts[item.id] += 1
