@@ -62,16 +62,11 @@ class YamlDoc:
 
 
 def read_text(path: Path, name: str, max_bytes: int = MAX_BYTES) -> str:
-    """Read a text file as UTF-8 (BOM allowed), refusing binary, oversized or undecodable files."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError([Problem(name, "không tìm thấy tệp", hint="kiểm tra lại đường dẫn")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, "đây là một thư mục, không phải tệp")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, f"không đọc được tệp ({exc.strerror})")]) from None
+    """Read a text file (or a pipe) as UTF-8 (BOM allowed), refusing binary, oversized or undecodable files,
+    directories and devices (see :mod:`tusoi_cli.inputs`)."""
+    from .inputs import read_bounded
+
+    raw = read_bounded(path, name, max_bytes)
     return decode_text(raw, name, max_bytes)
 
 
@@ -80,7 +75,17 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
         raise InputError([Problem(
             name, f"tệp quá lớn (hơn {max_bytes // (1024 * 1024)} MB)",
             hint="tệp tự đánh giá hay bộ tiêu chí chỉ vài chục KB; hãy kiểm tra đúng tệp chưa")])
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    unusual = unusual_encoding(raw)
+    if unusual is not None:
+        raise InputError([Problem(name, unusual, hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")])
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            text = raw.decode("utf-32")
+        except UnicodeDecodeError:
+            raise InputError([Problem(
+                name, "tệp UTF-32 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
+                hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
@@ -103,6 +108,25 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
                 name, "tệp không phải mã UTF-8", line, column,
                 hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
     return text
+
+
+def unusual_encoding(raw: bytes) -> str | None:
+    """Name UTF-16 and UTF-32 text written without a byte-order mark (its ASCII characters leave a regular
+    pattern of zero bytes), which would otherwise pass for a binary file or for control characters."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return None
+    sample = raw[:4096]
+    sample = sample[: len(sample) // 4 * 4]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    lanes = [sample[k::4].count(0) / (len(sample) // 4) for k in range(4)]
+    if min(lanes[2], lanes[3]) > 0.9 or min(lanes[0], lanes[1]) > 0.9:  # LE, BE: no character past U+FFFF
+        return "tệp văn bản mã UTF-32 (không có dấu BOM), không phải UTF-8"
+    even = (lanes[0] + lanes[2]) / 2
+    odd = (lanes[1] + lanes[3]) / 2
+    if max(even, odd) > 0.3 and min(even, odd) < 0.05:
+        return "tệp văn bản mã UTF-16 (không có dấu BOM), không phải UTF-8"
+    return None
 
 
 _SYNTAX_HINTS = (
