@@ -57,6 +57,16 @@ class BadCell:
         return "ô có công thức chưa được tính (tệp chưa từng được mở và lưu bằng Excel hay LibreOffice)"
 
 
+class DamagedCell(BadCell):
+    """A CSV cell holding a NUL byte: the row is reported, the rest of the file is read."""
+
+    __slots__ = ()
+    HINT = "gõ lại giá trị của ô này, hoặc xuất lại tệp từ Excel dạng CSV UTF-8"
+
+    def describe(self) -> str:
+        return "ô có ký tự NUL (mã 0), thường do tệp bị hỏng"
+
+
 Cell = str | int | float | bool | date | datetime | time | timedelta | BadCell | None
 BadCells = dict[tuple[int, int], BadCell]  # (row, column), both 0-based -> the bad cell
 
@@ -134,12 +144,23 @@ def read_tables(path: Path, sheet: str | None = None, name: str | None = None) -
 
 
 def decode_csv(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return raw.decode("utf-32")
+        except UnicodeDecodeError:
+            raise _fail(name, "tệp UTF-32 bị hỏng", "xuất lại tệp từ Excel dạng CSV UTF-8") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise _fail(name, "tệp UTF-16 bị hỏng", "xuất lại tệp từ Excel dạng CSV UTF-8") from None
-    if b"\x00" in raw[:4096]:
+    from .yaml_reader import unusual_encoding
+
+    unusual = unusual_encoding(raw)
+    if unusual is not None:
+        raise _fail(name, unusual.replace("tệp văn bản", "tệp CSV"),
+                    "trong Excel chọn Lưu thành → \"CSV UTF-8 (phân tách bằng dấu phẩy)\", hoặc lưu dạng .xlsx")
+    if raw[:4096].count(b"\x00") > 16:  # a stray NUL is one damaged cell (reported with its row); many: binary
         raise _fail(name, "tệp nhị phân, không phải bảng tính CSV",
                     "dùng tệp .xlsx, .xls, .ods hoặc CSV lưu dạng UTF-8")
     try:
@@ -158,7 +179,8 @@ def _read_csv(raw: bytes, name: str) -> Table:
     sample = "\n".join(text.splitlines()[:50])
     delimiter = max((",", ";", "\t"), key=lambda d: sample.count(d))
     try:  # strict first: a quote left open would silently swallow every row after it
-        return Table(name, None, _csv_rows(text, delimiter, name, strict=True), [])
+        table = Table(name, None, _csv_rows(text, delimiter, name, strict=True), [])
+        return _damaged(table) if "\x00" in text else table
     except csv.Error as exc:
         line, reason = exc.args if len(exc.args) == 2 else (None, str(exc))
         if "unexpected end of data" in reason:
@@ -169,11 +191,18 @@ def _read_csv(raw: bytes, name: str) -> Table:
                         "kiểm tra dấu ngoặc kép (\") ở ô này; một bản tự đánh giá không có ô dài như vậy",
                         line) from None
     try:  # other strict complaints ('"ab"c'): read the way spreadsheets do
-        return Table(name, None, _csv_rows(text, delimiter, name, strict=False), [])
+        table = Table(name, None, _csv_rows(text, delimiter, name, strict=False), [])
+        return _damaged(table) if "\x00" in text else table
     except csv.Error as exc:  # pragma: no cover - the strict pass reports what the lenient one can meet
         line, reason = exc.args if len(exc.args) == 2 else (None, str(exc))
         raise _fail(name, f"tệp CSV sai cấu trúc ({reason})", "mở bằng Excel rồi lưu lại dạng CSV UTF-8",
                     line) from None
+
+
+def _damaged(table: Table) -> Table:
+    """Count the cells that held a NUL byte (only then does the batch reader check member-field cells)."""
+    table.bad_cells = sum(isinstance(c, DamagedCell) for row in table.rows for c in row)
+    return table
 
 
 def _csv_rows(text: str, delimiter: str, name: str, *, strict: bool) -> list[list[Cell]]:
@@ -182,7 +211,8 @@ def _csv_rows(text: str, delimiter: str, name: str, *, strict: bool) -> list[lis
     start = 1
     try:
         for record in reader:
-            rows.append([value if value.strip() else None for value in record])
+            rows.append([(DamagedCell("\\0") if "\x00" in value else value) if value.strip() else None
+                         for value in record])
             start = reader.line_num + 1
             if len(rows) > MAX_CSV_ROWS:
                 raise _fail(name, f"tệp CSV có hơn {MAX_CSV_ROWS:,} dòng (giới hạn của Excel)",
