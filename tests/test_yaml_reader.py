@@ -399,7 +399,8 @@ def test_read_text_missing_file_and_directory(tmp_path: Path) -> None:
     assert info.value.problems == [Problem("khongco.yaml", "không tìm thấy tệp", hint="kiểm tra lại đường dẫn")]
     with pytest.raises(InputError) as info:
         read_text(tmp_path, "thu_muc")
-    assert info.value.problems == [Problem("thu_muc", "đây là một thư mục, không phải tệp")]
+    assert info.value.problems == [Problem("thu_muc", "đây là một thư mục, không phải tệp",
+                                           hint="chỉ ra một tệp trong thư mục này")]
 
 
 def test_nfd_text_comes_back_nfc(tmp_path: Path, loader: type) -> None:
