@@ -86,6 +86,17 @@ def open_input(path: Path, name: str) -> Iterator[BinaryIO]:
             raise _fail(name, f"không đọc được tệp ({exc.strerror})") from None
 
 
+def check_input(path: Path, label: str = "") -> None:
+    """Refuse, as a usage error (exit 2), an input path that is not a file, a pipe or (when a folder is
+    allowed, checked by the caller first) a folder: missing, a dangling link, a device..."""
+    from .errors import UsageError
+
+    problem = unreadable(path)
+    if problem is not None:
+        message, hint = problem
+        raise UsageError(f"'{path}'{f' ({label})' if label else ''}: {message} — {hint}")
+
+
 def read_bounded(path: Path, name: str, limit: int) -> bytes:
     """At most ``limit + 1`` bytes of a regular file or a pipe, opened once (a caller seeing more than
     ``limit`` bytes refuses the file with its own message). Anything else is an :class:`InputError`."""

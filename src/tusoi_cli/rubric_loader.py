@@ -35,8 +35,13 @@ def locate(ref: str, base: Path | None = None) -> Path:
     if candidate.suffix.lower() in {".yaml", ".yml"} or "/" in ref or "\\" in ref:
         if not candidate.is_absolute() and base is not None:
             candidate = base / candidate
-        if not candidate.is_file():
+        from .inputs import unreadable
+
+        problem = unreadable(candidate)  # a pipe is read; a folder, a device, a dangling link are named
+        if problem is not None and problem[0] == "không tìm thấy tệp":
             raise UsageError(f"không tìm thấy tệp bộ tiêu chí '{ref}'")
+        if problem is not None:
+            raise UsageError(f"bộ tiêu chí '{ref}': {problem[0]}")
         return candidate
     bundled = BUNDLED_DIR / f"{ref}.yaml"
     if bundled.is_file():
@@ -317,8 +322,7 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
             "không ai đạt được mức này", "hạ ngưỡng hoặc nâng `scoring.max`"))
     caps, cap_origin = state.caps if state.caps else ([], _Origin(state.doc, ()))
     if not problems and len(levels) > 1:
-        _check_levels(levels, level_origin, caps, sections, scales, state.scoring or Scoring.model_construct(),
-                      problems)
+        _check_levels(levels, level_origin, sections, scales, state.scoring or Scoring.model_construct(), problems)
     item_ids = {i.id for s in sections for i in s.items}
     cap_ids = [cap.id for cap in caps]
     for index, cap in enumerate(caps):
@@ -453,31 +457,20 @@ def _score_range(sections: list[Section], scales: dict[str, Scale], scoring: Sco
     return low, high
 
 
-def _check_levels(levels: list[Level], origin: _Origin, caps: list[Cap], sections: list[Section],
-                  scales: dict[str, Scale], scoring: Scoring, problems: list[Problem]) -> None:
-    """A level no member can get (no score falls in its band, and no rule caps members to it) is a mistake."""
+def _check_levels(levels: list[Level], origin: _Origin, sections: list[Section], scales: dict[str, Scale],
+                  scoring: Scoring, problems: list[Problem]) -> None:
+    """A level that needs more points than any member can get is a mistake (start 50, thresholds up to 90).
+    A level below the lowest possible score is left alone: small rubrics (a few items) have them, and a
+    rule may still lower a member to it."""
     found = _score_range(sections, scales, scoring)
     if found is None:
         return
-    low, high = found
-    capped = {cap.at_most for cap in caps}
+    high = found[1]
     for index, level in enumerate(levels):
-        floor = level.min_score if level.min_score is not None else -math.inf
-        ceiling = levels[index - 1].min_score if index > 0 else None
-        by_score = high >= floor and (ceiling is None or low < ceiling)
-        by_cap = level.id in capped and high >= floor
-        if by_score or by_cap:
-            continue
-        lo = _Origin(origin.doc, (*origin.path, index))
-        if high < floor:
-            problems.append(lo.problem(
-                f"mức '{level.id}' không bao giờ đạt được: cần từ {fmt(floor)} điểm nhưng điểm cao nhất có thể là "
-                f"{fmt(high)}", "hạ `min_score` của mức này, hoặc sửa `scoring.start` / hệ số các mục"))
-        else:
-            problems.append(lo.problem(
-                f"mức '{level.id}' không bao giờ đạt được: cần dưới {fmt(ceiling or 0)} điểm nhưng điểm thấp nhất "
-                f"có thể là {fmt(low)}, và không quy tắc nào hạ xuống mức này",
-                "nâng ngưỡng của mức trên nó, hoặc thêm quy tắc (caps) hạ xuống mức này"))
+        if level.min_score is not None and high < level.min_score:
+            problems.append(_Origin(origin.doc, (*origin.path, index)).problem(
+                f"mức '{level.id}' không bao giờ đạt được: cần từ {fmt(level.min_score)} điểm nhưng điểm cao nhất "
+                f"có thể là {fmt(high)}", "hạ `min_score` của mức này, hoặc sửa `scoring.start` / hệ số các mục"))
 
 
 def load_rubric_file(path: Path, name: str | None = None) -> Rubric:
