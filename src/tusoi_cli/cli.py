@@ -135,6 +135,9 @@ def score_cmd(
         from .rubric_loader import load_rubric, match_level
         from .yaml_reader import MAX_BYTES
 
+        missing = [f for f in files if f != "-" and not Path(f).exists() and not Path(f).is_symlink()]
+        if missing:
+            raise UsageError("không tìm thấy tệp " + ", ".join(f"'{m}'" for m in missing))
         for f in files:  # a pipe (FIFO, <(…), /dev/stdin) is read like '-'; a folder or a device is named
             if f != "-":
                 check_input(Path(f))

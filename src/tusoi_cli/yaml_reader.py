@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .text import has_invisible, nfkc, strip_invisible
 
 try:  # the C parser is ~10x faster; fall back to the pure-Python one where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -42,6 +43,8 @@ class YamlDoc:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     # Problems that do not stop reading (duplicate keys): callers decide whether they are fatal.
     problems: list[Problem] = field(default_factory=list)
+    # Things fixed silently but worth saying: invisible characters removed from a key or value.
+    notes: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of ``path`` (its key if ``key``), falling back to the nearest known parent."""
@@ -239,7 +242,12 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) 
         # plain scalars have style None (pure-Python parser) or "" (libyaml)
         if not node.style and node.value in _NULLS:
             return None
-        return unicodedata.normalize("NFC", node.value).strip()
+        value = unicodedata.normalize("NFC", node.value).strip()
+        if has_invisible(value):
+            value = strip_invisible(value).strip()
+            doc.notes.append(Problem(doc.name, "đã bỏ ký tự vô hình (khoảng trắng rộng 0, gạch nối mềm, ký tự đảo "
+                                     "chiều) trong giá trị này", node.start_mark.line + 1, node.start_mark.column + 1))
+        return value
     if isinstance(node, yaml.SequenceNode):
         return [_build(child, (*path, i), doc, problems) for i, child in enumerate(node.value)]
     assert isinstance(node, yaml.MappingNode)
@@ -250,7 +258,10 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) 
             problems.append(Problem(doc.name, "tên trường phải là một chữ, không phải danh sách hay bảng",
                                     kline, kcol))
             continue
-        key = unicodedata.normalize("NFC", key_node.value).strip()
+        # full-width forms fold silently (ＣＴ１ is CT1); invisible characters go, with a note
+        key = nfkc(key_node.value).strip()
+        if has_invisible(key_node.value):
+            doc.notes.append(Problem(doc.name, f"đã bỏ ký tự vô hình trong tên trường '{key}'", kline, kcol))
         if key in result:
             first_line = doc.keys[(*path, key)][0]
             problems.append(Problem(
