@@ -483,3 +483,50 @@ def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path, texts: list[tu
         for line in sheet_.iter_rows():
             for cell in line:
                 assert cell.data_type != "f", (sheet_.title, cell.coordinate, cell.value)
+
+
+# --------------------------------------------------------------------------- issue 11: no answer silently dropped
+
+_LOOKALIKE = {"C": ["C", "С", "Ϲ", "Ｃ", "c", "Ꮯ", "𝐂"], "T": ["T", "Т", "Τ", "Ｔ", "t", "Ꭲ"],
+              "D": ["D", "Ｄ", "d", "Ԁ", "Ꭰ"], "L": ["L", "Ｌ", "l", "Ꮮ", "Ⅼ"], "B": ["B", "В", "Β", "Ｂ", "b", "Ᏼ"]}
+_FOREIGN = "СΤТВΒϹԀᏟᎢᎠᏞᏴ"
+_INVISIBLE = ["", "\u200b", "\u00ad", "\u202e", "\ufeff"]
+
+
+@st.composite
+def header_spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """(a header, the item id it is a spelling of): look-alike letters, full width, spaces, dots, leading zeros,
+    invisible characters, a number the rubric may not have."""
+    prefix = draw(st.sampled_from(["CT", "DL", "DB", "D"]))
+    number = draw(st.integers(min_value=1, max_value=25))
+    letters = [draw(st.sampled_from(_LOOKALIKE[ch])) for ch in prefix]
+    gap = draw(st.sampled_from(["", " ", ".", "  "]))
+    digits = "0" * draw(st.integers(min_value=0, max_value=1)) + str(number)
+    if draw(st.booleans()):
+        digits = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = draw(st.sampled_from(_INVISIBLE)).join(letters) + gap + digits
+    suffix = draw(st.sampled_from(["", ". Nội dung mục", " - nội dung"]))
+    return text + suffix, f"{prefix}{number}"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header_spellings(), st.integers(min_value=1, max_value=3))
+def test_an_answer_under_any_spelling_of_an_item_header_is_scored_or_reported(
+        tmp_path_factory: pytest.TempPathFactory, spelling: tuple[str, str], value: int) -> None:
+    """Sheet-columns rule: a non-zero answer under a header that spells an item id is either read as that item
+    (it lowers the score) or reported as a problem of that column (exit 1) — never dropped in silence."""
+    header, item_id = spelling
+    assume(item_id not in {"CT1", "CT2", "CT3"})  # those columns are in the sheet already
+    path = tmp_path_factory.mktemp("cot") / "chibo.csv"
+    value = 1 if item_id.startswith("D") and not item_id.startswith(("DL", "DB")) else value
+    rows = [["Họ và tên", "CT1", "CT2", "CT3", header], ["Nguyễn Văn An", 0, 0, 0, value]]
+    path.write_text("".join(",".join(map(str, row)) + "\n" for row in rows), encoding="utf-8")
+    batch = read_batch(path, DEFAULT)
+    assert len(batch.members) == 1  # the member is kept either way
+    compiled = compile_rubric(DEFAULT)
+    read = any(v for v in batch.members[0].values)
+    reported = [p for p in batch.problems if p.column == 5 and p.line == 1]
+    assert read or reported, (header, batch.problems, batch.notes)
+    if read:  # only a real id, written in Latin letters (full width allowed), is read
+        assert item_id in compiled.ids and not any(ch in header for ch in _FOREIGN)
+        assert batch.members[0].values[compiled.ids.index(item_id)] == value

@@ -23,7 +23,7 @@ from .models import Answer, MemberEvaluation, MemberInfo, MemberResult, Rubric
 from .rubric_loader import match_level
 from .scoring import Compiled, Core, compile_rubric, score_member, score_values
 from .sheet_reader import BadCell, Cell, Table, column_letter
-from .text import fold, has_invisible, lookalike_latin, nearest, nfkc, strip_invisible
+from .text import fold, has_invisible, is_latin, lookalike_latin, nearest, nfkc, strip_invisible
 
 _NA_ANSWER = Answer.model_construct(state="na")
 
@@ -238,10 +238,13 @@ def _suspect(text: str, ids: dict[str, str], prefixes: set[str], rubric: Rubric)
     letters = re.sub(r"[\s.]", "", found.group(1))
     latin = lookalike_latin(letters)
     base = latin if latin is not None else letters
+    written = found.group(0).strip()
+    if not base.isascii() and not all(is_latin(ch) for ch in base):  # letters of another script, not known to
+        return (f"tiêu đề '{written}' có chữ không phải chữ Latin",  # look like ours: still not an ordinary column
+                "gõ lại tiêu đề bằng chữ Latin (bàn phím tiếng Việt hoặc tiếng Anh), ví dụ CT1")
     if fold(base) not in prefixes or not base.isascii():
         return None
     meant = ids.get(fold(base + str(int(found.group(2)))))
-    written = found.group(0).strip()
     if latin is not None:
         foreign = "".join(sorted({ch for ch in letters if not ch.isascii()}))
         reason = f"tiêu đề '{written}' có chữ {_script(foreign)} ({foreign}) trông giống chữ Latin"
@@ -651,6 +654,10 @@ def check_duplicates(result: BatchResult, unit: str) -> None:
     rows stay in the results: tusoi cannot know which one is right). ``unit`` is "dòng" or "tệp"."""
     codes: dict[str, BatchMember] = {}
     rows: dict[tuple[Any, ...], BatchMember] = {}
+
+    def named(member: BatchMember) -> str:  # "dòng 5", or the file's name in a folder
+        return f"dòng {member.line}" if unit == "dòng" else f"tệp {Path(member.source).name}"
+
     for member in result.members:
         where = member.source.rpartition(":")[0] if unit == "dòng" else member.source
         key = (fold(member.ho_ten), fold(member.ma_dang_vien or ""), member.values, member.na, member.invalid,
@@ -658,8 +665,8 @@ def check_duplicates(result: BatchResult, unit: str) -> None:
         same = rows.setdefault(key, member)
         if same is not member:
             result.problems.append(Problem(
-                where or result.source, f"{unit} {member.line} giống hệt {unit} {same.line} ({member.ho_ten}): có thể "
-                "bị nhập hai lần", member.line if unit == "dòng" else None, None,
+                where or result.source, f"{named(member)} giống hệt {named(same)} ({member.ho_ten}): có thể bị nhập "
+                "hai lần", member.line if unit == "dòng" else None, None,
                 f"xóa một trong hai {unit} nếu trùng; cả hai vẫn được chấm"))
             continue
         code = fold(member.ma_dang_vien or "").replace(" ", "")
@@ -668,8 +675,8 @@ def check_duplicates(result: BatchResult, unit: str) -> None:
         owner = codes.setdefault(code, member)
         if owner is not member:
             result.problems.append(Problem(
-                where or result.source, f"mã đảng viên '{member.ma_dang_vien}' trùng: {unit} {owner.line} "
-                f"({owner.ho_ten}) và {unit} {member.line} ({member.ho_ten})", member.line if unit == "dòng" else None,
+                where or result.source, f"mã đảng viên '{member.ma_dang_vien}' trùng: {named(owner)} "
+                f"({owner.ho_ten}) và {named(member)} ({member.ho_ten})", member.line if unit == "dòng" else None,
                 None, f"sửa mã đảng viên ở một trong hai {unit}; cả hai vẫn được chấm"))
 
 

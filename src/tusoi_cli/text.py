@@ -51,7 +51,9 @@ _LOOKALIKES = str.maketrans({
     "р": "p", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l",
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
     "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t",
+    "Ϲ": "C", "ϲ": "c", "Ꮯ": "C", "Ꭲ": "T", "Ꭰ": "D", "Ꮮ": "L", "Ᏼ": "B", "Ꭼ": "E", "Ꮋ": "H", "Ꮪ": "S",
 })
+_LOOKALIKE_RUN = re.compile("([" + "".join(sorted(chr(c) for c in _LOOKALIKES)) + "]+)")
 
 
 def strip_invisible(text: str) -> str:
@@ -71,5 +73,16 @@ def lookalike_latin(text: str) -> str | None:
 
 
 def nfkc(text: str) -> str:
-    """Compatibility forms folded (full-width ＣＴ１ -> CT1), invisible characters removed, NFC."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", strip_invisible(text)))
+    """Compatibility forms folded (full-width ＣＴ１ -> CT1), invisible characters removed, NFC. Look-alike
+    letters of other scripts are kept as they are (NFKC would turn Greek "Ϲ" into "Σ"), to be named."""
+    text = strip_invisible(text)
+    if _LOOKALIKE_RUN.search(text) is None:
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    parts = _LOOKALIKE_RUN.split(text)  # odd parts are look-alike runs
+    return unicodedata.normalize("NFC", "".join(part if index % 2 else unicodedata.normalize("NFKC", part)
+                                                for index, part in enumerate(parts)))
+
+
+def is_latin(ch: str) -> bool:
+    """A letter of the Latin script (Vietnamese letters included)."""
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")

@@ -270,6 +270,10 @@ def make_issue11() -> None:
         HEADER, [1, "Nguyễn\u200b Văn An", "01.0001", "Tốt", *answers],
         HEADER, [2, "Trần Thị\u00ad Bình", "01.0002\u202e", "Khá", 1, *answers[1:]],
         [3, "Lê Văn Cường", "01.0003", "", *answers]]))
+    # 17. compare: two periods whose names differ only by invisible characters are the same people
+    write("sheets/ky-cu.csv", csv_text([HEADER, MEMBERS[0], MEMBERS[1]]))
+    write("sheets/ky-moi-vo-hinh.csv", csv_text([HEADER, [1, "Nguyễn Văn\u200b An", "", "Tốt", *answers],
+                                                [2, "Trần\u2060 Thị Bình", "", "Khá", *answers]]))
     # 19. one NUL byte in the first 4 KB: the row is reported, the others are scored
     write("sheets/nul.csv", csv_text([HEADER, MEMBERS[0], [2, "Trần Thị\x00 Bình", "01.0002", "Khá", *answers],
                                       MEMBERS[2]]))
