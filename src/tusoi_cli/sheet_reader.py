@@ -232,12 +232,11 @@ def _is_encrypted_ooxml(data: bytes) -> bool:
 # calamine allocates the whole rectangle from A1 to the farthest cell, so the farthest cell is what
 # must be bounded. Sheets written by Excel, LibreOffice and openpyxl start every cell with `<c r="A1"`
 # (upper-case letters, digits); for those, a few scans at C speed over the sheet XML are enough.
-# Anything else (single quotes, cells without a reference, lower case, entities, prefixes) is parsed
-# for real: calamine reads all of those forms too.
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))')
-# A cell or row naming its reference twice: this guard would read the first, calamine the last (and
-# abort the process on a far one). The XML is not well-formed; the real parser refuses it.
-_TWO_REFS = re.compile(rb'<(?:c|row)(?=\s)[^>]*?\sr\s*=[^>]*?\sr\s*=')
+# Anything else (single quotes, cells without a reference, lower case, entities, prefixes, attributes
+# those writers do not use, a cell or row naming its reference twice: this guard would read the first,
+# calamine the last) is parsed for real: calamine reads all of those forms too.
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")* ?/?>))'
+                       rb'|<row (?!r="[1-9][0-9]{0,6}"(?: (?!r=)[A-Za-z0-9:]+="[^"<>]*")* ?/?>)')
 _ROW_FAST = re.compile(rb'<row r="(\d{1,9})"')
 _CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,9})"')
 _WIDE_COLUMNS = 64  # a member sheet has ~52 columns; past this the exact (slower) check runs
@@ -388,7 +387,7 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     odd = wide = errors = formulas = False
     for block in _blocks(archive, info, name, cut=b">"):  # every tag whole in one block
         if not odd:
-            odd = _ODD_CELL.search(block) is not None or b":c" in block or _TWO_REFS.search(block) is not None
+            odd = _ODD_CELL.search(block) is not None or b":c" in block
         if not wide:
             wide = bool(_WIDE.search(block))
         errors = errors or _ERROR_MARK in block
@@ -523,6 +522,9 @@ def _parse_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
+        if local in ("row", "c") and sum(k.rpartition(":")[2] == "r" for k in attrs) > 1:
+            raise _fail(name, f"phần '{info.filename}' của tệp bị hỏng (một ô hay một dòng có hai địa chỉ)",
+                        "mở lại bằng Excel hoặc LibreOffice rồi lưu lại")
         if local == "row":
             number = attrs.get("r", "").strip()
             state["row"] = int(number) if number.isdigit() else state["row"] + 1
