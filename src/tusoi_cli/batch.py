@@ -436,10 +436,33 @@ def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: P
         raise InputError([Problem(
             name, f"bảng tính trống: {where} không có ô nào có dữ liệu",
             hint="kiểm tra đã chọn đúng tệp chưa; tạo mẫu bằng `tusoi template sheet` rồi điền vào")])
+    foreign = _foreign_header(tables, rubric)
+    if foreign is not None:
+        raise InputError([Problem(
+            name, f"không tìm thấy dòng tiêu đề trong {where}: dòng {foreign[0]} có tiêu đề như '{foreign[1]}' viết "
+            f"bằng chữ không phải Latin (trông giống '{foreign[2]}')", foreign[0], None,
+            "gõ lại các mã mục ở dòng tiêu đề bằng chữ Latin (bàn phím tiếng Việt hoặc tiếng Anh)")])
     raise InputError([Problem(
         name, f"không tìm thấy dòng tiêu đề trong {where}",
         hint="dòng tiêu đề phải có cột 'Họ và tên' và các cột bắt đầu bằng mã mục (CT1, DL1, DB1, D1...); "
         "tạo mẫu bằng `tusoi template sheet`")])
+
+
+def _foreign_header(tables: list[Table], rubric: Rubric) -> tuple[int, str, str] | None:
+    """(row, header, the id it imitates) of a header row whose item ids are typed in another script."""
+    ids = {fold(item.id) for _, item in rubric.items()}
+    for table in tables:
+        for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+            found = []
+            for value in row:
+                text = _header_text(value)
+                latin = lookalike_latin(text) if text else None
+                match = _ITEM_HEADER.match(latin) if latin else None
+                if match and fold(match.group(1) + match.group(2)) in ids:
+                    found.append((text, match.group(0).strip()))
+            if len(found) >= 3:
+                return index + 1, found[0][0], found[0][1]
+    return None
 
 
 def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progress | None) -> BatchResult:

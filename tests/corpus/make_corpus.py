@@ -274,6 +274,8 @@ def make_issue11() -> None:
     write("sheets/ky-cu.csv", csv_text([HEADER, MEMBERS[0], MEMBERS[1]]))
     write("sheets/ky-moi-vo-hinh.csv", csv_text([HEADER, [1, "Nguyễn Văn\u200b An", "", "Tốt", *answers],
                                                 [2, "Trần\u2060 Thị Bình", "", "Khá", *answers]]))
+    # 17. a whole header row typed with Cyrillic letters: no header is found, and the message says why
+    write("sheets/tieu-de-cyrillic.csv", csv_text([["Họ và tên", "СТ1", "СТ2", "СТ3"], ["Nguyễn Văn An", 0, 1, 0]]))
     # 19. one NUL byte in the first 4 KB: the row is reported, the others are scored
     write("sheets/nul.csv", csv_text([HEADER, MEMBERS[0], [2, "Trần Thị\x00 Bình", "01.0002", "Khá", *answers],
                                       MEMBERS[2]]))
