@@ -185,6 +185,10 @@ def fifo_yaml(tmp: Path) -> Path:
     return _fifo_fed_by(tmp, "ong.yaml", FILES / "yaml" / "bom-utf8.yaml")
 
 
+def fifo_rubric(tmp: Path) -> Path:
+    return _fifo_fed_by(tmp, "bo-tieu-chi.yaml", FILES / "rubrics" / "huyen-them.yaml")
+
+
 def csv_1gb(tmp: Path) -> Path:
     """A 1 GB CSV (sparse on disk): refused after reading 64 MB, never held whole."""
     path = tmp / "mot-gb.csv"
@@ -236,8 +240,8 @@ def member_rubric_is_a_member(tmp: Path) -> Path:
 
 GENERATORS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     big_yaml, zip_bomb_huge, zip_bomb_ratio, csv_huge_cell, csv_too_many_rows, existing_output, input_copy,
-    input_hard_link, parent_file, fifo, odd_folder, zero_link, zero_link_csv, fifo_csv, fifo_xlsx, fifo_yaml, csv_1gb,
-    include_diamond, include_chain, schema_fifo, member_rubric_is_a_member)}
+    input_hard_link, parent_file, fifo, odd_folder, zero_link, zero_link_csv, fifo_csv, fifo_xlsx, fifo_yaml,
+    fifo_rubric, csv_1gb, include_diamond, include_chain, schema_fifo, member_rubric_is_a_member)}
 
 
 # --------------------------------------------------------------------------- running a case

@@ -499,6 +499,8 @@ def load_rubric(ref: str = DEFAULT_RUBRIC, base: Path | None = None) -> Rubric:
     """A rubric by bundled id (``nq04``, ``qd37``, ``tusoi-mac-dinh``) or by path (relative to ``base``)."""
     path = locate(ref, base)
     name = ref if path.parent == BUNDLED_DIR else str(path)
+    if not path.is_file():  # a pipe (`-r <(…)`) is read once, as it is: never resolved nor cached
+        return load_rubric_file(path, name)
     return _load_cached(path.resolve(), name)
 
 
