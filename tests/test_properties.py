@@ -490,8 +490,9 @@ def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path, texts: list[tu
 # --------------------------------------------------------------------------- issue 11: no answer silently dropped
 
 _LOOKALIKE = {"C": ["C", "С", "Ϲ", "Ｃ", "c", "Ꮯ", "𝐂"], "T": ["T", "Т", "Τ", "Ｔ", "t", "Ꭲ"],
-              "D": ["D", "Ｄ", "d", "Ԁ", "Ꭰ"], "L": ["L", "Ｌ", "l", "Ꮮ", "Ⅼ"], "B": ["B", "В", "Β", "Ｂ", "b", "Ᏼ"]}
-_FOREIGN = "СΤТВΒϹԀᏟᎢᎠᏞᏴ"
+              "D": ["D", "Ｄ", "d", "Ԁ", "Ꭰ", "Đ"], "L": ["L", "Ｌ", "l", "Ꮮ", "Ⅼ"],
+              "B": ["B", "В", "Β", "Ｂ", "b", "Ᏼ"]}
+_FOREIGN = "СΤТВΒϹԀᏟᎢᎠᏞᏴĐ"  # never read as an item: reported (Đ folds to D, but "Đ1" is not how D1 is written)
 _INVISIBLE = ["", "\u200b", "\u00ad", "\u202e", "\ufeff"]
 
 

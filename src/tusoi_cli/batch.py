@@ -242,7 +242,7 @@ def _suspect(text: str, ids: dict[str, str], prefixes: set[str], rubric: Rubric)
     if not base.isascii() and not all(is_latin(ch) for ch in base):  # letters of another script, not known to
         return (f"tiêu đề '{written}' có chữ không phải chữ Latin",  # look like ours: still not an ordinary column
                 "gõ lại tiêu đề bằng chữ Latin (bàn phím tiếng Việt hoặc tiếng Anh), ví dụ CT1")
-    if fold(base) not in prefixes or not base.isascii():
+    if fold(base) not in prefixes:  # "Tổ 3", "X5": ordinary columns; "Đ1" folds to an id prefix: not ordinary
         return None
     meant = ids.get(fold(base + str(int(found.group(2)))))
     if latin is not None:
