@@ -713,7 +713,11 @@ def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResu
 
     # every .yaml entry is listed: one that is not a regular file (a directory, a dangling link, a pipe
     # that would wait for a writer) is an error naming what it is, never skipped in silence
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yaml", ".yml"})
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yaml", ".yml"})
+    except OSError as exc:
+        raise InputError([Problem(str(folder), f"không đọc được thư mục ({exc.strerror})",
+                                  hint="kiểm tra quyền đọc thư mục")]) from None
     result = BatchResult(str(folder), None, rubric)
     if not files:
         raise InputError([Problem(str(folder), "thư mục không có tệp .yaml nào",
