@@ -506,6 +506,7 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
     finally:
         if gc_was_enabled:
             gc.enable()
+    result.ignored_rows.sort()  # repeated headers (found first) and total rows, in sheet order
     return result
 
 
