@@ -149,6 +149,15 @@ def odd_folder(tmp: Path) -> Path:
     return folder
 
 
+def duplicate_folder(tmp: Path) -> Path:
+    """A folder where one member file was copied under another name."""
+    folder = tmp / "chi-bo"
+    folder.mkdir()
+    shutil.copy(FILES / "yaml" / "bom-utf8.yaml", folder / "an.yaml")
+    shutil.copy(FILES / "yaml" / "bom-utf8.yaml", folder / "an-ban-sao.yaml")
+    return folder
+
+
 def zero_link(tmp: Path) -> Path:
     """A member file that is a link to /dev/zero (an endless device)."""
     path = tmp / "so-khong.yaml"
@@ -241,7 +250,7 @@ def member_rubric_is_a_member(tmp: Path) -> Path:
 GENERATORS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     big_yaml, zip_bomb_huge, zip_bomb_ratio, csv_huge_cell, csv_too_many_rows, existing_output, input_copy,
     input_hard_link, parent_file, fifo, odd_folder, zero_link, zero_link_csv, fifo_csv, fifo_xlsx, fifo_yaml,
-    fifo_rubric, csv_1gb, include_diamond, include_chain, schema_fifo, member_rubric_is_a_member)}
+    fifo_rubric, csv_1gb, duplicate_folder, include_diamond, include_chain, schema_fifo, member_rubric_is_a_member)}
 
 
 # --------------------------------------------------------------------------- running a case
