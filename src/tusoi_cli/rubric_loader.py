@@ -396,10 +396,16 @@ def _check_reach(cap: Cap, origin: _Origin, sections: list[Section], scales: dic
         problems.append(origin.problem(
             f"quy tắc '{cap.id}' cần {cap.min_count} câu trả lời nhưng chỉ xét {len(looked)} mục, "
             "không bao giờ áp dụng", f"hạ `min_count` xuống tối đa {len(looked)}"))
-    if cap.min_value is None:
-        return
     lows = [_value_range(i, scales[s.scale]) for s, i in looked if s.scale in scales]
     lowest = min((r[0] for r in lows if r is not None), default=None)
+    if cap.max_value is not None and lowest is not None and cap.max_value < min(lowest, 0):  # blank counts as 0
+        problems.append(origin.problem(
+            f"quy tắc '{cap.id}': max_value {fmt(cap.max_value)} thấp hơn mọi giá trị các mục được xét có thể có "
+            f"(thấp nhất {fmt(min(lowest, 0))}), không bao giờ áp dụng",
+            "kiểm tra lại `max_value` và thang của các mục"))
+        return
+    if cap.min_value is None:
+        return
     if cap.max_value is None and lowest is not None and cap.min_value <= min(lowest, 0):
         problems.append(origin.problem(
             f"quy tắc '{cap.id}': min_value {fmt(cap.min_value)} không cao hơn giá trị thấp nhất của thang "

@@ -299,6 +299,7 @@ def make_issue11() -> None:
     write("rubrics/vo-cuc.yaml", base.replace("weight: 2", "weight: .inf", 1).replace("min_value: 3", "min_value: nan"))
     write("rubrics/khong-dat-duoc.yaml", base.replace("start: 100", "start: 50").replace("min_value: 3",
                                                                                          "min_value: -1"))
+    write("rubrics/khong-bao-gio-ap-dung.yaml", base.replace("min_value: 1", "max_value: -2", 1))
     write("rubrics/include-tep-dang-vien.yaml", "id: sai\ninclude: [../yaml/bom-utf8.yaml]\n")
     write("rubrics/huyen-them.yaml", "id: huyen-them\nversion: \"1\"\ntitle: Huyện thêm CT10\n"
           "include: [tusoi-mac-dinh]\nsections:\n  - id: CT\n    items:\n      - id: CT10\n"
