@@ -65,7 +65,10 @@ def open_input(path: Path, name: str) -> Iterator[BinaryIO]:
     problem = unreadable(path)
     if problem is not None:
         raise _fail(name, *problem)
-    is_fifo = stat.S_ISFIFO(os.stat(path).st_mode)
+    try:
+        is_fifo = stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:  # gone since it was looked at
+        raise _fail(name, "không tìm thấy tệp", "kiểm tra lại đường dẫn") from None
     # A named pipe is opened blocking (it waits for its writer, as `cat` does); anything else without
     # blocking, then checked on the open descriptor: it may have been swapped for a device meanwhile.
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
@@ -78,7 +81,7 @@ def open_input(path: Path, name: str) -> Iterator[BinaryIO]:
         what = kind_of(mode)
         if what is not None or stat.S_ISFIFO(mode) != is_fifo:
             raise _fail(name, f"tệp vừa bị thay đổi trong khi đọc (nay là {what or 'một ống dẫn'})", "chạy lại lệnh")
-        if not is_fifo:
+        if not is_fifo and hasattr(os, "O_NONBLOCK"):  # (Windows has neither the flag nor os.set_blocking)
             os.set_blocking(fd, True)
         try:
             yield handle
