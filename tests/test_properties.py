@@ -533,3 +533,21 @@ def test_an_answer_under_any_spelling_of_an_item_header_is_scored_or_reported(
     if read:  # only a real id, written in Latin letters (full width allowed), is read
         assert item_id in compiled.ids and not any(ch in header for ch in _FOREIGN)
         assert batch.members[0].values[compiled.ids.index(item_id)] == value
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff"), min_size=1,
+                max_size=300)
+
+
+@given(_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_text_with_a_byte_order_mark_or_in_utf8_decodes_to_itself(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding), "x.yaml") == text
+
+
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=8, max_size=300),
+       st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]))
+def test_utf16_and_utf32_without_a_byte_order_mark_are_named(text: str, encoding: str) -> None:
+    """Plain ASCII text saved as "Unicode" without a BOM is named for what it is, never called binary."""
+    with pytest.raises(TusoiError) as info:
+        decode_text(text.encode(encoding), "x.yaml")
+    assert f"mã {encoding[:6].upper()} (không có dấu BOM)" in str(info.value)
