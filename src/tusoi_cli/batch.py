@@ -259,10 +259,14 @@ def _suspect(text: str, ids: dict[str, str], prefixes: set[str], rubric: Rubric)
     return reason, hint
 
 
+_SCRIPTS = {"CYRILLIC": "Cyrillic (Nga)", "GREEK": "Hy Lạp", "CHEROKEE": "Cherokee"}
+
+
 def _script(letters: str) -> str:
+    """The script of ``letters`` in words ("Cyrillic (Nga)"), or a general word when they mix scripts."""
     names = {unicodedata.name(ch, "").split(" ")[0] for ch in letters}
-    return {"CYRILLIC": "Cyrillic (Nga)", "GREEK": "Hy Lạp"}.get(next(iter(names)), "không phải Latin") \
-        if len(names) == 1 else "không phải Latin"
+    only = names.pop() if len(names) == 1 else ""
+    return _SCRIPTS.get(only, "không phải Latin")
 
 
 def _find_layout(rows: list[list[Cell]], rubric: Rubric) -> _Layout | None:
