@@ -356,8 +356,11 @@ def test_invalid_utf8_column_counts_characters() -> None:
     assert (problem.line, problem.column) == (2, 7)
 
 
-def test_nul_byte_means_binary_file() -> None:
-    assert decode_problem(b"a: 1\x00\n") == Problem(
+def test_a_stray_nul_byte_is_located_and_many_mean_a_binary_file() -> None:
+    assert decode_problem("a: 1\nb: Tê\x00n\n".encode()) == Problem(
+        "f.yaml", "tệp chứa ký tự NUL (mã 0), thường do tệp bị hỏng", 2, 6,
+        "xóa ký tự lạ ở chỗ này (gõ lại dòng), rồi lưu lại dạng UTF-8")
+    assert decode_problem(b"a: 1\n" + bytes(range(256)) * 20) == Problem(
         "f.yaml", "tệp nhị phân, không phải văn bản YAML", None, None,
         "có thể đây là tệp Excel hay Word; hãy dùng tệp .yaml lưu dạng văn bản UTF-8")
 

@@ -95,10 +95,17 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
             raise InputError([Problem(
                 name, "tệp UTF-16 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
                 hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
-    elif b"\x00" in raw:
+    elif raw[:4096].count(b"\x00") > 16 or raw.startswith(b"PK\x03\x04"):
         raise InputError([Problem(
             name, "tệp nhị phân, không phải văn bản YAML",
             hint="có thể đây là tệp Excel hay Word; hãy dùng tệp .yaml lưu dạng văn bản UTF-8")])
+    elif b"\x00" in raw:  # a stray NUL in a text file: say where it is
+        at = raw.index(b"\x00")
+        before = raw[:at]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        raise InputError([Problem(name, "tệp chứa ký tự NUL (mã 0), thường do tệp bị hỏng", line, column,
+                                  "xóa ký tự lạ ở chỗ này (gõ lại dòng), rồi lưu lại dạng UTF-8")])
     else:
         try:
             text = raw.decode("utf-8-sig")
