@@ -360,7 +360,7 @@ def test_a_stray_nul_byte_is_located_and_many_mean_a_binary_file() -> None:
     assert decode_problem("a: 1\nb: Tê\x00n\n".encode()) == Problem(
         "f.yaml", "tệp chứa ký tự NUL (mã 0), thường do tệp bị hỏng", 2, 6,
         "xóa ký tự lạ ở chỗ này (gõ lại dòng), rồi lưu lại dạng UTF-8")
-    assert decode_problem(b"a: 1\n" + bytes(range(256)) * 20) == Problem(
+    assert decode_problem(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)) == Problem(
         "f.yaml", "tệp nhị phân, không phải văn bản YAML", None, None,
         "có thể đây là tệp Excel hay Word; hãy dùng tệp .yaml lưu dạng văn bản UTF-8")
 

@@ -131,12 +131,21 @@ def unusual_encoding(raw: bytes) -> str | None:
         return None
     lanes = [sample[k::4].count(0) / (len(sample) // 4) for k in range(4)]
     if min(lanes[2], lanes[3]) > 0.9 or min(lanes[0], lanes[1]) > 0.9:  # LE, BE: no character past U+FFFF
-        return "tệp văn bản mã UTF-32 (không có dấu BOM), không phải UTF-8"
+        encoding = "utf-32-le" if lanes[3] > 0.9 else "utf-32-be"
+        return "tệp văn bản mã UTF-32 (không có dấu BOM), không phải UTF-8" if _reads_as(sample, encoding) else None
     even = (lanes[0] + lanes[2]) / 2
     odd = (lanes[1] + lanes[3]) / 2
     if max(even, odd) > 0.3 and min(even, odd) < 0.05:
-        return "tệp văn bản mã UTF-16 (không có dấu BOM), không phải UTF-8"
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        return "tệp văn bản mã UTF-16 (không có dấu BOM), không phải UTF-8" if _reads_as(sample, encoding) else None
     return None
+
+
+def _reads_as(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` decodes in ``encoding`` to text that is nearly all printable (not a binary file)."""
+    text = sample.decode(encoding, errors="replace")
+    good = sum(ch.isprintable() or ch in "\t\r\n" for ch in text) - text.count("\ufffd")
+    return good >= 0.95 * len(text)
 
 
 _SYNTAX_HINTS = (
