@@ -688,8 +688,10 @@ def check_duplicates(result: BatchResult, unit: str) -> None:
 
     for member in result.members:
         where = member.source.rpartition(":")[0] if unit == "dòng" else member.source
-        key = (fold(member.ho_ten), fold(member.ma_dang_vien or ""), member.values, member.na, member.invalid,
-               member.tu_xep_loai, member.chi_bo_xep_loai, member.ly_do, member.ky_luat, member.chuc_vu)
+        # identical as typed (the text is already NFC and without invisible characters); no folding, which
+        # would cost more than the rest of the check on a province's sheet
+        key = (member.ho_ten, member.ma_dang_vien, member.values, member.na, member.invalid, member.tu_xep_loai,
+               member.chi_bo_xep_loai, member.ly_do, member.ky_luat, member.chuc_vu)
         same = rows.setdefault(key, member)
         if same is not member:
             result.problems.append(Problem(
@@ -697,7 +699,7 @@ def check_duplicates(result: BatchResult, unit: str) -> None:
                 "hai lần", member.line if unit == "dòng" else None, None,
                 f"xóa một trong hai {unit} nếu trùng; cả hai vẫn được chấm"))
             continue
-        code = fold(member.ma_dang_vien or "").replace(" ", "")
+        code = "".join((member.ma_dang_vien or "").split()).casefold()
         if not code:
             continue
         owner = codes.setdefault(code, member)
