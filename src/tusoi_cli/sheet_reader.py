@@ -235,8 +235,10 @@ def _is_encrypted_ooxml(data: bytes) -> bool:
 # Anything else (single quotes, cells without a reference, lower case, entities, prefixes, attributes
 # those writers do not use, a cell or row naming its reference twice: this guard would read the first,
 # calamine the last) is parsed for real: calamine reads all of those forms too.
-_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")* ?/?>))'
-                       rb'|<row (?!r="[1-9][0-9]{0,6}"(?: (?!r=)[A-Za-z0-9:]+="[^"<>]*")* ?/?>)')
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))')
+# A second reference in a tag (`<c r="A1" r="XFD1">`, also on a row or as `x:r`): this guard would read the
+# first, calamine the last. Attributes follow a closing quote, so three literal-led scans find them all.
+_SECOND_REF = (re.compile(rb'"\s+r\s*='), re.compile(rb"'\s+r\s*="), re.compile(rb":r\s*="))
 _ROW_FAST = re.compile(rb'<row r="(\d{1,9})"')
 _CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,9})"')
 _WIDE_COLUMNS = 64  # a member sheet has ~52 columns; past this the exact (slower) check runs
@@ -387,7 +389,8 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
     odd = wide = errors = formulas = False
     for block in _blocks(archive, info, name, cut=b">"):  # every tag whole in one block
         if not odd:
-            odd = _ODD_CELL.search(block) is not None or b":c" in block
+            odd = (_ODD_CELL.search(block) is not None or b":c" in block
+                   or any(pattern.search(block) is not None for pattern in _SECOND_REF))
         if not wide:
             wide = bool(_WIDE.search(block))
         errors = errors or _ERROR_MARK in block
