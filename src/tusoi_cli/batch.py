@@ -745,6 +745,7 @@ def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResu
             continue
         result.members.append(BatchMember.from_result(rubric, score_member(rubric, read.evaluation), number))
         result.problems.extend(read.problems)
+        result.notes.extend(str(note) for note in read.notes)
     check_duplicates(result, "tệp")
     return result
 

@@ -174,6 +174,9 @@ def score_cmd(
                     below.append(item)
 
         _report(problems)
+        for item in scored:
+            for note in item.notes:
+                _stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
         if scored:
             _emit(scored, fmt, output)
         if problems:

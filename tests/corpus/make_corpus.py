@@ -290,6 +290,9 @@ def make_issue11() -> None:
     # 17. an id typed in Cyrillic (error, Latin hint) and in full width (folded silently)
     write("yaml/cyrillic.yaml", MEMBER.replace("  CT5: 1", "  СТ5: 1"))
     write("yaml/toan-khoang.yaml", MEMBER.replace("  CT5: 1", "  ＣＴ５: 1"))
+    # 17. invisible characters in a member file's name and in an item id: removed, each with a located note
+    write("yaml/vo-hinh.yaml", MEMBER.replace("Nguyễn Văn An", "Nguyễn\u200b Văn\u202e An")
+          .replace("  CT5", "  C\u00adT5"))
     # 6. a cell whose r attribute is written twice (the guard read the first, calamine the last: SIGABRT)
     good = xlsx([["CHI BỘ KHU PHỐ 3"], [], HEADER, *MEMBERS])
     write("sheets/r-hai-lan.xlsx", patch_sheet(good, far_cell(b'<row r="7"><c r="A7" r="XFD1048576" t="n"><v>1</v>'
