@@ -136,9 +136,121 @@ def fifo(tmp: Path) -> Path:
     return path
 
 
+def odd_folder(tmp: Path) -> Path:
+    """A folder of member files holding .yaml entries that are not regular files (issue 11, point 4)."""
+    folder = tmp / "chi-bo"
+    folder.mkdir()
+    shutil.copy(FILES / "yaml" / "bom-utf8.yaml", folder / "an.yaml")
+    (folder / "mat.yaml").symlink_to("khong-co.yaml")
+    (folder / "vong.yaml").symlink_to("vong.yaml")
+    (folder / "thu-muc.yaml").mkdir()
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "ong.yaml")
+    return folder
+
+
+def duplicate_folder(tmp: Path) -> Path:
+    """A folder where one member file was copied under another name."""
+    folder = tmp / "chi-bo"
+    folder.mkdir()
+    shutil.copy(FILES / "yaml" / "bom-utf8.yaml", folder / "an.yaml")
+    shutil.copy(FILES / "yaml" / "bom-utf8.yaml", folder / "an-ban-sao.yaml")
+    return folder
+
+
+def zero_link(tmp: Path) -> Path:
+    """A member file that is a link to /dev/zero (an endless device)."""
+    path = tmp / "so-khong.yaml"
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def zero_link_csv(tmp: Path) -> Path:
+    path = tmp / "so-khong.csv"
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def _fifo_fed_by(tmp: Path, name: str, source: Path) -> Path:
+    """A named pipe with a writer waiting to send ``source`` (it gives up after a minute)."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this platform")
+    path = tmp / name
+    os.mkfifo(path)
+    subprocess.Popen(["timeout", "60", "sh", "-c", 'cat "$1" > "$2"', "sh", str(source), str(path)],
+                     start_new_session=True)
+    return path
+
+
+def fifo_csv(tmp: Path) -> Path:
+    return _fifo_fed_by(tmp, "ong.csv", FILES / "sheets" / "trung.csv")
+
+
+def fifo_xlsx(tmp: Path) -> Path:
+    return _fifo_fed_by(tmp, "ong.xlsx", FILES / "sheets" / "thuc-ra-la-xlsx.csv")  # a real .xlsx
+
+
+def fifo_yaml(tmp: Path) -> Path:
+    return _fifo_fed_by(tmp, "ong.yaml", FILES / "yaml" / "bom-utf8.yaml")
+
+
+def fifo_rubric(tmp: Path) -> Path:
+    return _fifo_fed_by(tmp, "bo-tieu-chi.yaml", FILES / "rubrics" / "huyen-them.yaml")
+
+
+def csv_1gb(tmp: Path) -> Path:
+    """A 1 GB CSV (sparse on disk): refused after reading 64 MB, never held whole."""
+    path = tmp / "mot-gb.csv"
+    with path.open("wb") as handle:
+        handle.write("Họ và tên,CT1,CT2,CT3\nAn,0,0,0\n".encode())
+        handle.truncate(1024**3)
+    return path
+
+
+def include_diamond(tmp: Path) -> Path:
+    """Includes forming 16 stacked "diamonds" (each level includes two files that include the next):
+    2^16 paths to the bottom, 49 files."""
+    depth = 16
+    (tmp / f"d{depth}.yaml").write_text("id: day\ninclude: [tusoi-mac-dinh]\n", encoding="utf-8")
+    for level in range(depth - 1, -1, -1):
+        for side in "ab":
+            (tmp / f"d{level}{side}.yaml").write_text(f"id: d{level}{side}\ninclude: [d{level + 1}.yaml]\n",
+                                                       encoding="utf-8")
+        (tmp / f"d{level}.yaml").write_text(f"id: d{level}\ninclude: [d{level}a.yaml, d{level}b.yaml]\n",
+                                            encoding="utf-8")
+    return tmp / "d0.yaml"
+
+
+def include_chain(tmp: Path) -> Path:
+    """A chain of 1,000 rubric files, each including the next."""
+    for number in range(1000):
+        target = f"c{number + 1}.yaml" if number < 999 else "tusoi-mac-dinh"
+        (tmp / f"c{number}.yaml").write_text(f"id: c{number}\ninclude: [{target}]\n", encoding="utf-8")
+    return tmp / "c0.yaml"
+
+
+def schema_fifo(tmp: Path) -> Path:
+    """A named pipe where `template member` would put its schema (it used to hang reading it)."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this platform")
+    path = tmp / "tusoi-mac-dinh.member.schema.json"
+    os.mkfifo(path)
+    return path
+
+
+def member_rubric_is_a_member(tmp: Path) -> Path:
+    """A member file whose bo_tieu_chi names another member file."""
+    shutil.copy(FILES / "yaml" / "bom-utf8.yaml", tmp / "khac.yaml")
+    path = tmp / "dang-vien.yaml"
+    path.write_text("bo_tieu_chi: khac.yaml\n" + (FILES / "yaml" / "bom-utf8.yaml").read_text(encoding="utf-8-sig"),
+                    encoding="utf-8")
+    return path
+
+
 GENERATORS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     big_yaml, zip_bomb_huge, zip_bomb_ratio, csv_huge_cell, csv_too_many_rows, existing_output, input_copy,
-    input_hard_link, parent_file, fifo)}
+    input_hard_link, parent_file, fifo, odd_folder, zero_link, zero_link_csv, fifo_csv, fifo_xlsx, fifo_yaml,
+    fifo_rubric, csv_1gb, duplicate_folder, include_diamond, include_chain, schema_fifo, member_rubric_is_a_member)}
 
 
 # --------------------------------------------------------------------------- running a case
@@ -163,8 +275,9 @@ def run_case(case: dict[str, Any], tmp: Path) -> tuple[subprocess.CompletedProce
     unchanged = {fill(p): _digest(Path(fill(p))) for p in case.get("unchanged", [])}
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200", "RUST_BACKTRACE": "1"}
     start = time.perf_counter()
+    stdin = Path(fill(case["stdin"])).read_text(encoding="utf-8") if "stdin" in case else None  # through a pipe
     done = subprocess.run([sys.executable, "-m", "tusoi_cli", *map(fill, case["args"])], cwd=tmp, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=case["seconds"] * 3,
+                          input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=case["seconds"] * 3,
                           preexec_fn=_limit_memory if sys.platform == "linux" else None, check=False)
     elapsed = time.perf_counter() - start
     for path, digest in unchanged.items():
@@ -193,6 +306,8 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
         content = Path(target).read_text(encoding="utf-8")
         for text in texts:
             assert text in content, f"{text!r} not in {target}"
+    if "max_stderr_lines" in case:  # each problem said once, not once per path that reaches it
+        assert len(done.stderr.splitlines()) <= case["max_stderr_lines"], report
     if "no_output" in case:
         assert not Path(fill(case["no_output"])).exists()
     stray = [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]

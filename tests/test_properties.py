@@ -479,7 +479,9 @@ def test_every_row_is_accounted_for_and_valid_rows_score_as_intended(
     assert batch.failed_rows == lines["noname"]
     assert batch.ignored_rows == lines["total"]
     assert batch.blank_rows == len(lines["blank"])
-    assert {p.line for p in batch.problems} == set(lines["bad"] + lines["noname"])
+    duplicates = {p.line for p in batch.problems if "giống hệt" in p.message or "' trùng: " in p.message}
+    assert {p.line for p in batch.problems} - duplicates == set(lines["bad"] + lines["noname"])
+    assert duplicates <= set(lines["ok"] + lines["bad"])  # a repeated row or code is reported on a kept row
     c = compile_rubric(DEFAULT)
     intended = [(values, ky_luat) for kind, _, values, ky_luat in rows if kind == "ok"]
     ok_members = [m for m in batch.members if m.line in set(lines["ok"])]
@@ -537,3 +539,69 @@ def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path, texts: list[tu
         for line in sheet_.iter_rows():
             for cell in line:
                 assert cell.data_type != "f", (sheet_.title, cell.coordinate, cell.value)
+
+
+# --------------------------------------------------------------------------- issue 11: no answer silently dropped
+
+_LOOKALIKE = {"C": ["C", "С", "Ϲ", "Ｃ", "c", "Ꮯ", "𝐂"], "T": ["T", "Т", "Τ", "Ｔ", "t", "Ꭲ"],
+              "D": ["D", "Ｄ", "d", "Ԁ", "Ꭰ", "Đ"], "L": ["L", "Ｌ", "l", "Ꮮ", "Ⅼ"],
+              "B": ["B", "В", "Β", "Ｂ", "b", "Ᏼ"]}
+_FOREIGN = "СΤТВΒϹԀᏟᎢᎠᏞᏴĐ"  # never read as an item: reported (Đ folds to D, but "Đ1" is not how D1 is written)
+_INVISIBLE = ["", "\u200b", "\u00ad", "\u202e", "\ufeff"]
+
+
+@st.composite
+def header_spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """(a header, the item id it is a spelling of): look-alike letters, full width, spaces, dots, leading zeros,
+    invisible characters, a number the rubric may not have."""
+    prefix = draw(st.sampled_from(["CT", "DL", "DB", "D"]))
+    number = draw(st.integers(min_value=1, max_value=25))
+    letters = [draw(st.sampled_from(_LOOKALIKE[ch])) for ch in prefix]
+    gap = draw(st.sampled_from(["", " ", ".", "  "]))
+    digits = "0" * draw(st.integers(min_value=0, max_value=1)) + str(number)
+    if draw(st.booleans()):
+        digits = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    text = draw(st.sampled_from(_INVISIBLE)).join(letters) + gap + digits
+    suffix = draw(st.sampled_from(["", ". Nội dung mục", " - nội dung"]))
+    return text + suffix, f"{prefix}{number}"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header_spellings(), st.integers(min_value=1, max_value=3))
+def test_an_answer_under_any_spelling_of_an_item_header_is_scored_or_reported(
+        tmp_path_factory: pytest.TempPathFactory, spelling: tuple[str, str], value: int) -> None:
+    """Sheet-columns rule: a non-zero answer under a header that spells an item id is either read as that item
+    (it lowers the score) or reported as a problem of that column (exit 1) — never dropped in silence."""
+    header, item_id = spelling
+    assume(item_id not in {"CT1", "CT2", "CT3"})  # those columns are in the sheet already
+    path = tmp_path_factory.mktemp("cot") / "chibo.csv"
+    value = 1 if item_id.startswith("D") and not item_id.startswith(("DL", "DB")) else value
+    rows = [["Họ và tên", "CT1", "CT2", "CT3", header], ["Nguyễn Văn An", 0, 0, 0, value]]
+    path.write_text("".join(",".join(map(str, row)) + "\n" for row in rows), encoding="utf-8")
+    batch = read_batch(path, DEFAULT)
+    assert len(batch.members) == 1  # the member is kept either way
+    compiled = compile_rubric(DEFAULT)
+    read = any(v for v in batch.members[0].values)
+    reported = [p for p in batch.problems if p.column == 5 and p.line == 1]
+    assert read or reported, (header, batch.problems, batch.notes)
+    if read:  # only a real id, written in Latin letters (full width allowed), is read
+        assert item_id in compiled.ids and not any(ch in header for ch in _FOREIGN)
+        assert batch.members[0].values[compiled.ids.index(item_id)] == value
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff"), min_size=1,
+                max_size=300)
+
+
+@given(_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
+def test_text_with_a_byte_order_mark_or_in_utf8_decodes_to_itself(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding), "x.yaml") == text
+
+
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=8, max_size=300),
+       st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]))
+def test_utf16_and_utf32_without_a_byte_order_mark_are_named(text: str, encoding: str) -> None:
+    """Plain ASCII text saved as "Unicode" without a BOM is named for what it is, never called binary."""
+    with pytest.raises(TusoiError) as info:
+        decode_text(text.encode(encoding), "x.yaml")
+    assert f"mã {encoding[:6].upper()} (không có dấu BOM)" in str(info.value)

@@ -356,8 +356,11 @@ def test_invalid_utf8_column_counts_characters() -> None:
     assert (problem.line, problem.column) == (2, 7)
 
 
-def test_nul_byte_means_binary_file() -> None:
-    assert decode_problem(b"a: 1\x00\n") == Problem(
+def test_a_stray_nul_byte_is_located_and_many_mean_a_binary_file() -> None:
+    assert decode_problem("a: 1\nb: Tê\x00n\n".encode()) == Problem(
+        "f.yaml", "tệp chứa ký tự NUL (mã 0), thường do tệp bị hỏng", 2, 6,
+        "xóa ký tự lạ ở chỗ này (gõ lại dòng), rồi lưu lại dạng UTF-8")
+    assert decode_problem(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)) == Problem(
         "f.yaml", "tệp nhị phân, không phải văn bản YAML", None, None,
         "có thể đây là tệp Excel hay Word; hãy dùng tệp .yaml lưu dạng văn bản UTF-8")
 
@@ -399,7 +402,8 @@ def test_read_text_missing_file_and_directory(tmp_path: Path) -> None:
     assert info.value.problems == [Problem("khongco.yaml", "không tìm thấy tệp", hint="kiểm tra lại đường dẫn")]
     with pytest.raises(InputError) as info:
         read_text(tmp_path, "thu_muc")
-    assert info.value.problems == [Problem("thu_muc", "đây là một thư mục, không phải tệp")]
+    assert info.value.problems == [Problem("thu_muc", "đây là một thư mục, không phải tệp",
+                                           hint="chỉ ra một tệp trong thư mục này")]
 
 
 def test_nfd_text_comes_back_nfc(tmp_path: Path, loader: type) -> None:

@@ -146,7 +146,7 @@ class ScaleReader:
         from .sheet_reader import BadCell
 
         if isinstance(value, BadCell):  # an error (#N/A) or uncalculated formula: never "unanswered"
-            return Parsed("invalid", error=value.describe(), hint=f"{BadCell.HINT}: {self.choices()}")
+            return Parsed("invalid", error=value.describe(), hint=f"{value.HINT}: {self.choices()}")
         if isinstance(value, (date, time, timedelta)):
             return Parsed("invalid", error=f"ô chứa ngày giờ ({value}) ở chỗ cần {self._wanted()}",
                           hint=f"ghi {self.choices()}")

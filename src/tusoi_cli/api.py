@@ -18,6 +18,7 @@ class Scored:
     result: MemberResult
     rubric: Rubric
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # worth saying, not errors (exit code unchanged)
 
 
 def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, strict: bool = False,
@@ -29,4 +30,4 @@ def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, s
     """
     read = read_member(Path(path) if path is not None else None, rubric=rubric, strict=strict,
                        stdin_bytes=stdin_bytes)
-    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems)
+    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes)

@@ -32,7 +32,7 @@ from .models import (
 from .rubric_loader import match_level
 from .scoring import NO_ANSWER_REASON, Compiled, Core, compile_rubric, form_index, score_member, score_values
 from .sheet_reader import BadCell, Cell, Table, column_letter
-from .text import fold
+from .text import fold, has_invisible, is_latin, lookalike_latin, nearest, nfkc, strip_invisible
 
 _NA_ANSWER = Answer.model_construct(state="na")
 
@@ -197,7 +197,10 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "chi_bo": ("chi bo",),  # after chi_bo_xep_loai, which it would otherwise swallow
 }
 # Labels in the title block above the header ("Chi bộ:" | "Chi bộ 3"), as the sheet template writes them.
-_TITLE_LABELS = {"chi bo": "chi_bo", "ky danh gia": "ky_danh_gia", "ky": "ky_danh_gia", "nam": "ky_danh_gia"}
+_TITLE_LABELS = {"chi bo": "chi_bo", "ky danh gia": "ky_danh_gia", "ky": "ky_danh_gia", "nam": "ky_danh_gia",
+                 "bo tieu chi": "bo_tieu_chi"}
+# What `template sheet` writes after "Bộ tiêu chí:": "<title> (<id>, phiên bản <version>) — ..."
+_TEMPLATE_RUBRIC = re.compile(r"\(([^(),\s]+), phiên bản ([^()]*)\)")
 
 
 def _title_block(rows: list[list[Cell]]) -> dict[str, str]:
@@ -246,30 +249,204 @@ class _Layout:
     items: dict[int, str]  # column index -> item id
     fields: dict[str, int]  # field -> column index
     headers: dict[int, str]
+    # column -> (why it looks like an item id the rubric does not have, hint): never read, reported with data
+    suspects: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    unused: dict[int, str] = field(default_factory=dict)  # other headed columns: named once in a note
+    cleaned: list[int] = field(default_factory=list)  # header columns that held invisible characters
+    skipped: set[int] = field(default_factory=set)  # row indices of repeated header rows
+
+
+# A header that looks like an item id, loosely: letters of any script with spaces or dots between them,
+# then a number ("C T2", "CT02", Cyrillic "СТ2"). Only headers whose letters are an id prefix of the
+# rubric count, so "Tổ 3" stays an ordinary column.
+_ITEM_LIKE = re.compile(r"^\s*((?:[^\W\d_][\s.]?){1,4}?)[\s.\-]*(\d{1,3})(?!\d)")
+
+
+def _header_text(value: Cell) -> str:
+    """A header cell as text: full-width forms folded, invisible characters removed (NFKC)."""
+    text = _cell_text(value)
+    return nfkc(text) if text else ""
+
+
+def _suspect(text: str, ids: dict[str, str], prefixes: set[str], rubric: Rubric) -> tuple[str, str | None] | None:
+    """Why ``text`` looks like an item id the rubric does not have, and the id it may mean (or None)."""
+    found = _ITEM_LIKE.match(text)
+    if found is None:
+        return None
+    letters = re.sub(r"[\s.]", "", found.group(1))
+    latin = lookalike_latin(letters)
+    base = latin if latin is not None else letters
+    written = found.group(0).strip()
+    if not base.isascii() and not all(is_latin(ch) for ch in base):  # letters of another script, not known to
+        return (f"tiêu đề '{written}' có chữ không phải chữ Latin",  # look like ours: still not an ordinary column
+                "gõ lại tiêu đề bằng chữ Latin (bàn phím tiếng Việt hoặc tiếng Anh), ví dụ CT1")
+    if fold(base) not in prefixes:  # "Tổ 3", "X5": ordinary columns; "Đ1" folds to an id prefix: not ordinary
+        return None
+    meant = ids.get(fold(base + str(int(found.group(2)))))
+    if latin is not None:
+        foreign = "".join(sorted({ch for ch in letters if not ch.isascii()}))
+        reason = f"tiêu đề '{written}' có chữ {_script(foreign)} ({foreign}) trông giống chữ Latin"
+        hint = f"gõ lại tiêu đề bằng chữ Latin: {meant}" if meant else None
+    elif meant is not None:
+        reason = f"tiêu đề '{written}' viết khác mã mục {meant}"
+        hint = f"có phải ý bạn là {meant}? Sửa tiêu đề thành '{meant}'"
+    else:
+        reason = f"bộ tiêu chí '{rubric.id}' không có mục '{written}'"
+        guess = nearest(written, list(ids.values()))
+        hint = f"có phải ý bạn là {guess}?" if guess else None
+    return reason, hint
+
+
+_SCRIPTS = {"CYRILLIC": "Cyrillic (Nga)", "GREEK": "Hy Lạp", "CHEROKEE": "Cherokee"}
+
+
+def _script(letters: str) -> str:
+    """The script of ``letters`` in words ("Cyrillic (Nga)"), or a general word when they mix scripts."""
+    names = {unicodedata.name(ch, "").split(" ")[0] for ch in letters}
+    only = names.pop() if len(names) == 1 else ""
+    return _SCRIPTS.get(only, "không phải Latin")
 
 
 def _find_layout(rows: list[list[Cell]], rubric: Rubric) -> _Layout | None:
     ids = {fold(item.id).replace(" ", ""): item.id for _, item in rubric.items()}
+    prefixes = {fold(found.group(0)) for item_id in ids.values() if (found := re.match(r"[A-Za-z]+", item_id))}
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         items: dict[int, str] = {}
-        for col, value in enumerate(row):
-            text = _cell_text(value)
+        texts = [_header_text(value) for value in row]
+        for col, text in enumerate(texts):
             found = _ITEM_HEADER.match(text) if text else None
             if found:
                 item_id = ids.get(fold(found.group(1) + found.group(2)))
                 if item_id is not None:
                     items[col] = item_id
         if len(items) >= 3:
-            fields: dict[str, int] = {}
-            headers = {col: (_cell_text(v) or "") for col, v in enumerate(row)}
-            for col, text in headers.items():
+            layout = _Layout(index, items, {}, dict(enumerate(texts)))
+            layout.cleaned = [col for col, value in enumerate(row)
+                              if isinstance(value, str) and has_invisible(value)]
+            for col, text in enumerate(texts):
                 if col in items or not text:
                     continue
                 field_name = _field_of(text)
-                if field_name is not None and field_name not in fields:
-                    fields[field_name] = col
-            return _Layout(index, items, fields, headers)
+                if field_name is not None and field_name not in layout.fields:
+                    layout.fields[field_name] = col
+                elif field_name is None:
+                    suspect = _suspect(text, ids, prefixes, rubric)
+                    if suspect is not None:
+                        layout.suspects[col] = suspect
+                    else:
+                        layout.unused[col] = text
+            return layout
     return None
+
+
+def _repeated_headers(rows: list[list[Cell]], layout: _Layout) -> set[int]:
+    """Rows below the header that repeat it (a header copied between the pages of a printed list)."""
+    first = min(layout.items)
+    wanted = min(3, len(layout.items))
+    found: set[int] = set()
+    for index in range(layout.header_row + 1, len(rows)):
+        row = rows[index]
+        cell = row[first] if first < len(row) else None
+        if not isinstance(cell, str) or not cell[:1].isalpha():
+            continue
+        same = 0
+        for col, item_id in layout.items.items():
+            text = _header_text(row[col]) if col < len(row) else ""
+            match = _ITEM_HEADER.match(text) if text else None
+            if match and fold(match.group(1) + match.group(2)) == fold(item_id).replace(" ", ""):
+                same += 1
+                if same >= wanted:
+                    found.add(index)
+                    break
+    return found
+
+
+def _template_rubric(rows: list[list[Cell]]) -> tuple[int, int, str, str] | None:
+    """(row, column, id, version) of the rubric named in the title block written by `template sheet`."""
+    for index, row in enumerate(rows):
+        texts = [_cell_text(v) or "" for v in row]
+        for col, text in enumerate(texts):
+            if text.rstrip().endswith(":") and fold(text) == "bo tieu chi":
+                value = next(((c, t) for c, t in enumerate(texts) if c > col and t), None)
+                found = _TEMPLATE_RUBRIC.search(value[1]) if value else None
+                if value is not None and found is not None:
+                    return index + 1, value[0] + 1, found.group(1), found.group(2).strip()
+    return None
+
+
+def _check_columns(result: BatchResult, rows: list[list[Cell]], layout: _Layout, rubric: Rubric) -> None:
+    """The sheet-columns rule: data under a blank header or under a header that looks like an item id the
+    rubric lacks is one problem per column (never silently ignored); other unused columns, one note."""
+    name = result.source
+    header_line = layout.header_row + 1
+    made_with = _template_rubric(rows[: layout.header_row])
+    if made_with is not None and made_with[2] != rubric.id:
+        line, col, rid, version = made_with
+        result.problems.append(Problem(
+            name, f"bảng này được tạo theo bộ tiêu chí '{rid}' (phiên bản {version}) nhưng đang chấm theo "
+            f"bộ '{rubric.id}'", line, col,
+            f"chấm bằng đúng bộ tiêu chí đã dùng để tạo bảng: thêm -r <tệp hoặc mã của '{rid}'>"))
+    elif made_with is not None and made_with[3] != rubric.version:
+        result.notes.append(f"bảng được tạo theo bộ tiêu chí '{made_with[2]}' phiên bản {made_with[3]}, đang chấm "
+                            f"theo phiên bản {rubric.version}")
+    start = layout.header_row + 1
+    known = {*layout.items, *layout.fields.values(), *layout.unused, *layout.suspects}
+    width = max((len(row) for row in rows[start:]), default=0)
+    watched = sorted({*(col for col in range(width) if col not in known), *layout.suspects})
+    first: dict[int, int] = {}
+    if watched:
+        for index in range(start, len(rows)):
+            if index in layout.skipped:
+                continue
+            row = rows[index]
+            for col in watched:
+                if col not in first and col < len(row) and _cell_text(row[col]):
+                    first[col] = index + 1
+            if len(first) == len(watched):
+                break
+    unused = [f"'{text}' (cột {column_letter(col + 1)})" for col, text in sorted(layout.unused.items())]
+    for col in watched:
+        letter = column_letter(col + 1)
+        if col in layout.suspects:
+            reason, hint = layout.suspects[col]
+            if col not in first:
+                unused.append(f"'{layout.headers[col]}' (cột {letter}, trống)")
+                continue
+            if made_with is not None and made_with[2] != rubric.id:
+                hint = f"bảng được tạo theo bộ tiêu chí '{made_with[2]}': chấm lại với -r <tệp của bộ đó>"
+            result.problems.append(Problem(
+                name, f"cột {letter}: {reason}, nên các câu trả lời ở cột này (từ dòng {first[col]}) không được "
+                "chấm", header_line, col + 1, hint))
+        elif col in first:
+            result.problems.append(Problem(
+                name, f"cột {letter} không có tiêu đề nhưng có dữ liệu (từ dòng {first[col]}): không biết là mục "
+                "nào nên không chấm", header_line, col + 1,
+                "ghi tiêu đề cho cột (mã mục như CT1, hoặc tên như 'Ghi chú'); nếu tiêu đề là ô gộp thì bỏ gộp "
+                "và ghi tiêu đề cho từng cột"))
+    if unused:
+        result.notes.append("các cột không dùng để chấm: " + ", ".join(unused))
+    if layout.cleaned:
+        result.notes.append(f"dòng {header_line}: đã bỏ ký tự vô hình trong tiêu đề cột "
+                            + ", ".join(column_letter(c + 1) for c in layout.cleaned))
+
+
+def _clean_names(result: BatchResult, rows: list[list[Cell]], layout: _Layout) -> None:
+    """Invisible characters (zero-width spaces, soft hyphens, bidi controls) removed from names and member
+    codes, so two names that look the same are the same; each row so cleaned is named in a note."""
+    columns = [layout.fields[key] for key in ("ho_ten", "ma_dang_vien") if key in layout.fields]
+    cleaned: list[int] = []
+    for index in range(layout.header_row + 1, len(rows)):
+        row = rows[index]
+        for col in columns:
+            cell = row[col] if col < len(row) else None
+            if isinstance(cell, str) and has_invisible(cell):
+                row[col] = strip_invisible(cell)
+                if not cleaned or cleaned[-1] != index + 1:
+                    cleaned.append(index + 1)
+    if cleaned:
+        shown = ", ".join(map(str, cleaned[:20])) + (f" và {len(cleaned) - 20} dòng khác" if len(cleaned) > 20 else "")
+        result.notes.append(f"đã bỏ ký tự vô hình (khoảng trắng rộng 0, gạch nối mềm, ký tự đảo chiều) trong họ tên "
+                            f"hoặc mã đảng viên ở dòng {shown}")
 
 
 Progress = Callable[[int, int], None]
@@ -289,6 +466,7 @@ def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: P
         layout = _find_layout(table.rows, rubric)
         if layout is not None:
             result = _score_rows(table, layout, rubric, progress, strict)
+            check_duplicates(result, "dòng")
             if not result.members and not result.failed_rows:
                 where = f"trang '{table.sheet}'" if table.sheet is not None else "tệp"
                 raise InputError([Problem(
@@ -301,10 +479,33 @@ def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: P
         raise InputError([Problem(
             name, f"bảng tính trống: {where} không có ô nào có dữ liệu",
             hint="kiểm tra đã chọn đúng tệp chưa; tạo mẫu bằng `tusoi template sheet` rồi điền vào")])
+    foreign = _foreign_header(tables, rubric)
+    if foreign is not None:
+        raise InputError([Problem(
+            name, f"không tìm thấy dòng tiêu đề trong {where}: dòng {foreign[0]} có tiêu đề như '{foreign[1]}' viết "
+            f"bằng chữ không phải Latin (trông giống '{foreign[2]}')", foreign[0], None,
+            "gõ lại các mã mục ở dòng tiêu đề bằng chữ Latin (bàn phím tiếng Việt hoặc tiếng Anh)")])
     raise InputError([Problem(
         name, f"không tìm thấy dòng tiêu đề trong {where}",
         hint="dòng tiêu đề phải có cột 'Họ và tên' và các cột bắt đầu bằng mã mục (CT1, DL1, DB1, D1...); "
         "tạo mẫu bằng `tusoi template sheet`")])
+
+
+def _foreign_header(tables: list[Table], rubric: Rubric) -> tuple[int, str, str] | None:
+    """(row, header, the id it imitates) of a header row whose item ids are typed in another script."""
+    ids = {fold(item.id) for _, item in rubric.items()}
+    for table in tables:
+        for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+            found = []
+            for value in row:
+                text = _header_text(value)
+                latin = lookalike_latin(text) if text else None
+                match = _ITEM_HEADER.match(latin) if latin else None
+                if match and fold(match.group(1) + match.group(2)) in ids:
+                    found.append((text, match.group(0).strip()))
+            if len(found) >= 3:
+                return index + 1, found[0][0], found[0][1]
+    return None
 
 
 def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progress | None,
@@ -330,6 +531,12 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
     missing = [item_id for item_id in compiled.ids if item_id not in seen]
     if missing:
         result.notes.append("bảng không có cột cho các mục: " + ", ".join(missing) + " (coi là chưa trả lời)")
+    layout.skipped = _repeated_headers(table.rows, layout)
+    _check_columns(result, table.rows, layout, rubric)
+    _clean_names(result, table.rows, layout)
+    for index in sorted(layout.skipped):
+        result.notes.append(f"dòng {index + 1}: dòng tiêu đề lặp lại, bỏ qua")
+        result.ignored_rows.append(index + 1)
     reader = _RowReader(name, layout, rubric, compiled)
     reader.strict = strict
     reader.title = _title_block(table.rows[: layout.header_row])
@@ -344,6 +551,7 @@ def _score_rows(table: Table, layout: _Layout, rubric: Rubric, progress: Progres
     finally:
         if gc_was_enabled:
             gc.enable()
+    result.ignored_rows.sort()  # repeated headers (found first) and total rows, in sheet order
     return result
 
 
@@ -358,6 +566,8 @@ def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: _Layout, rea
         row = rows[index]
         rows[index] = []  # free the sheet as it is read: a province's sheet is the largest thing in memory
         line = index + 1
+        if index in layout.skipped:  # a repeated header row (noted once)
+            continue
         if not any(_cell_text(v) for c, v in enumerate(row) if c != stt_col):
             result.blank_rows += 1
             continue
@@ -470,7 +680,7 @@ class _RowReader:
         for col in bad_fields:
             cell = row[col]
             assert isinstance(cell, BadCell)
-            problem(col, cell.describe(), BadCell.HINT)
+            problem(col, cell.describe(), cell.HINT)
         if not name_text and fields["ho_ten"] not in bad_fields:
             problem(fields["ho_ten"], "thiếu họ và tên", "điền họ tên đảng viên, hoặc xóa dòng nếu thừa")
         na: list[int] = []
@@ -549,19 +759,66 @@ class _RowReader:
             status=status, status_reason=status_reason, ky_luat_form=form, errors=errors or None), problems
 
 
+def check_duplicates(result: BatchResult, unit: str) -> None:
+    """A member code used twice, or a row identical to an earlier one: a problem naming both rows (both
+    rows stay in the results: tusoi cannot know which one is right). ``unit`` is "dòng" or "tệp"."""
+    codes: dict[str, BatchMember] = {}
+    rows: dict[tuple[Any, ...], BatchMember] = {}
+
+    def named(member: BatchMember) -> str:  # "dòng 5", or the file's name in a folder
+        return f"dòng {member.line}" if unit == "dòng" else f"tệp {Path(member.source).name}"
+
+    for member in result.members:
+        where = member.source.rpartition(":")[0] if unit == "dòng" else member.source
+        # identical as typed (the text is already NFC and without invisible characters); no folding, which
+        # would cost more than the rest of the check on a province's sheet
+        key = (member.ho_ten, member.ma_dang_vien, member.values, member.na, member.invalid, member.tu_xep_loai,
+               member.chi_bo_xep_loai, member.ly_do, member.ky_luat, member.chuc_vu)
+        same = rows.setdefault(key, member)
+        if same is not member:
+            result.problems.append(Problem(
+                where or result.source, f"{named(member)} giống hệt {named(same)} ({member.ho_ten}): có thể bị nhập "
+                "hai lần", member.line if unit == "dòng" else None, None,
+                f"xóa một trong hai {unit} nếu trùng; cả hai vẫn được chấm"))
+            continue
+        code = "".join((member.ma_dang_vien or "").split()).casefold()
+        if not code:
+            continue
+        owner = codes.setdefault(code, member)
+        if owner is not member:
+            result.problems.append(Problem(
+                where or result.source, f"mã đảng viên '{member.ma_dang_vien}' trùng: {named(owner)} "
+                f"({owner.ho_ten}) và {named(member)} ({member.ho_ten})", member.line if unit == "dòng" else None,
+                None, f"sửa mã đảng viên ở một trong hai {unit}; cả hai vẫn được chấm"))
+
+
 # --------------------------------------------------------------------------- reading a folder
 
 
 def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResult:
     """Score every member YAML file of a folder (sorted by file name) with one rubric."""
+    from .inputs import unreadable
     from .member_reader import read_member
 
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yaml", ".yml"} and p.is_file())
+    # every .yaml entry is listed: one that is not a regular file (a directory, a dangling link, a pipe
+    # that would wait for a writer) is an error naming what it is, never skipped in silence
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yaml", ".yml"})
+    except OSError as exc:
+        raise InputError([Problem(str(folder), f"không đọc được thư mục ({exc.strerror})",
+                                  hint="kiểm tra quyền đọc thư mục")]) from None
     result = BatchResult(str(folder), None, rubric)
     if not files:
         raise InputError([Problem(str(folder), "thư mục không có tệp .yaml nào",
                                   hint="đặt các tệp tự đánh giá (.yaml) vào thư mục này")])
     for number, path in enumerate(files, start=1):
+        odd = unreadable(path)
+        if odd is None and not path.is_file():
+            odd = ("đây là một ống dẫn (FIFO), không phải tệp", "thay bằng tệp tự đánh giá thật")
+        if odd is not None:
+            result.problems.append(Problem(str(path), odd[0], hint=odd[1]))
+            result.failed_rows.append(number)
+            continue
         try:
             read = read_member(path, rubric=rubric, strict=strict)
         except InputError as exc:
@@ -570,6 +827,8 @@ def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResu
             continue
         result.members.append(BatchMember.from_result(rubric, score_member(rubric, read.evaluation), number))
         result.problems.extend(read.problems)
+        result.notes.extend(str(note) for note in read.notes)
+    check_duplicates(result, "tệp")
     return result
 
 

@@ -139,13 +139,17 @@ def score_cmd(
     with _guard():
         from .api import score_file
         from .errors import InputError, UsageError
+        from .inputs import check_input
         from .output import check_target
         from .rubric_loader import load_rubric, match_level
         from .yaml_reader import MAX_BYTES
 
-        missing = [f for f in files if f != "-" and not Path(f).is_file()]
+        missing = [f for f in files if f != "-" and not Path(f).exists() and not Path(f).is_symlink()]
         if missing:
             raise UsageError("không tìm thấy tệp " + ", ".join(f"'{m}'" for m in missing))
+        for f in files:  # a pipe (FIFO, <(…), /dev/stdin) is read like '-'; a folder or a device is named
+            if f != "-":
+                check_input(Path(f))
         if files.count("-") > 1:
             raise UsageError("chỉ được đọc đầu vào chuẩn ('-') một lần")
         rubric_files = [Path(rubric)] if rubric and Path(rubric).is_file() else []
@@ -184,6 +188,9 @@ def score_cmd(
                     below.append(item)
 
         _report(problems)
+        for item in scored:
+            for note in item.notes:
+                _stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
         if scored:
             _emit(scored, fmt, output)
         if unrated:
@@ -276,11 +283,12 @@ def batch_cmd(
     with _guard():
         from .batch import read_batch, sort_by_name
         from .errors import UsageError
+        from .inputs import check_input
         from .output import check_target
         from .rubric_loader import load_rubric
 
-        if not source.exists():
-            raise UsageError(f"không tìm thấy '{source}'")
+        if not source.is_dir():
+            check_input(source)
         if output is not None:
             if output.suffix.lower() not in _BATCH_OUTPUTS:
                 raise UsageError(f"không ghi được dạng '{output.suffix or output.name}' — dùng tệp .xlsx, .csv "
@@ -403,11 +411,10 @@ def rubric_check(
 ) -> None:
     """Kiểm tra một tệp bộ tiêu chí; mỗi lỗi ghi rõ dòng, cột và cách sửa."""
     with _guard():
-        from .errors import UsageError
+        from .inputs import check_input
         from .rubric_loader import load_rubric_file
 
-        if not file.is_file():
-            raise UsageError(f"không tìm thấy tệp '{file}'")
+        check_input(file)
         loaded = load_rubric_file(file)
         items = sum(len(s.items) for s in loaded.sections)
         unverified = [i.id for s in loaded.sections for i in s.items if not i.verified]

@@ -66,8 +66,10 @@ def compare_cmd(
         from .rubric_loader import load_rubric
 
         for label, path in (("kỳ cũ", old), ("kỳ mới", new)):
-            if not path.exists():
-                raise UsageError(f"không tìm thấy '{path}' ({label})")
+            if not path.is_dir():
+                from .inputs import check_input
+
+                check_input(path, label)
         kinds = input_kind(old), input_kind(new)
         if (kinds[0] == "member") != (kinds[1] == "member"):
             raise UsageError("CŨ và MỚI phải cùng loại: hai tệp tự đánh giá (.yaml), hoặc hai bảng tính / thư mục "

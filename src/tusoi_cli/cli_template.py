@@ -109,7 +109,10 @@ def template_member(
             if schema_target.resolve() == output.resolve():
                 raise UsageError(f"'{output}' trùng tên với tệp lược đồ — chọn tên khác cho -o")
             schema_bytes = schema_text("member", loaded).encode("utf-8")
-            if schema_target.exists() and schema_target.read_bytes() == schema_bytes:
+            if schema_target.exists() and not schema_target.is_file():  # a pipe would hang the comparison below
+                raise UsageError(f"'{schema_target}' (tệp lược đồ) không phải là một tệp thông thường — xóa nó, "
+                                 "chọn tên khác cho -o, hoặc thêm --no-schema")
+            if schema_target.exists() and _same_bytes(schema_target, schema_bytes):
                 schema_target = None  # already there, unchanged
             elif schema_target.exists() and not force:
                 raise UsageError(f"tệp lược đồ '{schema_target}' đã có và khác bản mới — thêm --force để ghi đè, "
@@ -150,8 +153,10 @@ def template_sheet(
         target = output or DEFAULT_SHEET
         if target.suffix.lower() != ".xlsx":
             raise UsageError(f"mẫu bảng tính phải là tệp .xlsx, không phải '{target.suffix or target.name}'")
-        if members is not None and not members.is_file():
-            raise UsageError(f"không tìm thấy danh sách đảng viên '{members}'")
+        if members is not None:
+            from .inputs import check_input
+
+            check_input(members, "danh sách đảng viên")
         check_target(target, force=force, inputs=[members] if members is not None else [])
         loaded = _scorable(rubric)
         check_sheet_rubric(loaded)
@@ -205,3 +210,10 @@ def schema_cmd(
             sys.stdout.flush()
         else:
             write_atomic(output, text.encode("utf-8"))
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the regular file ``path`` holds exactly ``data`` (read at most one byte more)."""
+    from .inputs import read_bounded
+
+    return read_bounded(path, str(path), len(data)) == data

@@ -256,13 +256,19 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
         return Period(str(path), kind, [Record.from_result(scored.result, scored.rubric)],
                       problems=list(scored.problems))
     if kind == "folder":
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in _YAML and p.is_file())
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in _YAML)  # odd entries: listed errors
         if not files:
             raise InputError([Problem(str(path), "thư mục không có tệp .yaml nào",
                                       hint="đặt các tệp tự đánh giá (.yaml) vào thư mục này")])
         period = Period(str(path), kind, [])
         for number, file in enumerate(files, start=1):
             try:
+                if not file.is_file():  # a pipe would wait for a writer; a folder, a dangling link: named
+                    from .inputs import unreadable
+
+                    odd = unreadable(file) or ("đây là một ống dẫn (FIFO), không phải tệp",
+                                               "thay bằng tệp tự đánh giá thật")
+                    raise InputError([Problem(str(file), odd[0], hint=odd[1])])
                 scored = score_file(file, rubric=rubric)
             except InputError as exc:
                 period.problems.extend(exc.problems)

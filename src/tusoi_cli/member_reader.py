@@ -43,6 +43,7 @@ class ReadMember:
     evaluation: MemberEvaluation
     rubric: Rubric
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # fixed while reading (invisible characters removed)
 
 
 def parse_date(text: str) -> date | None:
@@ -141,7 +142,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
         ly_do=header.ly_do, answers=answers, ky_luat_form=form, status=status, status_reason=status_reason,
     )
-    return ReadMember(evaluation, the_rubric, problems)
+    return ReadMember(evaluation, the_rubric, problems, list(doc.notes))
 
 
 def placeholder_name(name: str) -> tuple[str, str] | None:

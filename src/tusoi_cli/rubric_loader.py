@@ -7,7 +7,8 @@ and ``scoring``, ``levels`` and ``caps`` replace the included ones when present.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,13 @@ def locate(ref: str, base: Path | None = None) -> Path:
     if candidate.suffix.lower() in {".yaml", ".yml"} or "/" in ref or "\\" in ref:
         if not candidate.is_absolute() and base is not None:
             candidate = base / candidate
-        if not candidate.is_file():
+        from .inputs import unreadable
+
+        problem = unreadable(candidate)  # a pipe is read; a folder, a device, a dangling link are named
+        if problem is not None and problem[0] == "không tìm thấy tệp":
             raise UsageError(f"không tìm thấy tệp bộ tiêu chí '{ref}'")
+        if problem is not None:
+            raise UsageError(f"bộ tiêu chí '{ref}': {problem[0]}")
         return candidate
     bundled = BUNDLED_DIR / f"{ref}.yaml"
     if bundled.is_file():
@@ -71,12 +77,52 @@ class _State:
     caps: tuple[list[Cap], _Origin] | None = None
 
 
+_RUBRIC_KEYS = frozenset({"id", "include", "scales", "sections", "scoring", "levels", "caps"})
+_NUMBER_KEYS = frozenset({"value", "weight", "max", "min", "step", "min_score", "min_value", "max_value", "start",
+                          "min_count"})
+MAX_NUMBER = 1_000_000  # far above any real weight, threshold or score; keeps every sum finite
+MAX_INCLUDE_DEPTH = 32
+
+
+def _bad_numbers(data: Any, path: Path_, doc: YamlDoc, problems: list[Problem]) -> None:
+    """Every number of a rubric is finite and of a sane size: `inf`, `nan` or 1e999 would pass validation and
+    then break the score (``Infinity`` in JSON, errors in the Excel writer)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _NUMBER_KEYS and isinstance(value, str):
+                bare = value.replace("_", "").lstrip("+-").lower()
+                try:  # YAML's own spellings too: .inf, -.Inf, .NaN
+                    number = math.inf if bare in (".inf", ".nan") else float(value.replace("_", ""))
+                except ValueError:
+                    continue
+                if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+                    problems.append(doc.problem((*path, key), f"'{key}': '{value}' không phải một số dùng được "
+                                                "(vô cực, NaN hoặc quá lớn)",
+                                                "ghi một số thường, trị tuyệt đối không quá "
+                                                + f"{MAX_NUMBER:,}".replace(",", ".")))
+            else:
+                _bad_numbers(value, (*path, key), doc, problems)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _bad_numbers(value, (*path, index), doc, problems)
+
+
 def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
     doc = load_yaml(read_text(path, name), name)
     if doc.problems:
         raise RubricError(doc.problems)
     if not isinstance(doc.data, dict):
         raise RubricError([Problem(name, "bộ tiêu chí phải là một bảng YAML (các dòng `khóa: giá trị`)", 1, 1)])
+    if not _RUBRIC_KEYS & set(doc.data):
+        # a member file, a config file... reached through `include` or `bo_tieu_chi`: say so in one line and
+        # echo nothing of what it holds
+        raise RubricError([Problem(name, "tệp này không phải bộ tiêu chí (không có khóa id, sections, levels...)",
+                                   hint="kiểm tra lại đường dẫn của bộ tiêu chí (tùy chọn -r, `include` hoặc "
+                                        "`bo_tieu_chi`)")])
+    numbers: list[Problem] = []
+    _bad_numbers(doc.data, (), doc, numbers)
+    if numbers:
+        raise RubricError(numbers)
     try:
         spec = RubricSpec.model_validate(doc.data)
     except ValidationError as exc:
@@ -86,7 +132,20 @@ def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
     return spec, doc
 
 
-def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Problem]) -> _State:
+def _copy(state: _State) -> _State:
+    """A copy that merging and patching can change without touching the original (kept for reuse)."""
+    return replace(state, includes=list(state.includes), scales=dict(state.scales),
+                   sections={sid: {**data, "items": {iid: dict(item) for iid, item in data["items"].items()}}
+                             for sid, data in state.sections.items()},
+                   section_origin=dict(state.section_origin), section_new=dict(state.section_new),
+                   item_origin=dict(state.item_origin))
+
+
+def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Problem],
+             done: dict[Path, _State] | None = None) -> _State:
+    """Resolve ``path`` and its includes; each file is read and resolved once per load (``done``), so a
+    "diamond" of includes costs linear time and reports each problem once."""
+    done = {} if done is None else done
     spec, doc = _read_spec(path, name)
     state = _State(spec, doc)
     for index, ref in enumerate(spec.include):
@@ -100,8 +159,15 @@ def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Prob
             problems.append(origin.problem(f"vòng lặp include: '{ref}' lại include chính nó",
                                            "bỏ include này"))
             continue
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            problems.append(origin.problem(f"chuỗi include quá sâu (hơn {MAX_INCLUDE_DEPTH} tầng)",
+                                           "gộp bớt các bộ tiêu chí: thường chỉ cần một hai tầng include"))
+            continue
         sub_name = ref if sub_path.parent == BUNDLED_DIR else str(sub_path)
-        sub = _resolve(sub_path, sub_name, (*stack, sub_path.resolve()), problems)
+        key = sub_path.resolve()
+        if key not in done:
+            done[key] = _copy(_resolve(sub_path, sub_name, (*stack, key), problems, done))
+        sub = _copy(done[key])
         again = [rid for rid in (sub.spec.id, *sub.includes) if rid in state.includes]
         if again:
             # merging it again would reset what the rubrics included in between changed (weights, scales...)
@@ -256,6 +322,8 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
             f"ngưỡng của mức '{levels[0].id}' ({levels[0].min_score:g}) cao hơn điểm tối đa ({top_score:g}): "
             "không ai đạt được mức này", "hạ ngưỡng hoặc nâng `scoring.max`"))
     caps, cap_origin = state.caps if state.caps else ([], _Origin(state.doc, ()))
+    if not problems and len(levels) > 1:
+        _check_levels(levels, level_origin, sections, scales, state.scoring or Scoring.model_construct(), problems)
     item_ids = {i.id for s in sections for i in s.items}
     cap_ids = [cap.id for cap in caps]
     for index, cap in enumerate(caps):
@@ -329,7 +397,21 @@ def _check_reach(cap: Cap, origin: _Origin, sections: list[Section], scales: dic
         problems.append(origin.problem(
             f"quy tắc '{cap.id}' cần {cap.min_count} câu trả lời nhưng chỉ xét {len(looked)} mục, "
             "không bao giờ áp dụng", f"hạ `min_count` xuống tối đa {len(looked)}"))
+    lows = [_value_range(i, scales[s.scale]) for s, i in looked if s.scale in scales]
+    lowest = min((r[0] for r in lows if r is not None), default=None)
+    if cap.max_value is not None and lowest is not None and cap.max_value < min(lowest, 0):  # blank counts as 0
+        problems.append(origin.problem(
+            f"quy tắc '{cap.id}': max_value {fmt(cap.max_value)} thấp hơn mọi giá trị các mục được xét có thể có "
+            f"(thấp nhất {fmt(min(lowest, 0))}), không bao giờ áp dụng",
+            "kiểm tra lại `max_value` và thang của các mục"))
+        return
     if cap.min_value is None:
+        return
+    if cap.max_value is None and lowest is not None and cap.min_value <= min(lowest, 0):
+        problems.append(origin.problem(
+            f"quy tắc '{cap.id}': min_value {fmt(cap.min_value)} không cao hơn giá trị thấp nhất của thang "
+            f"({fmt(lowest)}), nên áp dụng cả cho người trả lời {fmt(lowest)} hay bỏ trống",
+            "đặt min_value bằng mức thấp nhất bị coi là vi phạm, ví dụ 1"))
         return
     tops: list[float] = []
     for section, item in looked:
@@ -344,6 +426,58 @@ def _check_reach(cap: Cap, origin: _Origin, sections: list[Section], scales: dic
         problems.append(origin.problem(
             f"quy tắc '{cap.id}': min_value {cap.min_value:g} cao hơn mọi giá trị các mục được xét có thể có "
             f"(cao nhất {max(tops):g}), không bao giờ áp dụng", "kiểm tra lại `min_value` và thang của các mục"))
+
+
+def _value_range(item: Item, scale: Scale) -> tuple[float, float] | None:
+    """Lowest and highest value an answer to ``item`` can have (None: unbounded)."""
+    if scale.values:
+        values = [v.value for v in scale.values]
+        return min(values), max(values)
+    top = item.max if item.max is not None else scale.max
+    return None if top is None else (scale.min, top)
+
+
+def _score_range(sections: list[Section], scales: dict[str, Scale], scoring: Scoring) -> tuple[float, float] | None:
+    """The lowest and highest score any member can get (blank answers count as 0), or None if unbounded."""
+    low = high = scoring.start
+    for section in sections:
+        scale = scales.get(section.scale)
+        if scale is None:
+            return None
+        least = most = 0.0
+        for item in section.items:
+            found = _value_range(item, scale)
+            if found is None:
+                return None
+            least += min(0.0, found[0] * item.weight)
+            most += max(0.0, found[1] * item.weight)
+        if section.max is not None:
+            most = min(most, section.max)
+        if section.mode == "deduct":
+            low, high = low - most, high - least
+        else:
+            low, high = low + least, high + most
+    if scoring.min is not None:
+        low, high = max(low, scoring.min), max(high, scoring.min)
+    if scoring.max is not None:
+        low, high = min(low, scoring.max), min(high, scoring.max)
+    return low, high
+
+
+def _check_levels(levels: list[Level], origin: _Origin, sections: list[Section], scales: dict[str, Scale],
+                  scoring: Scoring, problems: list[Problem]) -> None:
+    """A level that needs more points than any member can get is a mistake (start 50, thresholds up to 90).
+    A level below the lowest possible score is left alone: small rubrics (a few items) have them, and a
+    rule may still lower a member to it."""
+    found = _score_range(sections, scales, scoring)
+    if found is None:
+        return
+    high = found[1]
+    for index, level in enumerate(levels):
+        if level.min_score is not None and high < level.min_score:
+            problems.append(_Origin(origin.doc, (*origin.path, index)).problem(
+                f"mức '{level.id}' không bao giờ đạt được: cần từ {fmt(level.min_score)} điểm nhưng điểm cao nhất "
+                f"có thể là {fmt(high)}", "hạ `min_score` của mức này, hoặc sửa `scoring.start` / hệ số các mục"))
 
 
 def load_rubric_file(path: Path, name: str | None = None) -> Rubric:
@@ -372,6 +506,8 @@ def load_rubric(ref: str = DEFAULT_RUBRIC, base: Path | None = None) -> Rubric:
     """A rubric by bundled id (``nq04``, ``qd37``, ``tusoi-mac-dinh``) or by path (relative to ``base``)."""
     path = locate(ref, base)
     name = ref if path.parent == BUNDLED_DIR else str(path)
+    if not path.is_file():  # a pipe (`-r <(…)`) is read once, as it is: never resolved nor cached
+        return load_rubric_file(path, name)
     return _load_cached(path.resolve(), name)
 
 

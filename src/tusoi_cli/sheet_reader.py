@@ -30,6 +30,7 @@ MAX_UNZIPPED = 1024**3  # a 20-million-cell sheet is ~700 MB of XML; calamine ma
 MAX_RATIO = 400  # real sheet XML compresses ~10-50x; whitespace bombs ~1000x
 MAX_CSV_ROWS = 1_048_576  # Excel's own limit
 MAX_CSV_BYTES = 64 * 1024**2  # 100,000 members are ~11 MB; every cell becomes a Python object
+MAX_SHEET_BYTES = 256 * 1024**2  # a 100,000-member .xlsx is ~15 MB; the file is held in memory once
 
 
 
@@ -54,6 +55,16 @@ class BadCell:
         if self.text:
             return f"ô bị lỗi công thức {self.text}"
         return "ô có công thức chưa được tính (tệp chưa từng được mở và lưu bằng Excel hay LibreOffice)"
+
+
+class DamagedCell(BadCell):
+    """A CSV cell holding a NUL byte: the row is reported, the rest of the file is read."""
+
+    __slots__ = ()
+    HINT = "gõ lại giá trị của ô này, hoặc xuất lại tệp từ Excel dạng CSV UTF-8"
+
+    def describe(self) -> str:
+        return "ô có ký tự NUL (mã 0), thường do tệp bị hỏng"
 
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | BadCell | None
@@ -98,44 +109,58 @@ def read_table(path: Path, sheet: str | None = None, name: str | None = None) ->
 
 def read_tables(path: Path, sheet: str | None = None, name: str | None = None) -> list[Table]:
     """The named sheet, or all sheets in order when ``sheet`` is None (the caller picks the first usable)."""
+    from .inputs import open_input, read_upto
+
     display = name or str(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except FileNotFoundError:
-        raise _fail(display, "không tìm thấy tệp", "kiểm tra lại đường dẫn") from None
-    except OSError as exc:
-        raise _fail(display, f"không đọc được tệp ({exc.strerror})") from None
-    kind = sniff_kind(head)
+    with open_input(path, display) as handle:  # one open, one pass: a pipe can be read only once
+        head = read_upto(handle, 4096)
+        kind = sniff_kind(head)
+        limit = MAX_CSV_BYTES if kind == "text" else MAX_SHEET_BYTES
+        data = head + read_upto(handle, limit + 1 - len(head))
     if kind == "html":
         raise _fail(display, "đây là trang HTML đổi tên thành bảng tính (thường do phần mềm trực tuyến xuất ra)",
                     "mở tệp bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx")
     if kind == "xml":
         raise _fail(display, "đây là tệp XML (SpreadsheetML 2003) chứ không phải .xls/.xlsx thật",
                     "mở tệp bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx")
+    if len(data) > limit:
+        what = "tệp CSV" if kind == "text" else "tệp bảng tính"
+        raise _fail(display, f"{what} quá lớn (hơn {limit // 1024**2} MB)",
+                    "tách thành nhiều tệp nhỏ hơn" + (", hoặc lưu dạng .xlsx" if kind == "text" else ""))
     if kind == "text":
         if sheet is not None:
             raise _fail(display, "tệp CSV không có trang tính nên không dùng được --sheet", "bỏ tùy chọn --sheet")
-        return [_read_csv(path, display)]
+        return [_read_csv(data, display)]
     if kind == "zip":
-        bad = _check_zip(path, display)
+        bad = _check_zip(data, display)
     else:
-        if _is_encrypted_ooxml(path):
+        if _is_encrypted_ooxml(data):
             raise _fail(display, "tệp được đặt mật khẩu", "mở bằng Excel, bỏ mật khẩu rồi lưu lại")
-        bad = _check_xls(path, display)
-    return _read_calamine(path, display, sheet, bad)
+        bad = _check_xls(data, display)
+    return _read_calamine(data, display, sheet, bad)
 
 
 # --------------------------------------------------------------------------- CSV
 
 
 def decode_csv(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return raw.decode("utf-32")
+        except UnicodeDecodeError:
+            raise _fail(name, "tệp UTF-32 bị hỏng", "xuất lại tệp từ Excel dạng CSV UTF-8") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise _fail(name, "tệp UTF-16 bị hỏng", "xuất lại tệp từ Excel dạng CSV UTF-8") from None
-    if b"\x00" in raw[:4096]:
+    from .yaml_reader import unusual_encoding
+
+    unusual = unusual_encoding(raw)
+    if unusual is not None:
+        raise _fail(name, unusual.replace("tệp văn bản", "tệp CSV"),
+                    "trong Excel chọn Lưu thành → \"CSV UTF-8 (phân tách bằng dấu phẩy)\", hoặc lưu dạng .xlsx")
+    if raw[:4096].count(b"\x00") > 16:  # a stray NUL is one damaged cell (reported with its row); many: binary
         raise _fail(name, "tệp nhị phân, không phải bảng tính CSV",
                     "dùng tệp .xlsx, .xls, .ods hoặc CSV lưu dạng UTF-8")
     try:
@@ -147,18 +172,15 @@ def decode_csv(raw: bytes, name: str) -> str:
                     line) from None
 
 
-def _read_csv(path: Path, name: str) -> Table:
-    raw = path.read_bytes()
-    if len(raw) > MAX_CSV_BYTES:
-        raise _fail(name, f"tệp CSV quá lớn (hơn {MAX_CSV_BYTES // 1024**2} MB)",
-                    "tách thành nhiều tệp nhỏ hơn, hoặc lưu dạng .xlsx")
+def _read_csv(raw: bytes, name: str) -> Table:
     text = decode_csv(raw, name)
     if not text.strip():
         raise _fail(name, "tệp CSV rỗng", "tạo mẫu bằng `tusoi template sheet`, điền rồi lưu lại")
     sample = "\n".join(text.splitlines()[:50])
     delimiter = max((",", ";", "\t"), key=lambda d: sample.count(d))
     try:  # strict first: a quote left open would silently swallow every row after it
-        return Table(name, None, _csv_rows(text, delimiter, name, strict=True), [])
+        table = Table(name, None, _csv_rows(text, delimiter, name, strict=True), [])
+        return _damaged(table) if "\x00" in text else table
     except csv.Error as exc:
         line, reason = exc.args if len(exc.args) == 2 else (None, str(exc))
         if "unexpected end of data" in reason:
@@ -169,11 +191,18 @@ def _read_csv(path: Path, name: str) -> Table:
                         "kiểm tra dấu ngoặc kép (\") ở ô này; một bản tự đánh giá không có ô dài như vậy",
                         line) from None
     try:  # other strict complaints ('"ab"c'): read the way spreadsheets do
-        return Table(name, None, _csv_rows(text, delimiter, name, strict=False), [])
+        table = Table(name, None, _csv_rows(text, delimiter, name, strict=False), [])
+        return _damaged(table) if "\x00" in text else table
     except csv.Error as exc:  # pragma: no cover - the strict pass reports what the lenient one can meet
         line, reason = exc.args if len(exc.args) == 2 else (None, str(exc))
         raise _fail(name, f"tệp CSV sai cấu trúc ({reason})", "mở bằng Excel rồi lưu lại dạng CSV UTF-8",
                     line) from None
+
+
+def _damaged(table: Table) -> Table:
+    """Count the cells that held a NUL byte (only then does the batch reader check member-field cells)."""
+    table.bad_cells = sum(isinstance(c, DamagedCell) for row in table.rows for c in row)
+    return table
 
 
 def _csv_rows(text: str, delimiter: str, name: str, *, strict: bool) -> list[list[Cell]]:
@@ -182,7 +211,8 @@ def _csv_rows(text: str, delimiter: str, name: str, *, strict: bool) -> list[lis
     start = 1
     try:
         for record in reader:
-            rows.append([value if value.strip() else None for value in record])
+            rows.append([(DamagedCell("\\0") if "\x00" in value else value) if value.strip() else None
+                         for value in record])
             start = reader.line_num + 1
             if len(rows) > MAX_CSV_ROWS:
                 raise _fail(name, f"tệp CSV có hơn {MAX_CSV_ROWS:,} dòng (giới hạn của Excel)",
@@ -192,10 +222,9 @@ def _csv_rows(text: str, delimiter: str, name: str, *, strict: bool) -> list[lis
     return rows
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
+def _is_encrypted_ooxml(data: bytes) -> bool:
     """A password-protected .xlsx is an OLE container holding an 'EncryptionInfo' stream."""
-    with path.open("rb") as handle:
-        return "EncryptionInfo".encode("utf-16-le") in handle.read(1024**2)
+    return "EncryptionInfo".encode("utf-16-le") in data[: 1024**2]
 
 
 # --------------------------------------------------------------------------- zip guards
@@ -203,9 +232,13 @@ def _is_encrypted_ooxml(path: Path) -> bool:
 # calamine allocates the whole rectangle from A1 to the farthest cell, so the farthest cell is what
 # must be bounded. Sheets written by Excel, LibreOffice and openpyxl start every cell with `<c r="A1"`
 # (upper-case letters, digits); for those, a few scans at C speed over the sheet XML are enough.
-# Anything else (single quotes, cells without a reference, lower case, entities, prefixes) is parsed
-# for real: calamine reads all of those forms too.
+# Anything else (single quotes, cells without a reference, lower case, entities, prefixes, attributes
+# those writers do not use, a cell or row naming its reference twice: this guard would read the first,
+# calamine the last) is parsed for real: calamine reads all of those forms too.
 _ODD_CELL = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="[A-Z]{1,3}[1-9][0-9]{0,6}"))')
+# A second reference in a tag (`<c r="A1" r="XFD1">`, also on a row or as `x:r`): this guard would read the
+# first, calamine the last. Attributes follow a closing quote, so three literal-led scans find them all.
+_SECOND_REF = (re.compile(rb'"\s+r\s*='), re.compile(rb"'\s+r\s*="), re.compile(rb":r\s*="))
 _ROW_FAST = re.compile(rb'<row r="(\d{1,9})"')
 _CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,9})"')
 _WIDE_COLUMNS = 64  # a member sheet has ~52 columns; past this the exact (slower) check runs
@@ -262,11 +295,11 @@ def _too_far(name: str, rows: int, columns: int, where: str | None = None) -> In
                  "xóa các dòng/cột thừa ở cuối trang (Ctrl+End để xem ô cuối) rồi lưu lại")
 
 
-def _check_zip(path: Path, name: str) -> dict[str, BadCells]:
+def _check_zip(data: bytes, name: str) -> dict[str, BadCells]:
     """Refuse zip bombs and sheets whose cells span a range too large to hold, before calamine allocates it;
     return the error cells found on the way, by sheet name."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
         raise _fail(name, "tệp .xlsx/.ods bị hỏng (không mở được dạng nén)",
                     "mở lại tệp bằng Excel hoặc LibreOffice rồi lưu lại") from None
@@ -354,11 +387,10 @@ def _bad_by_sheet_name(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInf
 def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> BadCells:
     """Bound the extent of one sheet's cells and find its error cells (see the comment on _ODD_CELL)."""
     odd = wide = errors = formulas = False
-    for block in _blocks(archive, info, name):
+    for block in _blocks(archive, info, name, cut=b">"):  # every tag whole in one block
         if not odd:
-            found = _ODD_CELL.search(block)
-            # a cell cut at the end of a block is seen whole at the start of the next (blocks overlap)
-            odd = (found is not None and found.start() < len(block) - 32) or b":c" in block
+            odd = (_ODD_CELL.search(block) is not None or b":c" in block
+                   or any(pattern.search(block) is not None for pattern in _SECOND_REF))
         if not wide:
             wide = bool(_WIDE.search(block))
         errors = errors or _ERROR_MARK in block
@@ -493,6 +525,9 @@ def _parse_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
+        if local in ("row", "c") and sum(k.rpartition(":")[2] == "r" for k in attrs) > 1:
+            raise _fail(name, f"phần '{info.filename}' của tệp bị hỏng (một ô hay một dòng có hai địa chỉ)",
+                        "mở lại bằng Excel hoặc LibreOffice rồi lưu lại")
         if local == "row":
             number = attrs.get("r", "").strip()
             state["row"] = int(number) if number.isdigit() else state["row"] + 1
@@ -590,13 +625,9 @@ def _check_ods(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> di
 # --------------------------------------------------------------------------- .xls guard
 
 
-def _check_xls(path: Path, name: str) -> dict[str, BadCells]:
+def _check_xls(data: bytes, name: str) -> dict[str, BadCells]:
     """Bound the extent of every sheet of an .xls (calamine aborts on a cell at column 65535) and find its
     error cells, walking the BIFF records of the workbook stream."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(name, f"không đọc được tệp ({exc.strerror})") from None
     try:
         stream = _ole_stream(data, ("Workbook", "Book"))
     except (struct.error, IndexError, ValueError, KeyError):
@@ -683,8 +714,8 @@ def _walk_biff(stream: bytes, name: str) -> dict[str, BadCells]:
     position = 0
     while position + 4 <= len(stream):
         kind, size = unpack("<HH", stream, position)
-        if kind == 0x002F:  # FILEPASS: encrypted; calamine says so itself
-            return {}
+        if kind == 0x002F:  # FILEPASS: encrypted (calamine reading from memory only says "error")
+            raise _fail(name, "tệp được đặt mật khẩu", "mở bằng Excel, bỏ mật khẩu rồi lưu lại")
         if kind == 0x0085 and size >= 8:  # BOUNDSHEET8
             offset, = unpack("<I", stream, position + 4)
             length, flags = stream[position + 10], stream[position + 11]
@@ -772,17 +803,17 @@ class _PanicsHidden:
             os.write(2, written)
 
 
-def _read_calamine(path: Path, name: str, sheet: str | None, bad: dict[str, BadCells] | None = None) -> list[Table]:
+def _read_calamine(data: bytes, name: str, sheet: str | None, bad: dict[str, BadCells] | None = None) -> list[Table]:
     with _PanicsHidden() as hidden:
-        return _calamine_tables(path, name, sheet, bad or {}, hidden)
+        return _calamine_tables(data, name, sheet, bad or {}, hidden)
 
 
-def _calamine_tables(path: Path, name: str, sheet: str | None, bad: dict[str, BadCells],
+def _calamine_tables(data: bytes, name: str, sheet: str | None, bad: dict[str, BadCells],
                      hidden: _PanicsHidden) -> list[Table]:
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)
         if sheet is not None:
             if sheet not in names:

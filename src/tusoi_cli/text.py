@@ -32,5 +32,57 @@ def nearest(word: str, choices: list[str]) -> str | None:
     import difflib
 
     folded = {fold(c): c for c in choices}
+    latin = lookalike_latin(nfkc(word))  # Cyrillic "СТ1" means "CT1": never matched, but named as the hint
+    if latin is not None and fold(latin) in folded:
+        return folded[fold(latin)]
     match = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.6)
     return folded[match[0]] if match else None
+
+
+# Characters that show nothing but make two equal-looking texts differ: zero-width spaces and joiners,
+# the soft hyphen, word joiners, BOMs inside text, and the bidirectional marks and overrides.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]")
+# Letters of other scripts drawn like Latin ones (Cyrillic, Greek): folding them silently would let a
+# mistyped id pass for a real one, so they are only used to name the Latin text the user meant.
+_LOOKALIKES = str.maketrans({
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "Ј": "J", "К": "K", "М": "M", "О": "O",
+    "Р": "P", "Ѕ": "S", "Т": "T", "Х": "X", "У": "Y", "Ԁ": "D", "а": "a", "с": "c", "е": "e", "о": "o",
+    "р": "p", "х": "x", "у": "y", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t",
+    "Ϲ": "C", "ϲ": "c", "Ꮯ": "C", "Ꭲ": "T", "Ꭰ": "D", "Ꮮ": "L", "Ᏼ": "B", "Ꭼ": "E", "Ꮋ": "H", "Ꮪ": "S",
+})
+_LOOKALIKE_RUN = re.compile("([" + "".join(sorted(chr(c) for c in _LOOKALIKES)) + "]+)")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible characters (zero-width, soft hyphen, bidi controls)."""
+    return _INVISIBLE.sub("", text)
+
+
+def has_invisible(text: str) -> bool:
+    return _INVISIBLE.search(text) is not None
+
+
+def lookalike_latin(text: str) -> str | None:
+    """The Latin text that ``text`` imitates with letters of another script (Cyrillic "СТ1" -> "CT1"),
+    or None when it has no such letter."""
+    latin = text.translate(_LOOKALIKES)
+    return latin if latin != text else None
+
+
+def nfkc(text: str) -> str:
+    """Compatibility forms folded (full-width ＣＴ１ -> CT1), invisible characters removed, NFC. Look-alike
+    letters of other scripts are kept as they are (NFKC would turn Greek "Ϲ" into "Σ"), to be named."""
+    text = strip_invisible(text)
+    if _LOOKALIKE_RUN.search(text) is None:
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    parts = _LOOKALIKE_RUN.split(text)  # odd parts are look-alike runs
+    return unicodedata.normalize("NFC", "".join(part if index % 2 else unicodedata.normalize("NFKC", part)
+                                                for index, part in enumerate(parts)))
+
+
+def is_latin(ch: str) -> bool:
+    """A letter of the Latin script (Vietnamese letters included)."""
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")

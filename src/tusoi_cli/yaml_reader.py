@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Problem
+from .text import has_invisible, nfkc, strip_invisible
 
 try:  # the C parser is ~10x faster; fall back to the pure-Python one where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -42,6 +43,8 @@ class YamlDoc:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     # Problems that do not stop reading (duplicate keys): callers decide whether they are fatal.
     problems: list[Problem] = field(default_factory=list)
+    # Things fixed silently but worth saying: invisible characters removed from a key or value.
+    notes: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of ``path`` (its key if ``key``), falling back to the nearest known parent."""
@@ -62,16 +65,11 @@ class YamlDoc:
 
 
 def read_text(path: Path, name: str, max_bytes: int = MAX_BYTES) -> str:
-    """Read a text file as UTF-8 (BOM allowed), refusing binary, oversized or undecodable files."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError([Problem(name, "không tìm thấy tệp", hint="kiểm tra lại đường dẫn")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, "đây là một thư mục, không phải tệp")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, f"không đọc được tệp ({exc.strerror})")]) from None
+    """Read a text file (or a pipe) as UTF-8 (BOM allowed), refusing binary, oversized or undecodable files,
+    directories and devices (see :mod:`tusoi_cli.inputs`)."""
+    from .inputs import read_bounded
+
+    raw = read_bounded(path, name, max_bytes)
     return decode_text(raw, name, max_bytes)
 
 
@@ -80,17 +78,34 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
         raise InputError([Problem(
             name, f"tệp quá lớn (hơn {max_bytes // (1024 * 1024)} MB)",
             hint="tệp tự đánh giá hay bộ tiêu chí chỉ vài chục KB; hãy kiểm tra đúng tệp chưa")])
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    unusual = unusual_encoding(raw)
+    if unusual is not None:
+        raise InputError([Problem(name, unusual, hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")])
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            text = raw.decode("utf-32")
+        except UnicodeDecodeError:
+            raise InputError([Problem(
+                name, "tệp UTF-32 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
+                hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError([Problem(
                 name, "tệp UTF-16 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
                 hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
-    elif b"\x00" in raw:
+    elif raw[:4096].count(b"\x00") > 16 or raw.startswith(b"PK\x03\x04"):
         raise InputError([Problem(
             name, "tệp nhị phân, không phải văn bản YAML",
             hint="có thể đây là tệp Excel hay Word; hãy dùng tệp .yaml lưu dạng văn bản UTF-8")])
+    elif b"\x00" in raw:  # a stray NUL in a text file: say where it is
+        at = raw.index(b"\x00")
+        before = raw[:at]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        raise InputError([Problem(name, "tệp chứa ký tự NUL (mã 0), thường do tệp bị hỏng", line, column,
+                                  "xóa ký tự lạ ở chỗ này (gõ lại dòng), rồi lưu lại dạng UTF-8")])
     else:
         try:
             text = raw.decode("utf-8-sig")
@@ -103,6 +118,34 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
                 name, "tệp không phải mã UTF-8", line, column,
                 hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
     return text
+
+
+def unusual_encoding(raw: bytes) -> str | None:
+    """Name UTF-16 and UTF-32 text written without a byte-order mark (its ASCII characters leave a regular
+    pattern of zero bytes), which would otherwise pass for a binary file or for control characters."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return None
+    sample = raw[:4096]
+    sample = sample[: len(sample) // 4 * 4]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    lanes = [sample[k::4].count(0) / (len(sample) // 4) for k in range(4)]
+    if min(lanes[2], lanes[3]) > 0.9 or min(lanes[0], lanes[1]) > 0.9:  # LE, BE: no character past U+FFFF
+        encoding = "utf-32-le" if lanes[3] > 0.9 else "utf-32-be"
+        return "tệp văn bản mã UTF-32 (không có dấu BOM), không phải UTF-8" if _reads_as(sample, encoding) else None
+    even = (lanes[0] + lanes[2]) / 2
+    odd = (lanes[1] + lanes[3]) / 2
+    if max(even, odd) > 0.3 and min(even, odd) < 0.05:
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        return "tệp văn bản mã UTF-16 (không có dấu BOM), không phải UTF-8" if _reads_as(sample, encoding) else None
+    return None
+
+
+def _reads_as(sample: bytes, encoding: str) -> bool:
+    """Whether ``sample`` decodes in ``encoding`` to text that is nearly all printable (not a binary file)."""
+    text = sample.decode(encoding, errors="replace")
+    good = sum(ch.isprintable() or ch in "\t\r\n" for ch in text) - text.count("\ufffd")
+    return good >= 0.95 * len(text)
 
 
 _SYNTAX_HINTS = (
@@ -215,7 +258,12 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) 
         # plain scalars have style None (pure-Python parser) or "" (libyaml)
         if not node.style and node.value in _NULLS:
             return None
-        return unicodedata.normalize("NFC", node.value).strip()
+        value = unicodedata.normalize("NFC", node.value).strip()
+        if has_invisible(value):
+            value = strip_invisible(value).strip()
+            doc.notes.append(Problem(doc.name, "đã bỏ ký tự vô hình (khoảng trắng rộng 0, gạch nối mềm, ký tự đảo "
+                                     "chiều) trong giá trị này", node.start_mark.line + 1, node.start_mark.column + 1))
+        return value
     if isinstance(node, yaml.SequenceNode):
         return [_build(child, (*path, i), doc, problems) for i, child in enumerate(node.value)]
     assert isinstance(node, yaml.MappingNode)
@@ -226,7 +274,10 @@ def _build(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) 
             problems.append(Problem(doc.name, "tên trường phải là một chữ, không phải danh sách hay bảng",
                                     kline, kcol))
             continue
-        key = unicodedata.normalize("NFC", key_node.value).strip()
+        # full-width forms fold silently (ＣＴ１ is CT1); invisible characters go, with a note
+        key = nfkc(key_node.value).strip()
+        if has_invisible(key_node.value):
+            doc.notes.append(Problem(doc.name, f"đã bỏ ký tự vô hình trong tên trường '{key}'", kline, kcol))
         if key in result:
             first_line = doc.keys[(*path, key)][0]
             problems.append(Problem(

@@ -252,7 +252,83 @@ def make_corrupt_xls(seed: int, number: int, target: str) -> None:
             write(f"sheets/{target}", bytes(data))
 
 
+def csv_text(rows: list[list[object]]) -> str:
+    return "".join(",".join(str(c) for c in row) + "\r\n" for row in rows)
+
+
+def make_issue11() -> None:
+    """Round two of hostile and unlucky input (issue 11): columns, look-alikes, NULs, encodings, rubrics."""
+    answers = [0] * 46
+    # 1. answers under headers tusoi does not read: look-alike ids, an id the rubric lacks, a blank header
+    header = ["STT", "Họ và tên", "Mã đảng viên", "ＣＴ１", *ITEMS[1:4], "CT02", "C T6", "СТ7", "D20", "", "Ngày sinh",
+              "Đơn vị"]
+    write("sheets/cot-la.csv", csv_text([
+        header, [1, "Nguyễn Văn An", "01.0001", 0, 0, 0, 0, 1, 2, 3, 1, 3, "01/02/1980", "Tổ 1"],
+        [2, "Trần Thị Bình", "01.0002", 1, 0, 0, 0, "", "", "", "", "", "", "Tổ 2"]]))
+    # 17. invisible characters in names and codes; 27. the header repeated between pages
+    write("sheets/vo-hinh-va-lap-tieu-de.csv", csv_text([
+        HEADER, [1, "Nguyễn\u200b Văn An", "01.0001", "Tốt", *answers],
+        HEADER, [2, "Trần Thị\u00ad Bình", "01.0002\u202e", "Khá", 1, *answers[1:]],
+        [3, "Lê Văn Cường", "01.0003", "", *answers]]))
+    # 17. compare: two periods whose names differ only by invisible characters are the same people
+    write("sheets/ky-cu.csv", csv_text([HEADER, MEMBERS[0], MEMBERS[1]]))
+    write("sheets/ky-moi-vo-hinh.csv", csv_text([HEADER, [1, "Nguyễn Văn\u200b An", "", "Tốt", *answers],
+                                                [2, "Trần\u2060 Thị Bình", "", "Khá", *answers]]))
+    # 17. a whole header row typed with Cyrillic letters: no header is found, and the message says why
+    write("sheets/tieu-de-cyrillic.csv", csv_text([["Họ và tên", "СТ1", "СТ2", "СТ3"], ["Nguyễn Văn An", 0, 1, 0]]))
+    # 19. one NUL byte in the first 4 KB: the row is reported, the others are scored
+    write("sheets/nul.csv", csv_text([HEADER, MEMBERS[0], [2, "Trần Thị\x00 Bình", "01.0002", "Khá", *answers],
+                                      MEMBERS[2]]))
+    # 20. a member code used twice and a row pasted twice
+    write("sheets/trung.csv", csv_text([HEADER, MEMBERS[0], MEMBERS[1], MEMBERS[1],
+                                        [4, "Lê Văn Cường", "01.0001", "", *answers]]))
+    # 21. UTF-16 and UTF-32 without a byte-order mark
+    write("sheets/utf16-khong-bom.csv", csv_text([HEADER, MEMBERS[0]]).encode("utf-16-le"))
+    write("yaml/utf16-khong-bom.yaml", MEMBER.encode("utf-16-le"))
+    write("yaml/utf32-khong-bom.yaml", MEMBER.encode("utf-32-be"))
+    write("yaml/utf32-bom.yaml", MEMBER.encode("utf-32"))
+    # 17. an id typed in Cyrillic (error, Latin hint) and in full width (folded silently)
+    write("yaml/cyrillic.yaml", MEMBER.replace("  CT5: 1", "  СТ5: 1"))
+    write("yaml/toan-khoang.yaml", MEMBER.replace("  CT5: 1", "  ＣＴ５: 1"))
+    # 17. invisible characters in a member file's name and in an item id: removed, each with a located note
+    write("yaml/vo-hinh.yaml", MEMBER.replace("Nguyễn Văn An", "Nguyễn\u200b Văn\u202e An")
+          .replace("  CT5", "  C\u00adT5"))
+    # 6. a cell whose r attribute is written twice (the guard read the first, calamine the last: SIGABRT)
+    good = xlsx([["CHI BỘ KHU PHỐ 3"], [], HEADER, *MEMBERS])
+    write("sheets/r-hai-lan.xlsx", patch_sheet(good, far_cell(b'<row r="7"><c r="A7" r="XFD1048576" t="n"><v>1</v>'
+                                                               b"</c></row>")))
+    # 9, 18, 23: rubrics that can never work as written
+    base = (HERE.parent.parent / "src" / "tusoi_cli" / "rubrics" / "tusoi-mac-dinh.yaml").read_text(encoding="utf-8")
+    write("rubrics/vo-cuc.yaml", base.replace("weight: 2", "weight: .inf", 1).replace("min_value: 3", "min_value: nan"))
+    write("rubrics/khong-dat-duoc.yaml", base.replace("start: 100", "start: 50").replace("min_value: 3",
+                                                                                         "min_value: -1"))
+    write("rubrics/khong-bao-gio-ap-dung.yaml", base.replace("min_value: 1", "max_value: -2", 1))
+    write("rubrics/include-tep-dang-vien.yaml", "id: sai\ninclude: [../yaml/bom-utf8.yaml]\n")
+    write("rubrics/huyen-them.yaml", "id: huyen-them\nversion: \"1\"\ntitle: Huyện thêm CT10\n"
+          "include: [tusoi-mac-dinh]\nsections:\n  - id: CT\n    items:\n      - id: CT10\n"
+          "        title: Biểu hiện thêm của huyện\n")
+
+
+def make_template_other_rubric() -> None:
+    """1. A sheet made by `tusoi template sheet -r huyen-them.yaml` (CT10), with An's CT10 = 3."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "mau.xlsx"
+        subprocess.run([sys.executable, "-m", "tusoi_cli", "template", "sheet", "-r",
+                        str(FILES / "rubrics" / "huyen-them.yaml"), "--rows", "2", "-o", str(target)], check=True,
+                       capture_output=True)
+        wb = openpyxl.load_workbook(target)
+        ws = wb.worksheets[0]
+        headers = [str(c.value or "") for c in ws[7]]
+        ws.cell(8, headers.index("Họ và tên") + 1, "Nguyễn Văn An")
+        ws.cell(8, next(i for i, h in enumerate(headers) if h.startswith("CT10.")) + 1, 3)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        write("sheets/mau-huyen-them.xlsx", buffer.getvalue())
+
+
 if __name__ == "__main__":
+    make_issue11()
+    make_template_other_rubric()
     make_yaml()
     make_sheets()
     if "--soffice" in sys.argv:
