@@ -104,10 +104,10 @@ def template_member(
             sys.stdout.write(text)
             sys.stdout.flush()
             if schema_name:
-                _stderr().print(f"Mẫu in ra đầu ra chuẩn không có dòng $schema. Để trình soạn thảo kiểm tra tệp: "
-                                f"tusoi schema member --rubric {rubric} -o {schema_name}, rồi thêm dòng đầu "
-                                f"'# yaml-language-server: $schema={schema_name}' — hoặc dùng -o TỆP.yaml để "
-                                "ghi cả hai.", style="dim", markup=False)
+                _stderr().print(f"Mẫu in ra đầu ra chuẩn không có dòng $schema (chưa có tệp lược đồ để trỏ tới). "
+                                f"Lấy lược đồ cho trình soạn thảo: tusoi schema member --rubric {rubric} -o "
+                                f"{schema_name}; hoặc ghi mẫu bằng -o TỆP.yaml để có cả tệp lược đồ lẫn dòng $schema.",
+                                style="dim", markup=False)
             return
         schema_target = target.parent / schema_name if schema_name else None
         schema_bytes = b""
