@@ -212,6 +212,7 @@ def test_a_file_read_during_the_run_is_protected_even_if_never_named(tmp_path: P
     ["batch", str(SHEET)], ["batch", str(SHEET), "-o", "-", "-f", "csv"], ["rubric", "show"],
     ["rubric", "show", "-f", "json"], ["template", "member"],
     ["compare", str(AN), str(FILES / "yaml" / "nfd.yaml"), "-f", "json", "--today", "2026-06-30"],
+    ["--help"], ["score", "--help"], ["--version"],
 ], ids=lambda a: "-".join(a[:1] + [x for x in a[1:] if not x.startswith("/")]))
 def test_a_closed_pipe_ends_quietly_with_the_runs_exit_code(tmp_path: Path, args: list[str]) -> None:
     """`| true`: the reader is gone before tusoi writes; no message, the exit code of the run itself."""
@@ -240,8 +241,8 @@ def test_head_reads_one_line_then_closes(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
 @pytest.mark.parametrize("args", [
     ["score", str(AN)], ["score", str(AN), "-f", "json"], ["rubric", "show", "-f", "json"],
-    ["batch", str(SHEET), "-o", "-", "-f", "csv"], ["template", "member"],
-], ids=["table", "json", "rubric-json", "batch-csv", "template"])
+    ["batch", str(SHEET), "-o", "-", "-f", "csv"], ["template", "member"], ["--help"], ["--version"],
+], ids=["table", "json", "rubric-json", "batch-csv", "template", "help", "version"])
 def test_a_full_standard_output_is_a_plain_error(tmp_path: Path, args: list[str]) -> None:
     with open("/dev/full", "w") as full:
         process = tusoi(*args, cwd=tmp_path, stdout=full, stderr=subprocess.PIPE)

@@ -115,7 +115,8 @@ def _guard() -> Iterator[None]:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"tusoi {__version__}")
+        sys.stdout.write(f"tusoi {__version__}\n")
+        sys.stdout.flush()  # a full standard output is reported (see main), not lost
         raise typer.Exit()
 
 
@@ -461,11 +462,18 @@ app.command("schema", options_metavar="[TÙY CHỌN]")(schema_cmd)
 
 def main() -> None:
     """Console-script entry point."""
-    from .streams import reopen_closed_std_fds
+    from .errors import TusoiError
+    from .streams import reopen_closed_std_fds, session
 
     reopen_closed_std_fds()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (stream.encoding or "").lower() not in {"utf-8", "utf8"}:
             reconfigure(encoding="utf-8", errors="replace")
-    app()
+    # guarded here too, for what typer prints outside a command (help, usage errors, --version)
+    with session():
+        try:
+            app()
+        except TusoiError as exc:  # only a write error on standard output gets here
+            _stderr().print(f"lỗi: {exc}", markup=False, style="red")
+            raise SystemExit(exc.exit_code) from None

@@ -85,7 +85,11 @@ def console(*, stderr: bool = False, **options: Any) -> Console:
     from rich.console import Console
 
     options.setdefault("highlight", False)
-    made = Console(stderr=stderr, **options)
+    return cleaned(Console(stderr=stderr, **options))
+
+
+def cleaned(made: Console) -> Console:
+    """``made``, printing nothing from its text that would act on a terminal (also typer's help and errors)."""
     made.push_render_hook(_CleanHook())  # type: ignore[arg-type]
     return made
 
