@@ -471,9 +471,12 @@ def main() -> None:
         if reconfigure is not None and (stream.encoding or "").lower() not in {"utf-8", "utf8"}:
             reconfigure(encoding="utf-8", errors="replace")
     # guarded here too, for what typer prints outside a command (help, usage errors, --version)
-    with session():
+    with session(signals=False):
         try:
             app()
         except TusoiError as exc:  # only a write error on standard output gets here
             _stderr().print(f"lỗi: {exc}", markup=False, style="red")
             raise SystemExit(exc.exit_code) from None
+        except KeyboardInterrupt:  # Ctrl-C before a command started: nothing written yet
+            _stderr().print("Đã dừng.", style="yellow", markup=False)
+            raise SystemExit(130) from None

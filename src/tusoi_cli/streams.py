@@ -158,15 +158,16 @@ _SIGNALS = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHU
 
 
 @contextmanager
-def session() -> Iterator[None]:
-    """Guard standard output and error and handle SIGTERM/SIGHUP for the duration of one command."""
+def session(*, signals: bool = True) -> Iterator[None]:
+    """Guard standard output and error, and (``signals``) handle SIGTERM/SIGHUP, for the duration of one
+    command. Before a command runs nothing is written, so there the default (end at once) is right."""
     saved_streams = sys.stdout, sys.stderr
     if sys.stdout is not None and not isinstance(sys.stdout, _Guarded):
         sys.stdout = _Guarded(sys.stdout, is_stdout=True)
     if sys.stderr is not None and not isinstance(sys.stderr, _Guarded):
         sys.stderr = _Guarded(sys.stderr, is_stdout=False)
     saved_handlers: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
+    if signals and threading.current_thread() is threading.main_thread():
         for sig in _SIGNALS:
             saved_handlers[sig] = signal.signal(sig, _interrupt)
     try:
