@@ -78,5 +78,17 @@ def member_forging_markdown(tmp: Path) -> Path:
         "  D2: 1\n"))
 
 
-GENERATORS = [rubric_with_include, member_with_local_rubric, compare_with_rubric_include,
+def dangling_link(tmp: Path) -> Path:
+    """{tmp}/hong.json, a symbolic link to a file that does not exist (os.link would fail at the end)."""
+    (tmp / "hong.json").symlink_to(tmp / "khong-co" / "kq.json")
+    return tmp / "hong.json"
+
+
+def link_loop(tmp: Path) -> Path:
+    """{tmp}/vong.json, a symbolic link to itself."""
+    (tmp / "vong.json").symlink_to("vong.json")
+    return tmp / "vong.json"
+
+
+GENERATORS = [dangling_link, link_loop, rubric_with_include, member_with_local_rubric, compare_with_rubric_include,
               member_with_terminal_escapes, member_forging_markdown]

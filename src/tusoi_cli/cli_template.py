@@ -6,6 +6,7 @@ pydantic, openpyxl) is imported inside the commands so that ``tusoi --help`` sta
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -112,7 +113,7 @@ def template_member(
         schema_target = target.parent / schema_name if schema_name else None
         schema_bytes = b""
         if schema_target is not None:
-            if schema_target.resolve() == target.resolve():
+            if os.path.realpath(schema_target) == os.path.realpath(target):
                 raise UsageError(f"'{target}' trùng tên với tệp lược đồ — chọn tên khác cho -o")
             schema_bytes = schema_text("member", loaded).encode("utf-8")
             if same_content(schema_target, schema_bytes):

@@ -94,10 +94,8 @@ def _same_file(a: Path | str, b: Path | str) -> bool:
 def _bundled(target: Path) -> bool:
     from .rubric_loader import BUNDLED_DIR
 
-    try:
-        return target.resolve().parent == BUNDLED_DIR.resolve()
-    except OSError:
-        return False
+    # realpath, not Path.resolve: a symlink loop raises RuntimeError there
+    return os.path.dirname(os.path.realpath(target)) == os.path.realpath(BUNDLED_DIR)
 
 
 def _input_clash(target: Path) -> UsageError:
@@ -109,7 +107,8 @@ def check_target(target: Path, *, force: bool, inputs: Iterable[Path] = ()) -> N
     ``force`` is off, or cannot be created where it is; then record the plan for :func:`write_atomic`."""
     names = [str(p) for p in inputs]
     for source in names:
-        if os.path.exists(source) and (Path(source).resolve() == target.resolve() or _same_file(source, target)):
+        if os.path.exists(source) and (os.path.realpath(source) == os.path.realpath(target)
+                                       or _same_file(source, target)):
             raise _input_clash(target)
     if _bundled(target):
         raise _input_clash(target)
