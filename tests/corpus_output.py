@@ -90,5 +90,19 @@ def link_loop(tmp: Path) -> Path:
     return tmp / "vong.json"
 
 
-GENERATORS = [dangling_link, link_loop, rubric_with_include, member_with_local_rubric, compare_with_rubric_include,
-              member_with_terminal_escapes, member_forging_markdown]
+def member_with_markup(tmp: Path) -> Path:
+    """rich console markup ("[/]", "[bold red]", "[link=…]") in every kind of field."""
+    return _write(tmp / "markup.yaml", (
+        'ky_danh_gia: "2026"\n'
+        "dang_vien:\n"
+        '  ho_ten: "[/] [bold red]An[/bold red] [link=http://x.vn]y[/link]"\n'
+        '  chi_bo: "[/]"\n'
+        "chi_bo_xep_loai: tot\n"
+        'ly_do: "[/]x"\n'
+        "danh_gia:\n"
+        '  "[/]CT1": 1\n'
+        '  CT2: "[/]"\n'))
+
+
+GENERATORS = [member_with_markup, dangling_link, link_loop, rubric_with_include, member_with_local_rubric,
+              compare_with_rubric_include, member_with_terminal_escapes, member_forging_markdown]

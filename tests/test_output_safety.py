@@ -279,7 +279,7 @@ def test_closed_standard_descriptors(tmp_path: Path, redirect: str, args: list[s
 
 _PIECES = [*"An Bình,;|\t\n\r=+-@#!*_`[]()<>&~$\\/'\"", "\x1b", "\x07", "\x00", "\x7f", "\x85", "\x9b", "\u202e",
            "\u2066", "\u200f", "\u2028", "＝", "＋", "－", "＠", "﹦", "<!--", "-->", "#N/A", "#REF!", "](", "**",
-           "\n# ", "\n- ", "\n|", "<b>", "&lt;", "http://x.vn"]
+           "\n# ", "\n- ", "\n|", "<b>", "&lt;", "http://x.vn", "[/]", "[bold red]", "[link=http://x.vn]", ":smile:"]
 _HOSTILE = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

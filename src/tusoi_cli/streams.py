@@ -81,10 +81,13 @@ class _CleanHook:
 
 
 def console(*, stderr: bool = False, **options: Any) -> Console:
-    """A rich Console for the CLI: no highlighting, and nothing from the inputs can act on the terminal."""
+    """A rich Console for the CLI: no highlighting, no markup, and nothing from the inputs can act on the
+    terminal."""
     from rich.console import Console
 
     options.setdefault("highlight", False)
+    # no console markup either: "[link=…]" or "[/]" in a name would make a hyperlink or a MarkupError
+    options.setdefault("markup", False)
     return cleaned(Console(stderr=stderr, **options))
 
 
