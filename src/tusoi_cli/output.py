@@ -112,16 +112,18 @@ def check_target(target: Path, *, force: bool, inputs: Iterable[Path] = ()) -> N
             raise _input_clash(target)
     if _bundled(target):
         raise _input_clash(target)
-    if target.is_dir():
-        raise UsageError(f"'{target}' là một thư mục — ghi rõ tên tệp, ví dụ {target / 'ketqua.json'}")
     try:
         link_mode: int | None = os.lstat(target).st_mode
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise _too_long(target) from None
         link_mode = None
     try:
-        mode: int | None = target.stat().st_mode
+        mode: int | None = os.stat(target).st_mode
     except OSError:
         mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UsageError(f"'{target}' là một thư mục — ghi rõ tên tệp, ví dụ {target / 'ketqua.json'}")
     if link_mode is not None and mode is None:
         raise UsageError(f"'{target}' là một liên kết (symlink) hỏng hoặc vòng lặp — xóa nó hoặc chọn tên khác "
                          "cho -o")
@@ -139,9 +141,27 @@ def check_target(target: Path, *, force: bool, inputs: Iterable[Path] = ()) -> N
     if not parent.is_dir():
         raise UsageError(f"'{parent}' là một tệp, không phải thư mục — không thể ghi '{target}' vào đó; "
                          "chọn chỗ khác cho -o")
+    limit = _name_max(parent)
+    if limit is not None and len(os.fsencode(target.name)) > limit:
+        raise _too_long(target, limit)
     _run.inputs.extend(names)
     _run.plans[os.path.abspath(target)] = force
     watch_reads()
+
+
+def _too_long(target: Path, limit: int | None = None) -> UsageError:
+    size = len(os.fsencode(target.name))
+    beyond = f"quá giới hạn {limit} byte của ổ đĩa" if limit else "quá dài với ổ đĩa"
+    return UsageError(f"tên tệp '{target.name}' dài {size} byte, {beyond} — chọn tên ngắn hơn cho -o")
+
+
+def _name_max(folder: Path) -> int | None:
+    """The longest file name (in bytes) the folder's file system takes, where the system says."""
+    try:
+        value = os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf on Windows
+        return None
+    return value if value > 0 else None
 
 
 def _read_in_run(target: Path) -> bool:
