@@ -111,6 +111,8 @@ def _guard() -> Iterator[None]:
             _stderr().print(f"lỗi không mong đợi: {type(exc).__name__}: {exc} — chạy lại với --debug để xem chi "
                             "tiết và báo lỗi cho người phát triển", markup=False, style="red")
             raise typer.Exit(1) from None
+        finally:
+            begin_run()  # the command is over: stop noting the files read (matters to in-process callers)
 
 
 def _version(value: bool) -> None:
