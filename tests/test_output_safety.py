@@ -152,6 +152,22 @@ def test_force_keeps_the_mode_of_the_replaced_file(tmp_path: Path, mode: int) ->
     assert stat.S_IMODE(target.stat().st_mode) == mode
 
 
+def test_force_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    """Like the shell's ">": the link stays a link, the shared report behind it is the new one, mode kept."""
+    shared = tmp_path / "chung"
+    shared.mkdir()
+    real = shared / "kq.json"
+    real.write_text("{}", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "kq.json"
+    link.symlink_to(real)
+    done = run("score", AN, "-o", link, "--force", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and '"score": 96' in real.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert temp_files(tmp_path) == temp_files(shared) == []
+
+
 def test_a_new_file_gets_the_usual_mode_not_the_temporary_files(tmp_path: Path) -> None:
     done = run("score", AN, "-o", tmp_path / "kq.json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -11,7 +11,8 @@ included); :func:`write_atomic` writes a temporary file beside the target and pu
   (FAT/exFAT, some network shares) the name is claimed with an exclusive create (``O_EXCL``) and the
   temporary file renamed over that empty claim; on Windows ``os.rename`` already refuses an existing name.
 - with ``force``, by renaming over it, after checking once more that the target is none of the files read
-  in the run; the new file gets the old one's permission bits.
+  in the run; the new file gets the old one's permission bits; a symbolic link stays and the file it points
+  to is replaced.
 
 Library callers that never called :func:`check_target` keep the plain behaviour: rename over the target.
 """
@@ -257,6 +258,9 @@ def write_atomic(target: Path, data: bytes | Iterable[bytes], *, force: bool | N
     overwrite = force if force is not None else _run.plans.get(key, True)
     if (planned or force is not None) and _read_in_run(target):
         raise _input_clash(target)
+    if overwrite and os.path.islink(target) and os.path.isfile(target):
+        # like the shell's ">": replace the file the link points to, and keep the link
+        target = Path(os.path.realpath(target))
     try:
         handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
