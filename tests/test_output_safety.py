@@ -384,3 +384,41 @@ def test_nothing_from_the_inputs_acts_on_the_terminal(name: str, reason: str) ->
     out.print(f"tệp.yaml:3:1: không có mục '{name}' — {reason}", markup=False)
     shown = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())  # rich's own colours are the only sequences left
     assert not UNSAFE.search(shown), repr(shown)
+
+
+@PROPS
+@given(st.text())
+def test_json_escaping_keeps_the_data_and_shows_nothing_that_acts_on_a_terminal(text: str) -> None:
+    import json
+
+    from tusoi_cli.render.safe import json_text
+
+    shown = json_text(json.dumps({"ho_ten": text}, ensure_ascii=False))
+    assert json.loads(shown) == {"ho_ten": text}
+    assert not UNSAFE.search(shown)
+
+
+_NAMES = st.one_of(st.sampled_from(["-", "/dev/stdout", "", ".", "kq/", "kq", "kq.JSON", "kq.yml", "kq.md", "kq.txt",
+                                    "kq.xlsx", "kq.csv", "kq.pdf", "a.b.json", "kq."]),
+                   st.text(max_size=12))
+
+
+@PROPS
+@given(_NAMES, st.sampled_from([None, "table", "json", "yaml", "md"]))
+def test_the_o_rule_gives_one_format_that_agrees_with_the_name_or_a_usage_error(raw: str, fmt: str | None) -> None:
+    from tusoi_cli.cli import _SCORE_OUTPUTS
+    from tusoi_cli.cli_output import resolve
+    from tusoi_cli.errors import UsageError
+
+    try:
+        target = resolve(raw, fmt, extensions=_SCORE_OUTPUTS, default="table")
+    except UsageError as exc:
+        assert str(exc)
+        return
+    if target.path is None:
+        assert raw in ("-", "/dev/stdout") and target.fmt == (fmt or "table")
+        return
+    assert not raw.endswith("/") and raw.strip()
+    suffix = target.path.suffix.lower()
+    assert target.fmt == _SCORE_OUTPUTS.get(suffix, fmt or "table")
+    assert fmt is None or fmt == target.fmt
