@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,13 +230,19 @@ def _place_new_without_links(temp: str, target: Path) -> None:
         except FileExistsError:
             raise _appeared(target) from None
         return
+    held = _hold_signals()  # the claim must not outlive an interruption
     try:
         claim = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        claimed = os.fstat(claim)
+        os.close(claim)
     except FileExistsError:
+        _release_signals(held)
         raise _appeared(target) from None
-    os.close(claim)
-    claimed = os.stat(target)
+    except BaseException:
+        _release_signals(held)
+        raise
     try:
+        _release_signals(held)
         os.replace(temp, target)
     except BaseException:
         try:
@@ -243,6 +251,21 @@ def _place_new_without_links(temp: str, target: Path) -> None:
         except OSError:
             pass
         raise
+
+
+_STOP_SIGNALS = {s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None}
+
+
+def _hold_signals() -> set[int] | None:
+    """Block the stopping signals (POSIX); returns the mask to restore, or None where there is none."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return None
+    return {int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)}
+
+
+def _release_signals(held: set[int] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def write_atomic(target: Path, data: bytes | Iterable[bytes], *, force: bool | None = None) -> None:
@@ -261,11 +284,19 @@ def write_atomic(target: Path, data: bytes | Iterable[bytes], *, force: bool | N
     if overwrite and os.path.islink(target) and os.path.isfile(target):
         # like the shell's ">": replace the file the link points to, and keep the link
         target = Path(os.path.realpath(target))
+    # Ctrl-C, SIGTERM or SIGHUP between creating the temporary file and knowing its name would leave it
+    # behind: hold them until the name is known, inside the block that removes the file.
+    held = _hold_signals()
     try:
         handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
+        _release_signals(held)
         raise _write_error(target, exc) from None
+    except BaseException:
+        _release_signals(held)
+        raise
     try:
+        _release_signals(held)  # a signal that came meanwhile is raised here
         with os.fdopen(handle, "wb") as temp:
             for chunk in [data] if isinstance(data, bytes) else data:
                 temp.write(chunk)
