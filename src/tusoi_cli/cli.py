@@ -370,6 +370,8 @@ def _write_batch(batch: Any, output: Path | None, fmt: str) -> None:
     for number, chunk in enumerate(chunks):
         text = chunk.decode("utf-8")
         sys.stdout.write(text.removeprefix("\ufeff") if number == 0 else text)  # no BOM in a pipe
+        if getattr(sys.stdout, "gone", False):  # the reader closed the pipe: no use rendering the rest
+            break
     sys.stdout.flush()
 
 
