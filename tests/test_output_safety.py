@@ -269,6 +269,17 @@ def test_a_full_standard_output_is_a_plain_error(tmp_path: Path, args: list[str]
     assert "Exception" not in err and "Traceback" not in err
 
 
+@LINUX
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize(("args", "code"), [(["score", "khong-co.yaml"], 2), (["score", str(AN)], 0),
+                                            (["rubric", "show", "a", "b"], 2)])
+def test_a_full_standard_error_keeps_the_exit_code(tmp_path: Path, args: list[str], code: int) -> None:
+    """Messages that cannot be written are lost, not turned into a crash or another exit code."""
+    with open("/dev/full", "w") as full:
+        process = tusoi(*args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=full)
+        assert process.wait(timeout=60) == code
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash to close descriptors")
 @pytest.mark.parametrize(("redirect", "args", "code", "message"), [
     ("<&-", ["score", "-"], 2, "lỗi: đầu vào chuẩn ('-') đã bị đóng"),
