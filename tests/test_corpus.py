@@ -22,9 +22,13 @@ from typing import Any
 import pytest
 import yaml
 
+from . import corpus_output
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = CORPUS / "files"
-CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+# cases.yaml holds the input cases, cases-output.yaml those of writing outputs (issue 11)
+CASES: list[dict[str, Any]] = [case for name in ("cases.yaml", "cases-output.yaml")
+                               for case in yaml.safe_load((CORPUS / name).read_text(encoding="utf-8"))]
 MEMORY_LIMIT = 1536 * 1024**2
 
 
@@ -251,6 +255,7 @@ GENERATORS: dict[str, Callable[[Path], Path]] = {f.__name__: f for f in (
     big_yaml, zip_bomb_huge, zip_bomb_ratio, csv_huge_cell, csv_too_many_rows, existing_output, input_copy,
     input_hard_link, parent_file, fifo, odd_folder, zero_link, zero_link_csv, fifo_csv, fifo_xlsx, fifo_yaml,
     fifo_rubric, csv_1gb, duplicate_folder, include_diamond, include_chain, schema_fifo, member_rubric_is_a_member)}
+GENERATORS.update({f.__name__: f for f in corpus_output.GENERATORS})
 
 
 # --------------------------------------------------------------------------- running a case
@@ -299,6 +304,8 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
         assert text in done.stderr, f"missing {text!r}\n{report}"
     for text in case.get("stdout", []):
         assert text in done.stdout, f"missing {text!r}\n{report}"
+    for text in case.get("absent", []):  # cases-output.yaml: texts printed on neither stream
+        assert text not in done.stdout and text not in done.stderr, f"{text!r} was printed\n{report}"
     if case["exit"] != 0:
         assert done.stderr.strip(), report
     if "output" in case:

@@ -27,7 +27,8 @@ app = typer.Typer(
     help="Chấm điểm bản tự đánh giá [bold]\"tự soi, tự sửa\"[/bold] của đảng viên theo 27 biểu hiện "
          "(Nghị quyết 04-NQ/TW) và 19 điều đảng viên không được làm (Quy định 37-QĐ/TW).",
     epilog="Mã thoát: 0 thành công · 1 có dữ liệu đầu vào không hợp lệ · 2 gọi lệnh sai "
-           "(thiếu tệp, tùy chọn sai, không ghi đè) · 3 có đảng viên dưới mức --fail-below.",
+           "(thiếu tệp, tùy chọn sai, không ghi đè) · 3 có đảng viên dưới mức --fail-below · 130 bị dừng "
+           "(Ctrl-C, SIGTERM, SIGHUP).",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -57,9 +58,16 @@ class ListFormat(StrEnum):
 
 
 def _stderr() -> Console:
-    from rich.console import Console
+    from .streams import console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return console(stderr=True, soft_wrap=True)
+
+
+def _stdout(**options: Any) -> Console:
+    """The console for results on standard output (or a file): text from inputs cannot act on a terminal."""
+    from .streams import console
+
+    return console(**options)
 
 
 def _report(problems: list[Problem]) -> None:
@@ -79,33 +87,48 @@ def _report(problems: list[Problem]) -> None:
 
 @contextmanager
 def _guard() -> Iterator[None]:
-    """The one place where library errors become messages on stderr and exit codes."""
-    from .errors import InputError, TusoiError
+    """The one place where library errors become messages on stderr and exit codes; it also guards the
+    standard streams and signals for the command (see streams.session) and starts a new output run."""
+    from . import streams
+    from .errors import InputError, TusoiError, UsageError
+    from .output import begin_run
 
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except InputError as exc:
-        _report(exc.problems)
-        raise typer.Exit(exc.exit_code) from None
-    except TusoiError as exc:
-        _stderr().print(f"lỗi: {exc}", markup=False, style="red")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _stderr().print("Đã dừng.", style="yellow")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if _state["debug"]:
+    begin_run()
+    with streams.session():
+        try:
+            yield
+            streams.flush_stdout()
+        except typer.Exit:
+            try:
+                streams.flush_stdout()
+            except UsageError as exc:
+                _stderr().print(f"lỗi: {exc}", markup=False, style="red")
+                raise typer.Exit(exc.exit_code) from None
             raise
-        _stderr().print(f"lỗi không mong đợi: {type(exc).__name__}: {exc} — chạy lại với --debug để xem chi tiết "
-                        "và báo lỗi cho người phát triển", markup=False, style="red")
-        raise typer.Exit(1) from None
+        except InputError as exc:
+            _report(exc.problems)
+            raise typer.Exit(exc.exit_code) from None
+        except TusoiError as exc:
+            _stderr().print(f"lỗi: {exc}", markup=False, style="red")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt as exc:
+            signal_name = f" ({exc.args[0]})" if isinstance(exc, streams.Interrupted) and exc.args else ""
+            _stderr().print(f"Đã dừng{signal_name}.", style="yellow", markup=False)
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            _stderr().print(f"lỗi không mong đợi: {type(exc).__name__}: {exc} — chạy lại với --debug để xem chi "
+                            "tiết và báo lỗi cho người phát triển", markup=False, style="red")
+            raise typer.Exit(1) from None
+        finally:
+            begin_run()  # the command is over: stop noting the files read (matters to in-process callers)
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"tusoi {__version__}")
+        sys.stdout.write(f"tusoi {__version__}\n")
+        sys.stdout.flush()  # a full standard output is reported (see main), not lost
         raise typer.Exit()
 
 
@@ -122,8 +145,10 @@ def _main(
 def score_cmd(
     files: Annotated[list[str], typer.Argument(help="Tệp tự đánh giá (.yaml); '-' để đọc từ đầu vào chuẩn.",
                                                metavar="TỆP...", show_default=False)],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Dạng kết quả: table, json, yaml hoặc md.")
-                   ] = Format.table,
+    fmt: Annotated[Format | None, typer.Option("--format", "-f",
+                                               help="Dạng kết quả: table, json, yaml hoặc md; mặc định theo đuôi "
+                                                    "tệp -o (.txt, .json, .yaml, .md), không có -o thì table.",
+                                               show_default=False)] = None,
     rubric: Annotated[str | None, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
                                                help="Bộ tiêu chí (mã có sẵn hoặc tệp .yaml); mặc định lấy theo "
                                                     "trường bo_tieu_chi của từng tệp.")] = None,
@@ -131,17 +156,19 @@ def score_cmd(
     fail_below: Annotated[str | None, typer.Option("--fail-below", metavar="MỨC",
                                                    help="Thoát với mã 3 nếu có đảng viên xếp loại dưới MỨC "
                                                         "(ví dụ kha).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
-                                                help="Ghi kết quả vào TỆP thay vì in ra màn hình.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help="Ghi kết quả vào TỆP (dạng theo đuôi tệp) thay vì in ra màn "
+                                                    "hình; '-' là đầu ra chuẩn.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Cho phép ghi đè TỆP kết quả đã có.")] = False,
 ) -> None:
     """Chấm điểm một hay nhiều tệp tự đánh giá và giải thích vì sao được mức đó."""
     with _guard():
+        from . import cli_output
         from .api import score_file
         from .errors import InputError, UsageError
         from .inputs import check_input
-        from .output import check_target
         from .rubric_loader import load_rubric, match_level
+        from .streams import stdin_closed
         from .yaml_reader import MAX_BYTES
 
         missing = [f for f in files if f != "-" and not Path(f).exists() and not Path(f).is_symlink()]
@@ -152,9 +179,12 @@ def score_cmd(
                 check_input(Path(f))
         if files.count("-") > 1:
             raise UsageError("chỉ được đọc đầu vào chuẩn ('-') một lần")
+        if "-" in files and stdin_closed():
+            raise UsageError("đầu vào chuẩn ('-') đã bị đóng — chuyển tệp vào bằng '< tệp.yaml' hoặc ghi tên tệp")
         rubric_files = [Path(rubric)] if rubric and Path(rubric).is_file() else []
-        if output is not None:
-            check_target(output, force=force, inputs=[*(Path(f) for f in files if f != "-"), *rubric_files])
+        target = cli_output.plan(output, fmt.value if fmt else None, force=force,
+                                 inputs=[*(Path(f) for f in files if f != "-"), *rubric_files],
+                                 extensions=_SCORE_OUTPUTS, default=Format.table.value)
         chosen = load_rubric(rubric) if rubric else None
         # read one byte more than a member file may hold, so an endless stream is refused, not swallowed
         stdin_bytes = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in files else None
@@ -192,7 +222,7 @@ def score_cmd(
             for note in item.notes:
                 _stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
         if scored:
-            _emit(scored, fmt, output)
+            _emit(scored, Format(target.fmt), target.path)
         if unrated:
             _stderr().print(f"--fail-below bỏ qua {unrated} đảng viên không được xếp loại (miễn hoặc chưa kiểm "
                             "điểm)", markup=False, style="yellow")
@@ -204,14 +234,16 @@ def score_cmd(
             raise typer.Exit(3)
 
 
+_SCORE_OUTPUTS = {".txt": "table", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".md": "md",
+                  ".markdown": "md"}
+
+
 def _emit(scored: list[Scored], fmt: Format, output: Path | None) -> None:
     """Tables go to the terminal with colours; everything else, and any output file, as text."""
     if fmt is Format.table and output is None:
-        from rich.console import Console
-
         from .render.terminal import print_results
 
-        print_results(Console(highlight=False), [(s.result, s.rubric) for s in scored])
+        print_results(_stdout(), [(s.result, s.rubric) for s in scored])
         return
     text = _render_text(scored, fmt)
     if output is None:
@@ -226,10 +258,11 @@ def _emit(scored: list[Scored], fmt: Format, output: Path | None) -> None:
 def _render_text(scored: list[Scored], fmt: Format) -> str:
     if fmt in (Format.json, Format.yaml):
         from .render.data import result_dict, to_json, to_yaml
+        from .render.safe import json_text, yaml_payload
 
         dicts = [result_dict(s.result, s.problems) for s in scored]
         payload: Any = dicts[0] if len(dicts) == 1 else dicts
-        return to_json(payload) if fmt is Format.json else to_yaml(payload)
+        return json_text(to_json(payload)) if fmt is Format.json else to_yaml(yaml_payload(payload))
     pairs = [(s.result, s.rubric) for s in scored]
     if fmt is Format.md:
         from .render.markdown import results_markdown
@@ -237,12 +270,10 @@ def _render_text(scored: list[Scored], fmt: Format) -> str:
         return results_markdown(pairs)
     import io
 
-    from rich.console import Console
-
     from .render.terminal import print_results
 
     buffer = io.StringIO()  # a table written to a file: plain text, fixed width
-    print_results(Console(file=buffer, width=120, color_system=None, force_terminal=False, highlight=False), pairs)
+    print_results(_stdout(file=buffer, width=120, color_system=None, force_terminal=False), pairs)
     return buffer.getvalue()
 
 
@@ -251,7 +282,13 @@ class SortOrder(StrEnum):
     ten = "ten"
 
 
-_BATCH_OUTPUTS = (".xlsx", ".csv", ".json")
+_BATCH_OUTPUTS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+
+
+class BatchFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
 
 
 @app.command("batch", options_metavar="[TÙY CHỌN]")
@@ -259,9 +296,14 @@ def batch_cmd(
     source: Annotated[Path, typer.Argument(help="Bảng tính của chi bộ (.xlsx, .xls, .ods, .csv) hoặc thư mục "
                                                 "chứa các tệp tự đánh giá .yaml.", metavar="ĐẦU_VÀO",
                                            show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
-                                                help="Tệp kết quả: .xlsx (báo cáo in được), .csv hoặc .json. "
-                                                     "Bỏ trống thì chỉ in bảng tổng hợp.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help="Tệp kết quả: .xlsx (báo cáo in được), .csv hoặc .json; '-' là "
+                                                    "đầu ra chuẩn (cùng --format csv hoặc json). Bỏ trống thì chỉ "
+                                                    "in bảng tổng hợp.")] = None,
+    fmt: Annotated[BatchFormat | None, typer.Option("--format", "-f",
+                                                    help="xlsx, csv hoặc json; mặc định theo đuôi tệp -o. Có "
+                                                         "--format mà không có -o: ghi csv/json ra đầu ra chuẩn.",
+                                                    show_default=False)] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", metavar="TÊN",
                                               help="Trang tính cần đọc; mặc định trang đầu tiên có dòng "
                                                    "tiêu đề hợp lệ.")] = None,
@@ -281,20 +323,21 @@ def batch_cmd(
     # A short-lived process holding millions of acyclic objects: the cycle collector only costs time.
     gc.disable()
     with _guard():
+        from . import cli_output
         from .batch import read_batch, sort_by_name
         from .errors import UsageError
         from .inputs import check_input
-        from .output import check_target
         from .rubric_loader import load_rubric
 
+        if not source.exists() and not source.is_symlink():
+            raise UsageError(f"không tìm thấy '{source}'")
         if not source.is_dir():
             check_input(source)
-        if output is not None:
-            if output.suffix.lower() not in _BATCH_OUTPUTS:
-                raise UsageError(f"không ghi được dạng '{output.suffix or output.name}' — dùng tệp .xlsx, .csv "
-                                 "hoặc .json")
-            check_target(output, force=force,
-                         inputs=[source, *([Path(rubric)] if Path(rubric).is_file() else [])])
+        target = None
+        if output is not None or fmt is not None:
+            target = cli_output.plan(output, fmt.value if fmt else None, force=force,
+                                     inputs=[source, *([Path(rubric)] if Path(rubric).is_file() else [])],
+                                     extensions=_BATCH_OUTPUTS, binary=frozenset({"xlsx"}))
         chosen = load_rubric(rubric)
         if not chosen.levels:
             raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
@@ -303,15 +346,14 @@ def batch_cmd(
         if sort is SortOrder.ten:
             sort_by_name(batch)
         _report(batch.problems)
-        if output is not None:
-            _write_batch(batch, output)
-        from rich.console import Console
-
+        if target is not None:
+            _write_batch(batch, target.path, target.fmt)
         from .render.terminal import batch_summary
 
-        Console(highlight=False).print(batch_summary(batch))
-        if output is not None:
-            _stderr().print(f"Đã ghi {output}", style="green")
+        # with the results on standard output, the summary goes to stderr so the output stays parseable
+        (_stderr() if target is not None and target.path is None else _stdout()).print(batch_summary(batch))
+        if target is not None and target.path is not None:
+            _stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
         if batch.problems or batch.failed_rows:
             raise typer.Exit(1)
 
@@ -331,22 +373,34 @@ def _with_progress(work: Any) -> Any:
         return work(advance)
 
 
-def _write_batch(batch: Any, output: Path) -> None:
+def _write_batch(batch: Any, output: Path | None, fmt: str) -> None:
+    """Write the batch as ``fmt`` to ``output`` (None: standard output, text formats only)."""
     from .output import write_atomic
 
-    suffix = output.suffix.lower()
-    if suffix == ".xlsx":
+    if fmt == "xlsx":
         from .render.excel import write_report
 
+        assert output is not None
         write_report(output, batch, tool_version=__version__)
-    elif suffix == ".csv":
+        return
+    if fmt == "csv":
         from .render.csvfile import batch_csv
 
-        write_atomic(output, batch_csv(batch))
+        chunks = batch_csv(batch)
     else:
         from .render.data import batch_json
+        from .render.safe import json_text
 
-        write_atomic(output, batch_json(batch))
+        chunks = (json_text(piece.decode("utf-8")).encode("utf-8") for piece in batch_json(batch))
+    if output is not None:
+        write_atomic(output, chunks)
+        return
+    for number, chunk in enumerate(chunks):
+        text = chunk.decode("utf-8")
+        sys.stdout.write(text.removeprefix("\ufeff") if number == 0 else text)  # no BOM in a pipe
+        if getattr(sys.stdout, "gone", False):  # the reader closed the pipe: no use rendering the rest
+            break
+    sys.stdout.flush()
 
 
 @rubric_app.command("list", options_metavar="[TÙY CHỌN]")
@@ -360,13 +414,13 @@ def rubric_list(
         rubrics = [load_rubric(rid) for rid in bundled_ids()]
         if fmt is ListFormat.json:
             from .render.data import to_json
+            from .render.safe import json_text
 
-            sys.stdout.write(to_json([{"id": r.id, "version": r.version, "title": r.title,
+            sys.stdout.write(json_text(to_json([{"id": r.id, "version": r.version, "title": r.title,
                                        "items": sum(len(s.items) for s in r.sections),
                                        "sections": [s.id for s in r.sections], "includes": r.includes,
-                                       "scorable": bool(r.levels)} for r in rubrics]))
+                                       "scorable": bool(r.levels)} for r in rubrics])))
             return
-        from rich.console import Console
         from rich.table import Table
 
         table = Table(title="Các bộ tiêu chí có sẵn", title_justify="left")
@@ -379,7 +433,7 @@ def rubric_list(
         for r in rubrics:
             table.add_row(r.id, r.title, r.version, str(sum(len(s.items) for s in r.sections)),
                           ", ".join(s.id for s in r.sections), "có" if r.levels else "không (chỉ là danh mục)")
-        Console(highlight=False).print(table)
+        _stdout().print(table)
 
 
 @rubric_app.command("show", options_metavar="[TÙY CHỌN]")
@@ -395,14 +449,13 @@ def rubric_show(
         loaded = load_rubric(rubric)
         if fmt is ListFormat.json:
             from .render.data import to_json
+            from .render.safe import json_text
 
-            sys.stdout.write(to_json(loaded.model_dump(mode="json")))
+            sys.stdout.write(json_text(to_json(loaded.model_dump(mode="json"))))
             return
-        from rich.console import Console
-
         from .render.terminal import rubric_table
 
-        Console(highlight=False).print(rubric_table(loaded))
+        _stdout().print(rubric_table(loaded))
 
 
 @rubric_app.command("check", options_metavar="[TÙY CHỌN]")
@@ -418,12 +471,14 @@ def rubric_check(
         loaded = load_rubric_file(file)
         items = sum(len(s.items) for s in loaded.sections)
         unverified = [i.id for s in loaded.sections for i in s.items if not i.verified]
-        typer.echo(f"{file}: hợp lệ — {len(loaded.sections)} phần, {items} mục, {len(loaded.levels)} mức xếp loại, "
-                   f"{len(loaded.caps)} giới hạn.")
+        say = _stdout(soft_wrap=True)
+        say.print(f"{file}: hợp lệ — {len(loaded.sections)} phần, {items} mục, {len(loaded.levels)} mức xếp loại, "
+                  f"{len(loaded.caps)} giới hạn.", markup=False)
         if not loaded.levels:
-            typer.echo("Lưu ý: không có mức xếp loại (levels) nên chỉ dùng được làm danh mục để include.")
+            say.print("Lưu ý: không có mức xếp loại (levels) nên chỉ dùng được làm danh mục để include.", markup=False)
         if unverified:
-            typer.echo(f"Lưu ý: {len(unverified)} mục chưa đối chiếu với văn bản gốc: {', '.join(unverified)}.")
+            say.print(f"Lưu ý: {len(unverified)} mục chưa đối chiếu với văn bản gốc: {', '.join(unverified)}.",
+                      markup=False)
 
 
 # Commands that live in their own modules register here (one import each; the modules import
@@ -439,8 +494,21 @@ app.command("schema", options_metavar="[TÙY CHỌN]")(schema_cmd)
 
 def main() -> None:
     """Console-script entry point."""
+    from .errors import TusoiError
+    from .streams import reopen_closed_std_fds, session
+
+    reopen_closed_std_fds()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (stream.encoding or "").lower() not in {"utf-8", "utf8"}:
             reconfigure(encoding="utf-8", errors="replace")
-    app()
+    # guarded here too, for what typer prints outside a command (help, usage errors, --version)
+    with session(signals=False):
+        try:
+            app()
+        except TusoiError as exc:  # only a write error on standard output gets here
+            _stderr().print(f"lỗi: {exc}", markup=False, style="red")
+            raise SystemExit(exc.exit_code) from None
+        except KeyboardInterrupt:  # Ctrl-C before a command started: nothing written yet
+            _stderr().print("Đã dừng.", style="yellow", markup=False)
+            raise SystemExit(130) from None

@@ -17,7 +17,7 @@ class CompareFormat(StrEnum):
     json = "json"
 
 
-_OUTPUTS = (".xlsx", ".json")
+_OUTPUTS = {".xlsx": "xlsx", ".json": "json"}
 
 
 def compare_cmd(
@@ -27,11 +27,12 @@ def compare_cmd(
     new: Annotated[Path, typer.Argument(help="Kỳ mới: cùng loại với kỳ cũ (tệp .yaml với tệp .yaml; bảng tính "
                                              "hoặc thư mục với bảng tính hoặc thư mục).", metavar="MỚI",
                                         show_default=False)],
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="Dạng in ra màn hình: table hoặc json.")
-                   ] = CompareFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
-                                                help="Ghi thêm báo cáo: .xlsx (mỗi góc nhìn một trang, tô màu theo "
-                                                     "kết quả) hoặc .json.")] = None,
+    fmt: Annotated[CompareFormat | None, typer.Option("--format", "-f",
+                                                      help="Dạng in ra màn hình: table (mặc định) hoặc json.",
+                                                      show_default=False)] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help="Ghi thêm báo cáo: .xlsx (mỗi góc nhìn một trang, tô màu theo "
+                                                    "kết quả) hoặc .json; '-' là JSON ra đầu ra chuẩn.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Cho phép ghi đè TỆP kết quả đã có.")] = False,
     today: Annotated[str | None, typer.Option("--today", metavar="NGÀY",
                                               help="Ngày đối chiếu hạn khắc phục (2026-06-30 hoặc 30/06/2026); "
@@ -52,17 +53,18 @@ def compare_cmd(
                                                   help="Trang tính của bảng kỳ mới.")] = None,
 ) -> None:
     """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn."""
-    from .cli import _guard, _report, _stderr
+    from .cli import _guard, _report, _stderr, _stdout
 
     with _guard():
         import sys
         from datetime import date
 
-        from . import __version__
+        from . import __version__, cli_output
         from .compare import compare_periods, input_kind, read_period
         from .errors import UsageError
         from .member_reader import parse_date
-        from .output import check_target, write_atomic
+        from .output import write_atomic
+        from .render.safe import json_text
         from .rubric_loader import load_rubric
 
         for label, path in (("kỳ cũ", old), ("kỳ mới", new)):
@@ -85,10 +87,13 @@ def compare_cmd(
         if rubric is not None and (rubric_old is not None or rubric_new is not None):
             raise UsageError("dùng --rubric cho cả hai kỳ, hoặc --rubric-old / --rubric-new cho từng kỳ, không dùng "
                              "cùng lúc")
+        target = None
         if output is not None:
-            if output.suffix.lower() not in _OUTPUTS:
-                raise UsageError(f"không ghi được dạng '{output.suffix or output.name}' — dùng tệp .xlsx hoặc .json")
-            check_target(output, force=force, inputs=[old, new])
+            if output == cli_output.STDOUT and fmt is CompareFormat.table:
+                raise UsageError("-o - ghi JSON ra đầu ra chuẩn, trái với --format table — bỏ một trong hai")
+            rubric_files = [Path(r) for r in (rubric, rubric_old, rubric_new) if r and Path(r).is_file()]
+            target = cli_output.plan(output, None, force=force, inputs=[old, new, *rubric_files],
+                                     extensions=_OUTPUTS, binary=frozenset({"xlsx"}), default="json")
         on = date.today()
         if today is not None:
             parsed = parse_date(today)
@@ -105,28 +110,26 @@ def compare_cmd(
         comparison = compare_periods(old_period, new_period, today=on)
 
         _report(comparison.problems)
-        if output is not None:
-            if output.suffix.lower() == ".xlsx":
+        if target is not None and target.path is not None:
+            if target.fmt == "xlsx":
                 from .render.compare_excel import write_comparison_report
 
-                write_comparison_report(output, comparison, tool_version=__version__)
+                write_comparison_report(target.path, comparison, tool_version=__version__)
             else:
                 from .render.compare_data import comparison_json
 
-                write_atomic(output, (piece.encode("utf-8") for piece in comparison_json(
+                write_atomic(target.path, (json_text(piece).encode("utf-8") for piece in comparison_json(
                     comparison, tool_version=__version__)))
-        if fmt is CompareFormat.json:
+        if fmt is CompareFormat.json or (target is not None and target.path is None):
             from .render.compare_data import comparison_json
 
-            sys.stdout.writelines(comparison_json(comparison, tool_version=__version__))
+            sys.stdout.writelines(json_text(piece) for piece in comparison_json(comparison, tool_version=__version__))
             sys.stdout.flush()
         else:
-            from rich.console import Console
-
             from .render.compare_terminal import comparison_view
 
-            Console(highlight=False).print(comparison_view(comparison))
-        if output is not None:
-            _stderr().print(f"Đã ghi {output}", style="green")
+            _stdout().print(comparison_view(comparison))
+        if target is not None and target.path is not None:
+            _stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
         if comparison.problems or old_period.failed or new_period.failed:
             raise typer.Exit(1)

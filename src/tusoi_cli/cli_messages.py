@@ -109,3 +109,14 @@ def install() -> None:
             english = getattr(rich_utils, constant, None)
             if isinstance(english, str):
                 setattr(rich_utils, constant, translate(english))
+        # typer prints usage errors with the user's own words ("Thừa đối số (…)"): nothing in them may act on
+        # the terminal either
+        make_console = getattr(rich_utils, "_get_rich_console", None)
+        if make_console is not None and not getattr(make_console, "tusoi_cleaned", False):
+            from .streams import cleaned
+
+            def cleaned_console(stderr: bool = False) -> Any:
+                return cleaned(make_console(stderr=stderr))
+
+            cleaned_console.tusoi_cleaned = True  # type: ignore[attr-defined]
+            rich_utils._get_rich_console = cleaned_console

@@ -6,6 +6,7 @@ pydantic, openpyxl) is imported inside the commands so that ``tusoi --help`` sta
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from .models import Rubric
 
 DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
+_YAML_OUTPUTS = {".yaml": "yaml", ".yml": "yaml"}
 DEFAULT_BLANK_ROWS = 30
 
 template_app = typer.Typer(
@@ -69,9 +71,10 @@ def _scorable(ref: str) -> Rubric:
 
 @template_app.command("member", options_metavar="[TÙY CHỌN]")
 def template_member(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
-                                                help="Ghi mẫu vào TỆP (.yaml) và lược đồ JSON bên cạnh; bỏ trống "
-                                                     "thì in ra màn hình.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help="Ghi mẫu vào TỆP (.yaml) và lược đồ JSON bên cạnh; bỏ trống "
+                                                    "hoặc '-' thì in ra đầu ra chuẩn (không có dòng $schema).")
+                      ] = None,
     rubric: _RubricOption = "tusoi-mac-dinh",
     ky: _KyOption = None,
     chi_bo: _ChiBoOption = None,
@@ -84,50 +87,54 @@ def template_member(
     from .cli import _guard, _stderr
 
     with _guard():
+        from . import cli_output
         from .errors import UsageError
-        from .output import check_target, write_atomic
+        from .output import same_content, write_atomic
         from .schema import member_schema_name, schema_text
         from .templates import member_template
 
-        if output is not None:
-            check_target(output, force=force)
+        target = cli_output.plan(output, None, force=force, extensions=_YAML_OUTPUTS, default="yaml").path
         loaded = _scorable(rubric)
         schema_name = None if no_schema else member_schema_name(loaded.id)
-        base = output.parent if output is not None else Path.cwd()
-        text = member_template(loaded, rubric_ref=_rubric_ref(loaded, base), schema_name=schema_name,
+        base = target.parent if target is not None else Path.cwd()
+        # on standard output the schema file is not written, so the template must not point at it
+        text = member_template(loaded, rubric_ref=_rubric_ref(loaded, base),
+                               schema_name=schema_name if target is not None else None,
                                ky=ky or _this_year(), ho_ten=ho_ten, chi_bo=chi_bo)
-        if output is None:
+        if target is None:
             sys.stdout.write(text)
             sys.stdout.flush()
-            if schema_name and sys.stderr.isatty():
-                _stderr().print(f"Để trình soạn thảo kiểm tra tệp, đặt lược đồ cạnh nó: tusoi schema member "
-                                f"--rubric {rubric} -o {schema_name}", style="dim")
+            if schema_name:
+                _stderr().print(f"Mẫu in ra đầu ra chuẩn không có dòng $schema (chưa có tệp lược đồ để trỏ tới). "
+                                f"Lấy lược đồ cho trình soạn thảo: tusoi schema member --rubric {rubric} -o "
+                                f"{schema_name}; hoặc ghi mẫu bằng -o TỆP.yaml để có cả tệp lược đồ lẫn dòng $schema.",
+                                style="dim", markup=False)
             return
-        schema_target = output.parent / schema_name if schema_name else None
+        schema_target = target.parent / schema_name if schema_name else None
         schema_bytes = b""
         if schema_target is not None:
-            if schema_target.resolve() == output.resolve():
-                raise UsageError(f"'{output}' trùng tên với tệp lược đồ — chọn tên khác cho -o")
+            if os.path.realpath(schema_target) == os.path.realpath(target):
+                raise UsageError(f"'{target}' trùng tên với tệp lược đồ — chọn tên khác cho -o")
             schema_bytes = schema_text("member", loaded).encode("utf-8")
             if schema_target.exists() and not schema_target.is_file():  # a pipe would hang the comparison below
                 raise UsageError(f"'{schema_target}' (tệp lược đồ) không phải là một tệp thông thường — xóa nó, "
                                  "chọn tên khác cho -o, hoặc thêm --no-schema")
-            if schema_target.exists() and _same_bytes(schema_target, schema_bytes):
+            if same_content(schema_target, schema_bytes):
                 schema_target = None  # already there, unchanged
             elif schema_target.exists() and not force:
                 raise UsageError(f"tệp lược đồ '{schema_target}' đã có và khác bản mới — thêm --force để ghi đè, "
                                  "hoặc --no-schema để không ghi")
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(target, text.encode("utf-8"))
         if schema_target is not None:
-            write_atomic(schema_target, schema_bytes)
-        _stderr().print(f"Đã ghi {output}" + (f" và {schema_target}" if schema_target is not None else ""),
+            write_atomic(schema_target, schema_bytes, force=force)
+        _stderr().print(f"Đã ghi {target}" + (f" và {schema_target}" if schema_target is not None else ""),
                         style="green", markup=False)
 
 
 @template_app.command("sheet", options_metavar="[TÙY CHỌN]")
 def template_sheet(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
-                                                help=f"Tệp .xlsx cần ghi; mặc định {DEFAULT_SHEET}.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help=f"Tệp .xlsx cần ghi; mặc định {DEFAULT_SHEET}.")] = None,
     rubric: _RubricOption = "tusoi-mac-dinh",
     members: Annotated[Path | None, typer.Option("--members", metavar="TỆP",
                                                  help="Danh sách đảng viên: .txt mỗi dòng một họ tên, hoặc bảng "
@@ -144,20 +151,19 @@ def template_sheet(
     from .cli import _guard, _stderr
 
     with _guard():
-        from . import __version__
-        from .errors import UsageError
-        from .output import check_target
+        from . import __version__, cli_output
         from .render.sheet_template import check_sheet_rubric, write_sheet_template
         from .templates import read_people
 
-        target = output or DEFAULT_SHEET
-        if target.suffix.lower() != ".xlsx":
-            raise UsageError(f"mẫu bảng tính phải là tệp .xlsx, không phải '{target.suffix or target.name}'")
         if members is not None:
             from .inputs import check_input
 
             check_input(members, "danh sách đảng viên")
-        check_target(target, force=force, inputs=[members] if members is not None else [])
+        planned = cli_output.plan(str(DEFAULT_SHEET) if output is None else output, None, force=force,
+                                  inputs=[members] if members is not None else [], extensions={".xlsx": "xlsx"},
+                                  binary=frozenset({"xlsx"}))
+        assert planned.path is not None
+        target = planned.path
         loaded = _scorable(rubric)
         check_sheet_rubric(loaded)
         people = read_people(members) if members is not None else []
@@ -183,37 +189,31 @@ def schema_cmd(
     rubric: Annotated[str | None, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
                                                help="Chỉ với member: lược đồ riêng cho một bộ tiêu chí, liệt kê "
                                                     "từng mục và thang của nó.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="TỆP",
-                                                help="Ghi vào TỆP thay vì in ra màn hình.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help="Ghi vào TỆP (.json) thay vì in ra màn hình; '-' là đầu ra "
+                                                    "chuẩn.")] = None,
     force: _ForceOption = False,
 ) -> None:
     """In lược đồ JSON (JSON Schema) của một dạng tệp, để trình soạn thảo kiểm tra và gợi ý khi sửa tệp."""
     from .cli import _guard
 
     with _guard():
+        from . import cli_output
         from .errors import UsageError
-        from .output import check_target, write_atomic
+        from .output import write_atomic
         from .schema import schema_text
 
         if rubric is not None and loai is not SchemaKind.member:
             raise UsageError("--rubric chỉ dùng với `tusoi schema member`")
-        if output is not None:
-            check_target(output, force=force)
+        target = cli_output.plan(output, None, force=force, extensions={".json": "json"}, default="json").path
         loaded = None
         if rubric is not None:
             from .rubric_loader import load_rubric
 
             loaded = load_rubric(rubric)
         text = schema_text(loai.value, loaded)
-        if output is None:
+        if target is None:
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            write_atomic(output, text.encode("utf-8"))
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """Whether the regular file ``path`` holds exactly ``data`` (read at most one byte more)."""
-    from .inputs import read_bounded
-
-    return read_bounded(path, str(path), len(data)) == data
+            write_atomic(target, text.encode("utf-8"))

@@ -86,3 +86,33 @@ def nfkc(text: str) -> str:
 def is_latin(ch: str) -> bool:
     """A letter of the Latin script (Vietnamese letters included)."""
     return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+
+
+# Characters that act on a terminal or reorder what it shows instead of printing: C0 controls but tab and
+# newline, DEL, C1 controls (ESC [ has an 8-bit form, CSI U+009B), the Unicode line and paragraph
+# separators, and the bidirectional embeddings, overrides, isolates and marks that can make a line show
+# something else than it holds ("Trojan source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_UNSAFE_OR_SPACE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def has_unsafe(text: str) -> bool:
+    """True when ``text`` holds a control or bidi-override character (see :func:`terminal_safe`)."""
+    return _UNSAFE.search(text) is not None
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without the characters a terminal would obey rather than print; tabs and newlines stay."""
+    return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line for a table cell or a CSV field: tabs and line breaks become spaces, other
+    control and bidi-override characters go."""
+    if not _UNSAFE_OR_SPACE.search(text):
+        return text
+    spaced = text.replace("\r\n", " ").translate(_SPACES)
+    return _UNSAFE.sub("", spaced)
+
+
+_SPACES = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\u2028": " ", "\u2029": " "})

@@ -1,30 +1,72 @@
 """CSV of batch results for scripts and spreadsheets: one row per member, UTF-8 with BOM for Excel.
 
 Written from the compact members (no detailed result per member), so 100,000 rows stay cheap.
+Every field is quoted, and every text field (from the inputs or the rubric) is made safe for a spreadsheet
+as OWASP advises ("CSV Injection"): see :func:`safe_text`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..batch import BatchResult
 from ..scoring import compile_rubric
+from ..text import one_line
 
-# Text from the inputs that a spreadsheet would run as a formula (OWASP's list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What makes a spreadsheet read a cell as a formula (OWASP's list; tab and line breaks are made spaces first).
+_TRIGGERS = frozenset("=+-@")
+# A separator (of this or another locale's CSV dialect) followed by a trigger starts a formula in a reader
+# that splits the field there.
+_AFTER_SEPARATOR = re.compile(r"([,;|]\s*)(?=[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b])")
+# An error literal (#N/A, #DIV/0!, #REF!, #NAME?...) that a spreadsheet would turn into an error value.
+_ERROR_LITERAL = re.compile(r"#[A-Za-z][A-Za-z0-9/_]*[!?]?")
+
+
+def _triggers(text: str) -> bool:
+    first = text.lstrip()[:1]
+    # full-width and small forms (＝ ＋ － ＠ ﹦…) become the ASCII ones in some readers (NFKC)
+    return bool(first) and unicodedata.normalize("NFKC", first)[:1] in _TRIGGERS
 
 
 def safe_text(text: str | None) -> str:
-    """Neutralise formula-looking text with a leading apostrophe, as spreadsheets expect."""
+    """``text`` as a spreadsheet will show it, never run it: on one line without control or bidi characters;
+    a leading apostrophe when it starts (after spaces) with = + - @ or a full-width form of them, or is an
+    error literal such as #N/A; an apostrophe after a , ; | that a trigger follows."""
     if not text:
         return ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = one_line(text)
+    if _AFTER_SEPARATOR.search(text):
+        text = _AFTER_SEPARATOR.sub(r"\1'", text)
+    if _triggers(text) or _ERROR_LITERAL.fullmatch(text.strip()):
+        text = "'" + text
+    return text
+
+
+class _Number(str):
+    """A number tusoi formatted itself: written as it is (a "-" there is a sign, not a formula)."""
+
+    __slots__ = ()
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e15 else repr(value)
+    return _Number(f"{value:g}" if abs(value) < 1e15 else repr(value))
+
+
+class _SafeWriter:
+    """csv.writer that quotes every field and passes every text field but tusoi's own numbers through
+    :func:`safe_text`."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([safe_text(v) if isinstance(v, str) and not isinstance(v, _Number) else v
+                               for v in row])
 
 
 def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
@@ -35,7 +77,7 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
     caps = rubric.caps
     deducting = [c.deducts[s] for s in c.section_of]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = _SafeWriter(buffer)
     writer.writerow(["stt", "dong", "ho_ten", "ma_dang_vien", "chuc_vu", "score", "score_level", "level",
                      "level_label", "self_level", "self_comparison", "cell_level", "cell_reason", "ky_luat",
                      "caps", "flagged", "unanswered", "not_applicable", "invalid", "status", "status_reason",

@@ -2,32 +2,44 @@
 
 from __future__ import annotations
 
+import re
+
 from ..models import DISCIPLINE_LABELS, MemberResult, Rubric
+from ..text import one_line
 from .labels import MODE_LABELS, SELF_LABELS, next_level_text, provisional_text, status_text, vn_date, vn_score
 
+# Markdown and HTML syntax that could start inside a field; a backslash makes each one literal
+# (CommonMark escapes any ASCII punctuation), so "<!--", "](", "**" or "|" in a name stay text.
+_SYNTAX = re.compile(r"([\\`*_\[\]<>|~&#!$])")
 
-def _cell(text: object) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+def _md(text: object) -> str:
+    """A field from an input or a rubric as literal Markdown text on one line (no control or bidi characters)."""
+    return _SYNTAX.sub(r"\\\1", one_line(str(text if text is not None else "")))
+
+
+_cell = _md  # a table cell needs nothing more: "|" is escaped and there is no line break
 
 
 def member_markdown(result: MemberResult, rubric: Rubric) -> str:
-    lines = [f"## {result.ho_ten}", ""]
+    lines = [f"## {_md(result.ho_ten)}", ""]
     facts = [("Chi bộ", result.chi_bo), ("Chức vụ", result.chuc_vu), ("Kỳ đánh giá", result.ky_danh_gia),
              ("Bộ tiêu chí", f"{result.rubric} (phiên bản {result.rubric_version})")]
-    lines += [f"- **{k}:** {v}" for k, v in facts if v]
+    lines += [f"- **{k}:** {_md(v)}" for k, v in facts if v]
     if result.level is None or result.score_level is None:
-        lines.append(f"- **Xếp loại đề xuất:** không xếp loại — {status_text(result)}")
+        lines.append(f"- **Xếp loại đề xuất:** không xếp loại — {_md(status_text(result))}")
     else:
         score_level = rubric.level(result.score_level).label
-        lines.append(f"- **Điểm:** {vn_score(result.score)} — mức theo điểm: {score_level}")
+        lines.append(f"- **Điểm:** {vn_score(result.score)} — mức theo điểm: {_md(score_level)}")
         provisional = provisional_text(result)
-        lines.append(f"- **Xếp loại đề xuất:** **{result.level_label}**" + (f" ({provisional})" if provisional else ""))
+        lines.append(f"- **Xếp loại đề xuất:** **{_md(result.level_label)}**"
+                     + (f" ({_md(provisional)})" if provisional else ""))
     if result.self_level:
-        lines.append(f"- **Tự xếp loại:** {rubric.level(result.self_level).label} "
+        lines.append(f"- **Tự xếp loại:** {_md(rubric.level(result.self_level).label)} "
                      f"({SELF_LABELS[result.self_comparison or 'same']})")
     if result.cell_level:
-        reason = f" — {result.cell_reason}" if result.cell_reason else ""
-        lines.append(f"- **Chi bộ xếp loại:** {rubric.level(result.cell_level).label}{reason}")
+        reason = f" — {_md(result.cell_reason)}" if result.cell_reason else ""
+        lines.append(f"- **Chi bộ xếp loại:** {_md(rubric.level(result.cell_level).label)}{reason}")
     if result.ky_luat:
         form = DISCIPLINE_LABELS.get(result.ky_luat_form or "")
         lines.append("- **Kỷ luật:** có" + (f" ({form.lower()})" if form else "") + " trong kỳ đánh giá")
@@ -36,25 +48,25 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
     if result.caps and result.level is not None:
         lines += ["", "**Giới hạn mức xếp loại:**", ""]
         for cap in result.caps:
-            items = f" ({', '.join(cap.items)})" if cap.items else ""
-            lines.append(f"- tối đa {cap.at_most_label}: {cap.reason}{items}")
+            items = f" ({_md(', '.join(cap.items))})" if cap.items else ""
+            lines.append(f"- tối đa {_md(cap.at_most_label)}: {_md(cap.reason)}{items}")
     lines += ["", "| Mục | Nội dung | Cách tính | Điểm | Có biểu hiện | Chưa trả lời | Không áp dụng | Không hợp lệ |",
               "|---|---|---|---:|---:|---:|---:|---:|"]
     for s in result.sections:
-        lines.append(f"| {s.id} | {_cell(s.title)} | {MODE_LABELS[s.mode]} | {vn_score(s.points)} | {s.flagged} "
+        lines.append(f"| {_md(s.id)} | {_cell(s.title)} | {MODE_LABELS[s.mode]} | {vn_score(s.points)} | {s.flagged} "
                      f"| {s.unanswered} | {s.not_applicable} | {s.invalid} |")
     flagged = [i for i in result.items if i.flagged]
     if flagged:
         lines += ["", "| Mã | Nội dung | Mức | Trừ | Biểu hiện | Khắc phục | Hạn |", "|---|---|---|---:|---|---|---|"]
         for i in flagged:
-            lines.append(f"| {i.id} | {_cell(i.title)} | {_cell(i.label)} | {vn_score(i.points)} "
+            lines.append(f"| {_md(i.id)} | {_cell(i.title)} | {_cell(i.label)} | {vn_score(i.points)} "
                          f"| {_cell(i.bieu_hien)} | {_cell(i.khac_phuc)} | {vn_date(i.han_khac_phuc)} |")
     for title, ids in (("Chưa trả lời", result.unanswered), ("Không áp dụng", result.not_applicable),
                        ("Không hợp lệ", result.invalid)):
         if ids:
-            lines += ["", f"**{title} ({len(ids)}):** {', '.join(ids)}"]
+            lines += ["", f"**{title} ({len(ids)}):** {_md(', '.join(ids))}"]
     if result.next_level:
-        lines += ["", f"**Để đạt mức {result.next_level.label}:** {next_level_text(result)}"]
+        lines += ["", f"**Để đạt mức {_md(result.next_level.label)}:** {_md(next_level_text(result))}"]
     return "\n".join(lines) + "\n"
 
 
