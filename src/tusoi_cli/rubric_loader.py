@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .answers import NA_WORDS, fmt, to_number
 from .errors import Problem, RubricError, UsageError
 from .models import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
-from .text import fold, nearest
+from .text import fold, nearest, thousands
 from .yaml_reader import Path_, YamlDoc, load_yaml, read_text
 
 BUNDLED_DIR = Path(__file__).parent / "rubrics"
@@ -99,7 +99,7 @@ def _bad_numbers(data: Any, path: Path_, doc: YamlDoc, problems: list[Problem]) 
                     problems.append(doc.problem((*path, key), f"'{key}': '{value}' không phải một số dùng được "
                                                 "(vô cực, NaN hoặc quá lớn)",
                                                 "ghi một số thường, trị tuyệt đối không quá "
-                                                + f"{MAX_NUMBER:,}".replace(",", ".")))
+                                                + thousands(MAX_NUMBER)))
             else:
                 _bad_numbers(value, (*path, key), doc, problems)
     elif isinstance(data, list):

@@ -24,11 +24,13 @@ from typing import Any
 from zlib import error as zlib_error
 
 from .errors import InputError, Problem
+from .text import thousands
 
 MAX_CELLS = 20_000_000  # 100,000 members x 46 items is 4.6 M; calamine keeps ~32 bytes a cell
 MAX_UNZIPPED = 1024**3  # a 20-million-cell sheet is ~700 MB of XML; calamine may buffer a whole text run
 MAX_RATIO = 400  # real sheet XML compresses ~10-50x; whitespace bombs ~1000x
-MAX_CSV_ROWS = 1_048_576  # Excel's own limit
+EXCEL_ROWS = 1_048_576  # the last row of a sheet in Excel and LibreOffice
+MAX_CSV_ROWS = EXCEL_ROWS  # Excel's own limit
 MAX_CSV_BYTES = 64 * 1024**2  # 100,000 members are ~11 MB; every cell becomes a Python object
 MAX_SHEET_BYTES = 256 * 1024**2  # a 100,000-member .xlsx is ~15 MB; the file is held in memory once
 
@@ -215,7 +217,7 @@ def _csv_rows(text: str, delimiter: str, name: str, *, strict: bool) -> list[lis
                          for value in record])
             start = reader.line_num + 1
             if len(rows) > MAX_CSV_ROWS:
-                raise _fail(name, f"tệp CSV có hơn {MAX_CSV_ROWS:,} dòng (giới hạn của Excel)",
+                raise _fail(name, f"tệp CSV có hơn {thousands(MAX_CSV_ROWS)} dòng (giới hạn của Excel)",
                             "tách thành nhiều tệp, mỗi tệp một chi bộ hay một đảng bộ")
     except csv.Error as exc:
         raise csv.Error(start, str(exc)) from None  # the line where the bad record starts
@@ -290,8 +292,9 @@ def _column_number(letters: str) -> int:
 
 
 def _too_far(name: str, rows: int, columns: int, where: str | None = None) -> InputError:
-    at = f"ô {where}" if where else f"{rows:,} dòng × {columns:,} cột"
-    return _fail(name, f"trang tính có ô nằm quá xa ({at}): vùng dữ liệu hơn {MAX_CELLS:,} ô, quá lớn để đọc",
+    at = f"ô {where}" if where else f"{thousands(rows)} dòng × {thousands(columns)} cột"
+    return _fail(name, f"trang tính có ô nằm quá xa ({at}): vùng dữ liệu hơn {thousands(MAX_CELLS)} ô, "
+                 "quá lớn để đọc",
                  "xóa các dòng/cột thừa ở cuối trang (Ctrl+End để xem ô cuối) rồi lưu lại")
 
 
@@ -416,6 +419,10 @@ def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) ->
             if rows:
                 max_row = max(max_row, *map(int, rows))
     max_row = max(max_row, 1)
+    if max_row > EXCEL_ROWS:  # no spreadsheet program writes past its last row: a damaged or forged file
+        raise _fail(name, f"trang tính có dòng {thousands(max_row)} — quá dòng cuối cùng Excel cho phép "
+                    f"({thousands(EXCEL_ROWS)}): tệp bị hỏng",
+                    "mở tệp bằng Excel/LibreOffice, lưu lại dạng .xlsx rồi chạy lại")
     pattern = _cells_beyond(MAX_CELLS // max_row, max_row)
     for block in _blocks(archive, info, name):
         found = pattern.search(block)

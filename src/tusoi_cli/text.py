@@ -116,3 +116,8 @@ def one_line(text: str) -> str:
 
 
 _SPACES = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\u2028": " ", "\u2029": " "})
+
+
+def thousands(number: int) -> str:
+    """A whole number in Vietnamese style, dots between thousands: 1.048.576."""
+    return f"{number:,}".replace(",", ".")

@@ -41,7 +41,7 @@ from ..errors import UsageError
 from ..models import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
 from ..output import write_atomic
 from ..templates import Person, level_rules, scale_choices, section_note
-from ..text import fold
+from ..text import fold, thousands
 from .excel import _LINE_HEIGHT, _clean, _line_count, _print_setup, store_text
 
 Worksheet = Any
@@ -132,7 +132,7 @@ def build_sheet_template(rubric: Rubric, *, people: Sequence[Person] = (), blank
     if rows < 1:
         raise UsageError("bảng cần ít nhất một dòng: cho danh sách đảng viên (--members) hoặc số dòng trống (--rows)")
     if rows > MAX_ROWS:
-        raise UsageError(f"tối đa {MAX_ROWS:,} dòng một bảng — chia thành nhiều bảng theo chi bộ")
+        raise UsageError(f"tối đa {thousands(MAX_ROWS)} dòng một bảng — chia thành nhiều bảng theo chi bộ")
     workbook = Workbook()
     form = workbook.active
     form.title = SHEET_FORM
