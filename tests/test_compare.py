@@ -325,7 +325,7 @@ def test_cell_folders_through_the_cli_table(cell: tuple[Path, Path], invoke: Inv
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     for text in ("Đã ghép 3 đảng viên (2 theo mã đảng viên, 1 theo họ tên)", "Hạn chế của kỳ cũ: 6",
-                 "đã khắc phục 4 (66.7%)", "Phân bố xếp loại", "Theo đảng viên", "(theo họ tên)",
+                 "đã khắc phục 4 (66,7 %)", "Phân bố xếp loại", "Theo đảng viên", "(theo họ tên)",
                  "Hạn chế kéo dài ở đa số đảng viên: CT5 (2/3 người)", "Biện pháp khắc phục quá hạn",
                  "Chưa ghép được", "Phạm Minh Đức", "không tìm thấy ở kỳ mới", "Võ Thị Yến"):
         assert text in out, text

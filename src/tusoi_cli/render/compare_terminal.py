@@ -33,7 +33,7 @@ from ..compare import (
     Record,
     Unclear,
 )
-from .labels import score_text
+from .labels import vn_number, vn_percent, vn_score
 
 # Longer lists are cut in the terminal (a province has 100,000 members); the report and the JSON have them all.
 TABLE_ROWS = 200
@@ -61,9 +61,9 @@ def _level(record: Record, level_id: str | None = None) -> Text:
 
 def _signed(number: float) -> Text:
     if number > 0:
-        return Text(f"+{score_text(number)}", style="green")
+        return Text(f"+{vn_score(number)}", style="green")
     if number < 0:
-        return Text(f"−{score_text(-number)}", style="red")
+        return Text(f"−{vn_score(-number)}", style="red")
     return Text("0", style="dim")
 
 
@@ -107,7 +107,7 @@ def comparison_view(c: Comparison) -> Group:
     if old:
         share = c.fixed_share or 0.0
         line.append(f"{old}, trong đó ")
-        line.append(f"{STATUS_LABELS['fixed']} {totals['fixed']} ({100 * share:.1f}%)", style="green")
+        line.append(f"{STATUS_LABELS['fixed']} {totals['fixed']} ({vn_number(f'{100 * share:.1f}')} %)", style="green")
         for status in ("improved", "unchanged", "worse"):
             line.append(", ")
             line.append(f"{STATUS_LABELS[status]} {totals[status]}", style=STATUS_STYLES[status])
@@ -121,7 +121,7 @@ def comparison_view(c: Comparison) -> Group:
     parts.append(line)
 
     if single:
-        line.append(f"\nĐiểm: {score_text(m.old.score)} → {score_text(m.new.score)} (")
+        line.append(f"\nĐiểm: {vn_score(m.old.score)} → {vn_score(m.new.score)} (")
         line.append_text(_signed(m.score_change))
         line.append(") · Xếp loại: ")
         line.append_text(_level_change(m))
@@ -170,8 +170,8 @@ def _levels_table(c: Comparison) -> Table:
     n_old, n_new = len(c.old.records), len(c.new.records)
     for level in c.levels:
         table.add_row(Text(level.label, style=level.color), str(level.old),
-                      f"{100 * level.old / n_old:.1f}" if n_old else "—", str(level.new),
-                      f"{100 * level.new / n_new:.1f}" if n_new else "—")
+                      vn_percent(level.old, n_old).removesuffix(" %"), str(level.new),
+                      vn_percent(level.new, n_new).removesuffix(" %"))
     return table
 
 
@@ -187,7 +187,7 @@ def _members_table(c: Comparison) -> Table:
         name = Text(m.ho_ten)
         if m.matched_by.startswith("name"):
             name.append(f"\n({MATCH_LABELS[m.matched_by]})", style="yellow")
-        score = Text(f"{score_text(m.old.score)} → {score_text(m.new.score)} (")
+        score = Text(f"{vn_score(m.old.score)} → {vn_score(m.new.score)} (")
         score.append_text(_signed(m.score_change))
         score.append(")")
         counts = m.counts()
