@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-import tusoi_cli
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.member_reader import STDIN_NAME, read_member
 
@@ -24,7 +23,7 @@ Write = Callable[[str, str], Path]
 MUC_DO_HINT = ("dùng 0 (Không có), 1 (Có biểu hiện (mức 1)), 2 (Biểu hiện rõ, lặp lại (mức 2)), "
                "3 (Nghiêm trọng (mức 3)), hoặc 'na' nếu mục không áp dụng")
 LEVEL_HINT = "ghi một trong: Tốt, Khá, Trung bình, Yếu kém"
-EXAMPLES = Path(tusoi_cli.__file__).resolve().parent / "rubrics" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "rubrics" / "examples"
 
 
 def err_lines(result: Any) -> list[str]:

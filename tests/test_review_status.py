@@ -17,13 +17,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-import tusoi_cli
 from tusoi_cli import load_rubric
 
 from .conftest import ALL_ITEMS, full_answers, member_yaml
 
 Invoke = Callable[..., Any]
-EXAMPLES = Path(tusoi_cli.__file__).resolve().parent / "rubrics" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "rubrics" / "examples"
 HEADER = ["STT", "Họ và tên", "Chức vụ", *ALL_ITEMS, "Trạng thái", "Tự xếp loại", "Kỷ luật"]
 ZEROS = dict.fromkeys(ALL_ITEMS, 0)
 BLANK: dict[str, Any] = {}

@@ -23,7 +23,7 @@ Write = Callable[[str, str], Path]
 
 PACKAGE = Path(tusoi_cli.__file__).parent  # the installed package (site-packages after `pip install .`)
 REPO = Path(__file__).resolve().parents[1]  # the checkout the tests run from
-EXAMPLES = PACKAGE / "rubrics" / "examples"
+EXAMPLES = REPO / "rubrics" / "examples"
 RUBRICS = sorted(EXAMPLES.glob("*.yaml"))
 MEMBERS = sorted((EXAMPLES / "members").glob("*.yaml"))
 EXPECTED = re.compile(r"^# Expected: score (\S+) → level (\S+) \(caps: ([^)]*)\)$", re.M)
@@ -123,16 +123,23 @@ def test_example_member_typed_into_its_sheet_gives_the_same_result(invoke: Invok
 def test_the_installed_package_ships_every_rubric_example_and_schema() -> None:
     """Every data file of the source tree is in the installed package, byte for byte (package-data globs
     do not recurse, so a new folder is easily forgotten); run against `pip install .` this checks the wheel."""
-    source = REPO / "src" / "tusoi_cli"
-    patterns = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
-        "package-data"]["tusoi_cli"]
-    needed = sorted(p.relative_to(source) for folder in ("rubrics", "schemas") for p in (source / folder).rglob("*")
-                    if p.is_file() and p.suffix in {".yaml", ".json"})
+    from tusoi_cli.resources import bundled_dir
+
+    package_data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]
+    # (package, its folder in the checkout, its folder as installed)
+    trees = [("tusoi_cli.rubrics", REPO / "rubrics", bundled_dir()),
+             ("tusoi_cli", REPO / "src" / "tusoi_cli", PACKAGE)]
+    assert not (REPO / "src" / "tusoi_cli" / "rubrics").exists(), "the rubrics have one home: rubrics/"
+    needed = sorted((package, source, installed, p.relative_to(source)) for package, source, installed in trees
+                    for p in source.rglob("*") if p.is_file() and p.suffix in {".yaml", ".json"})
     assert len(needed) >= 3 + 3 + 3  # bundled rubrics, examples, schemas
-    declared = {p.relative_to(source) for pattern in patterns for p in source.glob(pattern)}
-    assert [p.as_posix() for p in needed if p not in declared] == [], "add to [tool.setuptools.package-data]"
-    differing = [p.as_posix() for p in needed
-                 if not (PACKAGE / p).is_file() or (PACKAGE / p).read_bytes() != (source / p).read_bytes()]
+    declared = {(package, p.relative_to(source)) for package, source, _ in trees
+                for pattern in package_data[package] for p in source.glob(pattern)}
+    assert [p.as_posix() for package, _, _, p in needed if (package, p) not in declared] == [], \
+        "add to [tool.setuptools.package-data]"
+    differing = [p.as_posix() for _, source, installed, p in needed
+                 if not (installed / p).is_file() or (installed / p).read_bytes() != (source / p).read_bytes()]
     assert differing == [], f"not installed as in the source tree: {differing} (reinstall: pip install .)"
 
 

@@ -197,8 +197,9 @@ def level_problem(rubric: Rubric, text: str) -> tuple[str, str]:
 def _example_with_level(rubric: Rubric, text: str) -> tuple[str, str, str] | None:
     """(rubric id, level label, path) of the first bundled example rubric that has ``text`` as a level."""
     from .errors import TusoiError
+    from .resources import examples_dir
 
-    folder = Path(__file__).resolve().parent / "rubrics" / "examples"
+    folder = examples_dir().resolve()
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:

@@ -95,10 +95,10 @@ def _same_file(a: Path | str, b: Path | str) -> bool:
 
 
 def _bundled(target: Path) -> bool:
-    from .rubric_loader import BUNDLED_DIR
+    from .resources import bundled_dir
 
     # realpath, not Path.resolve: a symlink loop raises RuntimeError there
-    return os.path.dirname(os.path.realpath(target)) == os.path.realpath(BUNDLED_DIR)
+    return os.path.dirname(os.path.realpath(target)) == os.path.realpath(bundled_dir())
 
 
 def _input_clash(target: Path) -> UsageError:

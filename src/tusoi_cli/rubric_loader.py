@@ -18,10 +18,11 @@ from pydantic import ValidationError
 from .answers import NA_WORDS, fmt, to_number
 from .errors import Problem, RubricError, UsageError
 from .models import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
+from .resources import bundled_dir
 from .text import fold, nearest, thousands
 from .yaml_reader import Path_, YamlDoc, load_yaml, read_text
 
-BUNDLED_DIR = Path(__file__).parent / "rubrics"
+BUNDLED_DIR = bundled_dir()
 DEFAULT_RUBRIC = "tusoi-mac-dinh"
 
 
