@@ -72,8 +72,8 @@ BARE = ("import sys; from python_calamine import CalamineWorkbook;"
 def core_rate(path: Path) -> float:
     """Members per second through the scoring core (score_values), on the members of the sheet."""
     from tusoi_cli import load_rubric
-    from tusoi_cli.batch import read_sheet
-    from tusoi_cli.scoring import compile_rubric, score_values
+    from tusoi_cli.engine.scoring import compile_rubric, score_values
+    from tusoi_cli.read.batch import read_sheet
 
     rubric = load_rubric()
     batch = read_sheet(path, rubric)

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tusoi_cli import load_rubric
-from tusoi_cli.compare import (
+from tusoi_cli.engine.compare import (
     STATUSES,
     Period,
     Record,

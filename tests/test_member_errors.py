@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tusoi_cli.errors import InputError, Problem, UsageError
-from tusoi_cli.member_reader import STDIN_NAME, read_member
+from tusoi_cli.read.member_reader import STDIN_NAME, read_member
 
 from .conftest import ALL_ITEMS, full_answers, member_yaml
 

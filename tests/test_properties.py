@@ -28,15 +28,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tusoi_cli import load_rubric, load_rubric_file
-from tusoi_cli.batch import BatchResult, read_batch
+from tusoi_cli.engine.scoring import compile_rubric, score_values
 from tusoi_cli.errors import TusoiError
-from tusoi_cli.member_reader import read_member
-from tusoi_cli.models import Rubric
+from tusoi_cli.model import Rubric
+from tusoi_cli.read.batch import BatchResult, read_batch
+from tusoi_cli.read.member_reader import read_member
+from tusoi_cli.read.sheet.tables import read_tables
+from tusoi_cli.read.yaml_reader import decode_text, load_yaml
 from tusoi_cli.render.csvfile import batch_csv
-from tusoi_cli.render.excel import write_report
-from tusoi_cli.scoring import compile_rubric, score_values
-from tusoi_cli.sheet_reader import read_tables
-from tusoi_cli.yaml_reader import decode_text, load_yaml
+from tusoi_cli.render.excel.report import write_report
 
 from .test_rubrics import ADDING_RUBRIC
 

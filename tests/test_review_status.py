@@ -172,7 +172,7 @@ def test_an_untouched_sheet_template_rates_nobody(invoke: Invoke, tmp_path: Path
 
 
 def test_every_status_dropdown_entry_reads_back(invoke: Invoke, tmp_path: Path) -> None:
-    from tusoi_cli.render.sheet_template import STATUS_ENTRIES
+    from tusoi_cli.render.excel.sheet_template import STATUS_ENTRIES
 
     rows = [row(n, f"Đảng viên {n}", ZEROS, status=entry) for n, entry in enumerate(STATUS_ENTRIES, 1)]
     out = tmp_path / "kq.json"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tusoi_cli import rubric_cache
-from tusoi_cli.rubric_loader import BUNDLED_DIR, bundled_ids, load_rubric_file
-from tusoi_cli.scoring import score_member
+from tusoi_cli.engine.scoring import score_member
+from tusoi_cli.read import rubric_cache
+from tusoi_cli.read.rubric_loader import BUNDLED_DIR, bundled_ids, load_rubric_file
 
 from .conftest import EXAMPLES
 
@@ -28,7 +28,7 @@ def test_cached_rubric_equals_the_resolved_one(rubric_id: str, tmp_path: Path,
     assert cached is not None
     assert cached.model_dump() == fresh.model_dump()
     if fresh.levels:
-        from tusoi_cli.member_reader import read_member
+        from tusoi_cli.read.member_reader import read_member
 
         member = read_member(EXAMPLES / "04-pham-minh-duc.yaml", rubric=cached).evaluation
         assert score_member(cached, member).model_dump() == score_member(fresh, member).model_dump()
@@ -65,8 +65,8 @@ def test_key_changes_when_the_loader_code_changes(tmp_path: Path) -> None:
     loader.write_text("WEIGHT_FROM_SECTION = False\n", encoding="utf-8")
     assert rubric_cache.cache_key(bundled, [loader]) != before
     # the real key covers the real loader modules
-    names = {p.name for p in rubric_cache._code_files()}
-    assert {"rubric_loader.py", "models.py", "rubric_cache.py"} <= names
+    names = {f"{p.parent.name}/{p.name}" for p in rubric_cache._code_files()}
+    assert {"read/rubric_loader.py", "model/__init__.py", "model/values.py", "read/rubric_cache.py"} <= names
 
 
 def _cached_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

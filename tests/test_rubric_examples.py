@@ -15,8 +15,8 @@ import pytest
 
 import tusoi_cli
 from tusoi_cli import load_rubric, load_rubric_file, score_file
-from tusoi_cli.render.sheet_template import FIRST_DATA_ROW, HEADER_ROW, SHEET_FORM
-from tusoi_cli.yaml_reader import load_yaml
+from tusoi_cli.read.yaml_reader import load_yaml
+from tusoi_cli.render.excel.sheet_template import FIRST_DATA_ROW, HEADER_ROW, SHEET_FORM
 
 Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tusoi_cli import load_rubric, score_file
-from tusoi_cli.models import MemberResult
+from tusoi_cli.model import MemberResult
 from tusoi_cli.render.labels import score_text
 
 from .conftest import full_answers, member_yaml

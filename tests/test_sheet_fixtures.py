@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tusoi_cli.rubric_loader import load_rubric
+from tusoi_cli.read.rubric_loader import load_rubric
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHEETS = FIXTURES / "sheets"

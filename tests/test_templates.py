@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from tusoi_cli import load_rubric, score_file
 from tusoi_cli.cli import app
-from tusoi_cli.member_reader import parse_member
-from tusoi_cli.render.sheet_template import (
+from tusoi_cli.read.member_reader import parse_member
+from tusoi_cli.read.yaml_reader import load_yaml
+from tusoi_cli.render.excel.sheet_template import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     PROMPT_MAX,
@@ -30,8 +31,7 @@ from tusoi_cli.render.sheet_template import (
     fit,
     utf16_len,
 )
-from tusoi_cli.schema import KINDS, shipped_path
-from tusoi_cli.yaml_reader import load_yaml
+from tusoi_cli.render.schema import KINDS, shipped_path
 
 from .conftest import ALL_ITEMS, EXAMPLES, need_tool
 
@@ -451,7 +451,7 @@ def test_shipped_schemas_equal_what_tusoi_schema_generates(invoke: Invoke, kind:
     generated = invoke("schema", kind)
     assert generated.exit_code == 0
     shipped = shipped_path(kind).read_text(encoding="utf-8")
-    assert shipped == generated.stdout, f"{shipped_path(kind)} is stale: run `python -m tusoi_cli.schema`"
+    assert shipped == generated.stdout, f"{shipped_path(kind)} is stale: run `python -m tusoi_cli.render.schema`"
 
 
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

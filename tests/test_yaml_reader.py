@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tusoi_cli import yaml_reader
 from tusoi_cli.errors import InputError, Problem
-from tusoi_cli.yaml_reader import MAX_BYTES, MAX_DEPTH, decode_text, load_yaml, read_text
+from tusoi_cli.read import yaml_reader
+from tusoi_cli.read.yaml_reader import MAX_BYTES, MAX_DEPTH, decode_text, load_yaml, read_text
 
 # The reader uses libyaml's CSafeLoader when present and falls back to the pure-Python SafeLoader;
 # both must behave the same, so the parsing tests run under each.

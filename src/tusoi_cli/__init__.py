@@ -20,21 +20,21 @@ _EXPORTS = {
     "Scored": "api", "score_file": "api",
     "InputError": "errors", "Problem": "errors", "RubricError": "errors", "TusoiError": "errors",
     "UsageError": "errors",
-    "read_member": "member_reader",
-    "MemberEvaluation": "models", "MemberResult": "models", "Rubric": "models",
-    "bundled_ids": "rubric_loader", "load_rubric": "rubric_loader", "load_rubric_file": "rubric_loader",
-    "score_member": "scoring",
+    "read_member": "read.member_reader",
+    "MemberEvaluation": "model", "MemberResult": "model", "Rubric": "model",
+    "bundled_ids": "read.rubric_loader", "load_rubric": "read.rubric_loader", "load_rubric_file": "read.rubric_loader",
+    "score_member": "engine.scoring",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:
-    from .api import Scored, score_file
-    from .errors import InputError, Problem, RubricError, TusoiError, UsageError
-    from .member_reader import read_member
-    from .models import MemberEvaluation, MemberResult, Rubric
-    from .rubric_loader import bundled_ids, load_rubric, load_rubric_file
-    from .scoring import score_member
+    from tusoi_cli.api import Scored, score_file
+    from tusoi_cli.engine.scoring import score_member
+    from tusoi_cli.errors import InputError, Problem, RubricError, TusoiError, UsageError
+    from tusoi_cli.model import MemberEvaluation, MemberResult, Rubric
+    from tusoi_cli.read.member_reader import read_member
+    from tusoi_cli.read.rubric_loader import bundled_ids, load_rubric, load_rubric_file
 
 
 def __getattr__(name: str) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
-from .member_reader import read_member
-from .models import MemberResult, Rubric
-from .scoring import score_member
+from tusoi_cli.engine.scoring import score_member
+from tusoi_cli.errors import Problem
+from tusoi_cli.model import MemberResult, Rubric
+from tusoi_cli.read.member_reader import read_member
 
 
 @dataclass

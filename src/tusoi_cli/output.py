@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from tusoi_cli.errors import UsageError
 
 # Short and fixed, so a 245-byte output name still has a valid temporary name beside it (NAME_MAX is 255).
 TEMP_PREFIX = ".tusoi-"
@@ -95,7 +95,7 @@ def _same_file(a: Path | str, b: Path | str) -> bool:
 
 
 def _bundled(target: Path) -> bool:
-    from .resources import bundled_dir
+    from tusoi_cli.resources import bundled_dir
 
     # realpath, not Path.resolve: a symlink loop raises RuntimeError there
     return os.path.dirname(os.path.realpath(target)) == os.path.realpath(bundled_dir())

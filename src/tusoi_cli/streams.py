@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import UsageError
-from .text import has_unsafe, terminal_safe
+from tusoi_cli.errors import UsageError
+from tusoi_cli.text import has_unsafe, terminal_safe
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..compare import (
+from tusoi_cli.engine.compare import (
     LEVEL_CHANGE_LABELS,
     MATCH_LABELS,
     NO_LEVEL_CHANGE_LABEL,
@@ -26,7 +26,7 @@ from ..compare import (
     Unclear,
     Unmatched,
 )
-from .data import problem_dict
+from tusoi_cli.render.data import problem_dict
 
 FORMAT_VERSION = 1
 

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import (
+from tusoi_cli.engine.compare import (
     LEVEL_CHANGE_LABELS,
     MATCH_LABELS,
     NOT_IN_RUBRIC,
@@ -33,7 +33,7 @@ from ..compare import (
     Record,
     Unclear,
 )
-from .labels import vn_number, vn_percent, vn_score
+from tusoi_cli.render.labels import vn_number, vn_percent, vn_score
 
 # Longer lists are cut in the terminal (a province has 100,000 members); the report and the JSON have them all.
 TABLE_ROWS = 200

@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..batch import BatchResult
-from ..scoring import compile_rubric
-from ..text import one_line
+from tusoi_cli.engine.scoring import compile_rubric
+from tusoi_cli.read.batch import BatchResult
+from tusoi_cli.text import one_line
 
 # What makes a spreadsheet read a cell as a formula (OWASP's list; tab and line breaks are made spaces first).
 _TRIGGERS = frozenset("=+-@")

@@ -6,11 +6,11 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem
-from ..models import MemberResult
+from tusoi_cli.errors import Problem
+from tusoi_cli.model import MemberResult
 
 if TYPE_CHECKING:
-    from ..batch import BatchResult
+    from tusoi_cli.read.batch import BatchResult
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def batch_json(batch: BatchResult) -> Iterator[bytes]:
         data = result_dict(member.to_result(batch.rubric))
         data["row"] = member.line
         yield ((",\n" if index else "") + json.dumps(data, ensure_ascii=False)).encode("utf-8")
-    from ..batch import incomplete_counts, level_counts, provisional_count, status_counts
+    from tusoi_cli.read.batch import incomplete_counts, level_counts, provisional_count, status_counts
 
     unanswered, invalid = incomplete_counts(batch)
     counts: dict[str, Any] = {"members": len(batch.members), **status_counts(batch),

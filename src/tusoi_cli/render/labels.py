@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
-from ..models import MemberResult
+from tusoi_cli.model import MemberResult
 
 STATE_LABELS = {
     "answered": "đã trả lời",

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 
-from ..models import DISCIPLINE_LABELS, MemberResult, Rubric
-from ..text import one_line
-from .labels import MODE_LABELS, SELF_LABELS, next_level_text, provisional_text, status_text, vn_date, vn_score
+from tusoi_cli.model import DISCIPLINE_LABELS, MemberResult, Rubric
+from tusoi_cli.render.labels import (
+    MODE_LABELS,
+    SELF_LABELS,
+    next_level_text,
+    provisional_text,
+    status_text,
+    vn_date,
+    vn_score,
+)
+from tusoi_cli.text import one_line
 
 # Markdown and HTML syntax that could start inside a field; a backslash makes each one literal
 # (CommonMark escapes any ASCII punctuation), so "<!--", "](", "**" or "|" in a name stay text.

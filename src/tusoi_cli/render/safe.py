@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..text import terminal_safe
+from tusoi_cli.text import terminal_safe
 
 # json.dumps(ensure_ascii=False) already escapes U+0000-U+001F; these it writes raw.
 _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")

@@ -10,12 +10,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import Problem
-from ..models import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, SectionResult
+from tusoi_cli.errors import Problem
+from tusoi_cli.model import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, SectionResult
 
 if TYPE_CHECKING:
-    from ..batch import BatchResult
-from .labels import (
+    from tusoi_cli.read.batch import BatchResult
+from tusoi_cli.render.labels import (
     MODE_LABELS,
     SELF_LABELS,
     next_level_text,
@@ -272,7 +272,7 @@ def rubric_table(rubric: Rubric) -> Group:
 
 def batch_summary(batch: BatchResult) -> Group:
     """What a secretary reads first: who was rated, who not and why, the distribution, the common shortcomings."""
-    from ..batch import incomplete_counts, level_counts, prevalence, provisional_count, status_counts
+    from tusoi_cli.read.batch import incomplete_counts, level_counts, prevalence, provisional_count, status_counts
 
     rubric = batch.rubric
     statuses = status_counts(batch)

@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .answers import NA_WORDS, fmt, to_number
-from .errors import Problem, RubricError, UsageError
-from .models import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
-from .resources import bundled_dir
-from .text import fold, nearest, thousands
-from .yaml_reader import Path_, YamlDoc, load_yaml, read_text
+from tusoi_cli.errors import Problem, RubricError, UsageError
+from tusoi_cli.model import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
+from tusoi_cli.model.values import NA_WORDS, fmt, to_number
+from tusoi_cli.read.yaml_reader import Path_, YamlDoc, load_yaml, read_text
+from tusoi_cli.resources import bundled_dir
+from tusoi_cli.text import fold, nearest, thousands
 
 BUNDLED_DIR = bundled_dir()
 DEFAULT_RUBRIC = "tusoi-mac-dinh"
@@ -36,7 +36,7 @@ def locate(ref: str, base: Path | None = None) -> Path:
     if candidate.suffix.lower() in {".yaml", ".yml"} or "/" in ref or "\\" in ref:
         if not candidate.is_absolute() and base is not None:
             candidate = base / candidate
-        from .inputs import unreadable
+        from tusoi_cli.read.inputs import unreadable
 
         problem = unreadable(candidate)  # a pipe is read; a folder, a device, a dangling link are named
         if problem is not None and problem[0] == "không tìm thấy tệp":
@@ -127,7 +127,7 @@ def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
     try:
         spec = RubricSpec.model_validate(doc.data)
     except ValidationError as exc:
-        from .validation import problems_from
+        from tusoi_cli.read.validation import problems_from
 
         raise RubricError(problems_from(exc, doc, RubricSpec)) from None
     return spec, doc
@@ -490,7 +490,7 @@ def load_rubric_file(path: Path, name: str | None = None) -> Rubric:
 
 @lru_cache(maxsize=16)
 def _load_cached(path: Path, name: str) -> Rubric:
-    from . import rubric_cache
+    from tusoi_cli.read import rubric_cache
 
     file = rubric_cache.cache_file(path, BUNDLED_DIR.resolve())
     if file is not None:

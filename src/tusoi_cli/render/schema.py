@@ -13,7 +13,7 @@ rubric (``member_schema(rubric)``) also lists every item with its title, descrip
 values of its scale, which is what editors complete from.
 
 The generic schemas are shipped in ``schemas/`` (a test keeps them equal to what this module
-generates); regenerate them with ``python -m tusoi_cli.schema``.
+generates); regenerate them with ``python -m tusoi_cli.render.schema``.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from .models import Rubric
+    from tusoi_cli.model import Rubric
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"  # tusoi_cli/schemas, shipped as package data
 KINDS = ("member", "rubric", "result")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -128,7 +128,7 @@ def shipped_path(kind: str) -> Path:
 
 
 def member_schema(rubric: Rubric | None = None) -> dict[str, Any]:
-    from .models import MemberHeader
+    from tusoi_cli.model import MemberHeader
 
     body = _from_model(MemberHeader)
     props = body["properties"]
@@ -165,7 +165,7 @@ def member_schema(rubric: Rubric | None = None) -> dict[str, Any]:
 
 
 def _rubric_schema() -> dict[str, Any]:
-    from .models import RubricSpec
+    from tusoi_cli.model import RubricSpec
 
     body = _from_model(RubricSpec)
     _widen(body["properties"], "version", [{"type": "string"}, {"type": "number"}])
@@ -174,7 +174,7 @@ def _rubric_schema() -> dict[str, Any]:
 
 
 def _result_schema() -> dict[str, Any]:
-    from .models import MemberResult
+    from tusoi_cli.model import MemberResult
 
     body = _from_model(MemberResult, mode="serialization")
     body["$defs"]["VanDe"] = {
@@ -224,7 +224,7 @@ def _from_model(model: type[BaseModel], mode: str = "validation") -> dict[str, A
 
 
 def _model_named(root: type[BaseModel], name: str) -> type[BaseModel] | None:
-    from . import models
+    from tusoi_cli import model as models
 
     found = getattr(models, name, None)
     return found if isinstance(found, type) and found.__module__ == root.__module__ else None
@@ -280,7 +280,7 @@ def _detail_schema(rubric: Rubric | None) -> dict[str, Any]:
 
 
 def _item_schema(rubric: Rubric, section: Any, item: Any) -> dict[str, Any]:
-    from .answers import fmt
+    from tusoi_cli.model.values import fmt
 
     scale = rubric.scales[section.scale]
     if scale.values is not None:
@@ -310,7 +310,7 @@ def _item_schema(rubric: Rubric, section: Any, item: Any) -> dict[str, Any]:
 
 
 def write_shipped() -> list[Path]:
-    """Regenerate the schema files shipped in the package (run ``python -m tusoi_cli.schema``)."""
+    """Regenerate the schema files shipped in the package (run ``python -m tusoi_cli.render.schema``)."""
     SCHEMA_DIR.mkdir(exist_ok=True)
     written = []
     for kind in KINDS:

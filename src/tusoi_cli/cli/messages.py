@@ -113,7 +113,7 @@ def install() -> None:
         # the terminal either
         make_console = getattr(rich_utils, "_get_rich_console", None)
         if make_console is not None and not getattr(make_console, "tusoi_cleaned", False):
-            from .streams import cleaned
+            from tusoi_cli.streams import cleaned
 
             def cleaned_console(stderr: bool = False) -> Any:
                 return cleaned(make_console(stderr=stderr))

@@ -53,23 +53,24 @@ def compare_cmd(
                                                   help="Trang tính của bảng kỳ mới.")] = None,
 ) -> None:
     """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn."""
-    from .cli import _guard, _report, _stderr, _stdout
+    from tusoi_cli.cli import _guard, _report, _stderr, _stdout
 
     with _guard():
         import sys
         from datetime import date
 
-        from . import __version__, cli_output
-        from .compare import compare_periods, input_kind, read_period
-        from .errors import UsageError
-        from .member_reader import parse_date
-        from .output import write_atomic
-        from .render.safe import json_text
-        from .rubric_loader import load_rubric
+        from tusoi_cli import __version__
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.engine.compare import compare_periods, input_kind, read_period
+        from tusoi_cli.errors import UsageError
+        from tusoi_cli.output import write_atomic
+        from tusoi_cli.read.member_reader import parse_date
+        from tusoi_cli.read.rubric_loader import load_rubric
+        from tusoi_cli.render.safe import json_text
 
         for label, path in (("kỳ cũ", old), ("kỳ mới", new)):
             if not path.is_dir():
-                from .inputs import check_input
+                from tusoi_cli.read.inputs import check_input
 
                 check_input(path, label)
         kinds = input_kind(old), input_kind(new)
@@ -112,21 +113,21 @@ def compare_cmd(
         _report(comparison.problems)
         if target is not None and target.path is not None:
             if target.fmt == "xlsx":
-                from .render.compare_excel import write_comparison_report
+                from tusoi_cli.render.excel.compare import write_comparison_report
 
                 write_comparison_report(target.path, comparison, tool_version=__version__)
             else:
-                from .render.compare_data import comparison_json
+                from tusoi_cli.render.compare_data import comparison_json
 
                 write_atomic(target.path, (json_text(piece).encode("utf-8") for piece in comparison_json(
                     comparison, tool_version=__version__)))
         if fmt is CompareFormat.json or (target is not None and target.path is None):
-            from .render.compare_data import comparison_json
+            from tusoi_cli.render.compare_data import comparison_json
 
             sys.stdout.writelines(json_text(piece) for piece in comparison_json(comparison, tool_version=__version__))
             sys.stdout.flush()
         else:
-            from .render.compare_terminal import comparison_view
+            from tusoi_cli.render.compare_terminal import comparison_view
 
             _stdout().print(comparison_view(comparison))
         if target is not None and target.path is not None:

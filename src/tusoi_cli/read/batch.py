@@ -17,9 +17,17 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, overload
 
-from .answers import STATUS_CHOICES, Parsed, ScaleReader, discipline, member_status, readers
-from .errors import InputError, Problem
-from .models import (
+from tusoi_cli.engine.scoring import (
+    NO_ANSWER_REASON,
+    Compiled,
+    Core,
+    compile_rubric,
+    form_index,
+    score_member,
+    score_values,
+)
+from tusoi_cli.errors import InputError, Problem
+from tusoi_cli.model import (
     STATUS_LABELS,
     Answer,
     DisciplineForm,
@@ -29,10 +37,10 @@ from .models import (
     MemberStatus,
     Rubric,
 )
-from .rubric_loader import match_level
-from .scoring import NO_ANSWER_REASON, Compiled, Core, compile_rubric, form_index, score_member, score_values
-from .sheet_reader import BadCell, Cell, Table, column_letter
-from .text import fold, has_invisible, is_latin, lookalike_latin, nearest, nfkc, strip_invisible
+from tusoi_cli.model.values import STATUS_CHOICES, Parsed, ScaleReader, discipline, member_status, readers
+from tusoi_cli.read.rubric_loader import match_level
+from tusoi_cli.read.sheet.tables import BadCell, Cell, Table, column_letter
+from tusoi_cli.text import fold, has_invisible, is_latin, lookalike_latin, nearest, nfkc, strip_invisible
 
 _NA_ANSWER = Answer.model_construct(state="na")
 
@@ -455,7 +463,7 @@ Progress = Callable[[int, int], None]
 def read_sheet(path: Path, rubric: Rubric, sheet: str | None = None, progress: Progress | None = None,
                strict: bool = False) -> BatchResult:
     """Score every member row of a spreadsheet; rows that cannot be scored are reported, never dropped."""
-    from .sheet_reader import read_tables
+    from tusoi_cli.read.sheet.tables import read_tables
 
     name = str(path)
     tables = read_tables(path, sheet, name)
@@ -747,7 +755,7 @@ class _RowReader:
                 self.levels[raw_level] = match_level(self.rubric, raw_level)
             levels[key] = self.levels[raw_level] if raw_level else None
             if raw_level and levels[key] is None:
-                from .member_reader import level_problem
+                from tusoi_cli.read.member_reader import level_problem
 
                 problem(fields[key], *level_problem(self.rubric, raw_level))
         frozen = tuple(values)
@@ -797,8 +805,8 @@ def check_duplicates(result: BatchResult, unit: str) -> None:
 
 def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResult:
     """Score every member YAML file of a folder (sorted by file name) with one rubric."""
-    from .inputs import unreadable
-    from .member_reader import read_member
+    from tusoi_cli.read.inputs import unreadable
+    from tusoi_cli.read.member_reader import read_member
 
     # every .yaml entry is listed: one that is not a regular file (a directory, a dangling link, a pipe
     # that would wait for a writer) is an error naming what it is, never skipped in silence
@@ -842,7 +850,7 @@ def read_batch(source: Path, rubric: Rubric, *, sheet: str | None = None, strict
 
 def sort_by_name(batch: BatchResult) -> None:
     """Vietnamese roster order: given name, then family and middle names (a ă â b c d đ ...)."""
-    from .collation import name_key
+    from tusoi_cli.collation import name_key
 
     batch.members.sort(key=lambda m: name_key(m.ho_ten))
 

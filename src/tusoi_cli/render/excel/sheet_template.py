@@ -36,13 +36,13 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.workbook.defined_name import DefinedName  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
-from ..answers import fmt
-from ..errors import UsageError
-from ..models import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
-from ..output import write_atomic
-from ..templates import Person, level_rules, scale_choices, section_note
-from ..text import fold, thousands
-from .excel import _LINE_HEIGHT, _clean, _line_count, _print_setup, store_text
+from tusoi_cli.errors import UsageError
+from tusoi_cli.model import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
+from tusoi_cli.model.values import fmt
+from tusoi_cli.output import write_atomic
+from tusoi_cli.render.excel.report import _LINE_HEIGHT, _clean, _line_count, _print_setup, store_text
+from tusoi_cli.render.templates import Person, level_rules, scale_choices, section_note
+from tusoi_cli.text import fold, thousands
 
 Worksheet = Any
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from tusoi_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -52,7 +52,7 @@ def plan(raw: str | None, fmt: str | None, *, force: bool, inputs: Iterable[Path
     if raw in _STDOUT_NAMES:
         raw = STDOUT
     if raw is not None and raw != STDOUT:
-        from .output import check_target
+        from tusoi_cli.output import check_target
 
         _check_name(raw, extensions)
         check_target(Path(raw), force=force, inputs=inputs)

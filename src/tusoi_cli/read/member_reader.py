@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .answers import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
-from .errors import InputError, Problem, UsageError
-from .models import Answer, DisciplineForm, MemberEvaluation, MemberHeader, MemberStatus, Rubric
-from .rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
-from .text import fold, nearest
-from .yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
+from tusoi_cli.errors import InputError, Problem, UsageError
+from tusoi_cli.model import Answer, DisciplineForm, MemberEvaluation, MemberHeader, MemberStatus, Rubric
+from tusoi_cli.model.values import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
+from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
+from tusoi_cli.read.yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
+from tusoi_cli.text import fold, nearest
 
 STDIN_NAME = "<stdin>"
 
@@ -103,7 +103,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     try:
         header = MemberHeader.model_validate(data)
     except ValidationError as exc:
-        from .validation import problems_from
+        from tusoi_cli.read.validation import problems_from
 
         fatal.extend(problems_from(exc, doc, MemberHeader))
 
@@ -147,7 +147,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
 
 def placeholder_name(name: str) -> tuple[str, str] | None:
     """(message, fix) when ``name`` is still the template's placeholder, not a person's name."""
-    from .templates import NAME_PLACEHOLDER
+    from tusoi_cli.render.templates import NAME_PLACEHOLDER
 
     if fold(name).strip("() ") != fold(NAME_PLACEHOLDER).strip("() "):
         return None
@@ -196,8 +196,8 @@ def level_problem(rubric: Rubric, text: str) -> tuple[str, str]:
 
 def _example_with_level(rubric: Rubric, text: str) -> tuple[str, str, str] | None:
     """(rubric id, level label, path) of the first bundled example rubric that has ``text`` as a level."""
-    from .errors import TusoiError
-    from .resources import examples_dir
+    from tusoi_cli.errors import TusoiError
+    from tusoi_cli.resources import examples_dir
 
     folder = examples_dir().resolve()
     found = []

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .models import Cap, Item, Level, Rubric, Scale, ScaleValue, Scoring, Section
+from tusoi_cli.model import Cap, Item, Level, Rubric, Scale, ScaleValue, Scoring, Section
 
 
 def _cache_dir() -> Path:
@@ -32,11 +32,11 @@ def _cache_dir() -> Path:
 
 
 # The modules whose code decides what a resolved rubric is: a change to any of them misses the cache.
-LOADER_MODULES = ("rubric_loader", "models", "rubric_cache", "yaml_reader")
+LOADER_MODULES = ("read.rubric_loader", "model", "read.rubric_cache", "read.yaml_reader", "model.values")
 
 
 def _code_files() -> list[Path]:
-    package = __name__.rpartition(".")[0]
+    package = __name__.split(".")[0]
     return [Path(str(importlib.import_module(f"{package}.{name}").__file__)) for name in LOADER_MODULES]
 
 
@@ -44,7 +44,7 @@ def cache_key(bundled_dir: Path, code_files: list[Path]) -> str:
     """A digest of the versions, every bundled rubric file's content and the loader's own code."""
     from pydantic import VERSION
 
-    from . import __version__
+    from tusoi_cli import __version__
 
     digest = hashlib.sha256(repr((__version__, VERSION, str(bundled_dir))).encode())
     for file in [*sorted(bundled_dir.glob("*.yaml")), *code_files]:

@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import fmt
-from .errors import InputError, Problem
-from .models import Rubric, Scale, Section
+from tusoi_cli.errors import InputError, Problem
+from tusoi_cli.model import Rubric, Scale, Section
+from tusoi_cli.model.values import fmt
 
 NAME_PLACEHOLDER = "(điền họ và tên)"
 _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -196,7 +196,7 @@ def read_people(path: Path) -> list[Person]:
     (.csv, .xlsx, .xls, .ods) with a 'Họ và tên' column (and optionally 'Mã đảng viên', 'Chức vụ')."""
     name = str(path)
     if path.suffix.lower() in _TEXT_SUFFIXES:
-        from .yaml_reader import read_text
+        from tusoi_cli.read.yaml_reader import read_text
 
         people = []
         for line in read_text(path, name).splitlines():
@@ -212,8 +212,8 @@ def read_people(path: Path) -> list[Person]:
 
 
 def _people_from_table(path: Path, name: str) -> list[Person]:
-    from .batch import _cell_text, _field_of
-    from .sheet_reader import read_tables
+    from tusoi_cli.read.batch import _cell_text, _field_of
+    from tusoi_cli.read.sheet.tables import read_tables
 
     tables = read_tables(path, None, name)
     for table in tables:
@@ -236,7 +236,7 @@ def _people_from_table(path: Path, name: str) -> list[Person]:
 
 
 def _person(row: list[object], fields: dict[str, int]) -> Person | None:
-    from .batch import _cell_text
+    from tusoi_cli.read.batch import _cell_text
 
     def at(key: str) -> str | None:
         col = fields.get(key)

@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
-from ..compare import (
+from tusoi_cli.engine.compare import (
     LEVEL_CHANGE_LABELS,
     MATCH_LABELS,
     NO_DEADLINES_NOTE,
@@ -46,7 +46,7 @@ from ..compare import (
     Record,
     Unclear,
 )
-from .excel import (
+from tusoi_cli.render.excel.report import (
     _CHART_HEIGHT_PT,
     _append,
     _colors,
@@ -128,7 +128,7 @@ class _CompareReport:
         self.generated_at = generated_at
         rubrics = [*c.new.rubrics(), *c.old.rubrics()]
         if not rubrics:  # nobody could be read in either period: still a valid (empty) report
-            from ..rubric_loader import load_rubric
+            from tusoi_cli.read.rubric_loader import load_rubric
 
             rubrics = [load_rubric()]
         st = self.styles = _Styles(workbook.active, rubrics[0])

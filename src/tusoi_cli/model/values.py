@@ -6,8 +6,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from .models import AnswerState, DisciplineForm, MemberStatus, Rubric, Scale
-from .text import fold
+from tusoi_cli.model import AnswerState, DisciplineForm, MemberStatus, Rubric, Scale
+from tusoi_cli.text import fold
 
 # Yes/no words in member fields such as ky_luat (folded form); blank means no.
 YES_WORDS = frozenset({"co", "x", "1", "true", "yes", "dung", "co ky luat", "bi ky luat"})
@@ -143,7 +143,7 @@ class ScaleReader:
     def _read_other(self, value: object) -> Parsed:
         from datetime import date, time, timedelta
 
-        from .sheet_reader import BadCell
+        from tusoi_cli.read.sheet.tables import BadCell
 
         if isinstance(value, BadCell):  # an error (#N/A) or uncalculated formula: never "unanswered"
             return Parsed("invalid", error=value.describe(), hint=f"{value.HINT}: {self.choices()}")

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Literal
 
-from .answers import readers
-from .errors import UsageError
-from .models import (
+from tusoi_cli.errors import UsageError
+from tusoi_cli.model import (
     DISCIPLINE_FORMS,
     STATUS_LABELS,
     Answer,
@@ -31,6 +30,7 @@ from .models import (
     Rubric,
     SectionResult,
 )
+from tusoi_cli.model.values import readers
 
 # Sums of float weights drift (0.1 + 0.2); round them off well below display precision so that
 # a score that is exactly on a threshold on paper stays on it.

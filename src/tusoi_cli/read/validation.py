@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
-from .text import nearest
-from .yaml_reader import Path_, YamlDoc
+from tusoi_cli.errors import Problem
+from tusoi_cli.read.yaml_reader import Path_, YamlDoc
+from tusoi_cli.text import nearest
 
 
 def _expected_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

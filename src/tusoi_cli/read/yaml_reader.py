@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
-from .text import has_invisible, nfkc, strip_invisible
+from tusoi_cli.errors import InputError, Problem
+from tusoi_cli.text import has_invisible, nfkc, strip_invisible
 
 try:  # the C parser is ~10x faster; fall back to the pure-Python one where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -66,8 +66,8 @@ class YamlDoc:
 
 def read_text(path: Path, name: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a text file (or a pipe) as UTF-8 (BOM allowed), refusing binary, oversized or undecodable files,
-    directories and devices (see :mod:`tusoi_cli.inputs`)."""
-    from .inputs import read_bounded
+    directories and devices (see :mod:`tusoi_cli.read.inputs`)."""
+    from tusoi_cli.read.inputs import read_bounded
 
     raw = read_bounded(path, name, max_bytes)
     return decode_text(raw, name, max_bytes)

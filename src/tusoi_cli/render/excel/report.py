@@ -30,13 +30,13 @@ from openpyxl.utils.indexed_list import IndexedList  # type: ignore[import-untyp
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
-from ..output import write_atomic
-from .labels import MODE_LABELS, score_text, status_text
+from tusoi_cli.output import write_atomic
+from tusoi_cli.render.labels import MODE_LABELS, score_text, status_text
 
 if TYPE_CHECKING:
-    from ..batch import BatchResult
-    from ..errors import Problem
-    from ..models import Cap, Item, Level, MemberResult, Rubric, Scale, Section
+    from tusoi_cli.errors import Problem
+    from tusoi_cli.model import Cap, Item, Level, MemberResult, Rubric, Scale, Section
+    from tusoi_cli.read.batch import BatchResult
 
 Worksheet = Any  # openpyxl ships no type information
 StyleArray = Any
@@ -982,8 +982,8 @@ def _cap_scope(cap: Cap) -> str:
 
 def _included_titles(rubric: Rubric) -> list[str]:
     """The titles of the rubrics ``rubric`` includes (their ids only when one cannot be read again)."""
-    from ..errors import TusoiError
-    from ..rubric_loader import load_rubric
+    from tusoi_cli.errors import TusoiError
+    from tusoi_cli.read.rubric_loader import load_rubric
 
     base = Path(rubric.path).parent if rubric.path else None
     titles = []

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from . import __version__
-from .cli_messages import install_lazily as _install_vietnamese_messages
+from tusoi_cli import __version__
+from tusoi_cli.cli.messages import install_lazily as _install_vietnamese_messages
 
 _install_vietnamese_messages()
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .api import Scored
-    from .errors import Problem
+    from tusoi_cli.api import Scored
+    from tusoi_cli.errors import Problem
 
 app = typer.Typer(
     name="tusoi",
@@ -58,14 +58,14 @@ class ListFormat(StrEnum):
 
 
 def _stderr() -> Console:
-    from .streams import console
+    from tusoi_cli.streams import console
 
     return console(stderr=True, soft_wrap=True)
 
 
 def _stdout(**options: Any) -> Console:
     """The console for results on standard output (or a file): text from inputs cannot act on a terminal."""
-    from .streams import console
+    from tusoi_cli.streams import console
 
     return console(**options)
 
@@ -78,7 +78,7 @@ def _report(problems: list[Problem]) -> None:
         for problem in problems:
             console.print(str(problem), markup=False, style="red")
         return
-    from .render.terminal import problem_lines
+    from tusoi_cli.render.terminal import problem_lines
 
     for problem in problems:
         for line in problem_lines(problem, console.width):
@@ -89,9 +89,9 @@ def _report(problems: list[Problem]) -> None:
 def _guard() -> Iterator[None]:
     """The one place where library errors become messages on stderr and exit codes; it also guards the
     standard streams and signals for the command (see streams.session) and starts a new output run."""
-    from . import streams
-    from .errors import InputError, TusoiError, UsageError
-    from .output import begin_run
+    from tusoi_cli import streams
+    from tusoi_cli.errors import InputError, TusoiError, UsageError
+    from tusoi_cli.output import begin_run
 
     begin_run()
     with streams.session():
@@ -163,13 +163,13 @@ def score_cmd(
 ) -> None:
     """Chấm điểm một hay nhiều tệp tự đánh giá và giải thích vì sao được mức đó."""
     with _guard():
-        from . import cli_output
-        from .api import score_file
-        from .errors import InputError, UsageError
-        from .inputs import check_input
-        from .rubric_loader import load_rubric, match_level
-        from .streams import stdin_closed
-        from .yaml_reader import MAX_BYTES
+        from tusoi_cli.api import score_file
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.errors import InputError, UsageError
+        from tusoi_cli.read.inputs import check_input
+        from tusoi_cli.read.rubric_loader import load_rubric, match_level
+        from tusoi_cli.read.yaml_reader import MAX_BYTES
+        from tusoi_cli.streams import stdin_closed
 
         missing = [f for f in files if f != "-" and not Path(f).exists() and not Path(f).is_symlink()]
         if missing:
@@ -241,7 +241,7 @@ _SCORE_OUTPUTS = {".txt": "table", ".json": "json", ".yaml": "yaml", ".yml": "ya
 def _emit(scored: list[Scored], fmt: Format, output: Path | None) -> None:
     """Tables go to the terminal with colours; everything else, and any output file, as text."""
     if fmt is Format.table and output is None:
-        from .render.terminal import print_results
+        from tusoi_cli.render.terminal import print_results
 
         print_results(_stdout(), [(s.result, s.rubric) for s in scored])
         return
@@ -250,27 +250,27 @@ def _emit(scored: list[Scored], fmt: Format, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from .output import write_atomic
+        from tusoi_cli.output import write_atomic
 
         write_atomic(output, text.encode("utf-8"))
 
 
 def _render_text(scored: list[Scored], fmt: Format) -> str:
     if fmt in (Format.json, Format.yaml):
-        from .render.data import result_dict, to_json, to_yaml
-        from .render.safe import json_text, yaml_payload
+        from tusoi_cli.render.data import result_dict, to_json, to_yaml
+        from tusoi_cli.render.safe import json_text, yaml_payload
 
         dicts = [result_dict(s.result, s.problems) for s in scored]
         payload: Any = dicts[0] if len(dicts) == 1 else dicts
         return json_text(to_json(payload)) if fmt is Format.json else to_yaml(yaml_payload(payload))
     pairs = [(s.result, s.rubric) for s in scored]
     if fmt is Format.md:
-        from .render.markdown import results_markdown
+        from tusoi_cli.render.markdown import results_markdown
 
         return results_markdown(pairs)
     import io
 
-    from .render.terminal import print_results
+    from tusoi_cli.render.terminal import print_results
 
     buffer = io.StringIO()  # a table written to a file: plain text, fixed width
     print_results(_stdout(file=buffer, width=120, color_system=None, force_terminal=False), pairs)
@@ -323,11 +323,11 @@ def batch_cmd(
     # A short-lived process holding millions of acyclic objects: the cycle collector only costs time.
     gc.disable()
     with _guard():
-        from . import cli_output
-        from .batch import read_batch, sort_by_name
-        from .errors import UsageError
-        from .inputs import check_input
-        from .rubric_loader import load_rubric
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.errors import UsageError
+        from tusoi_cli.read.batch import read_batch, sort_by_name
+        from tusoi_cli.read.inputs import check_input
+        from tusoi_cli.read.rubric_loader import load_rubric
 
         if not source.exists() and not source.is_symlink():
             raise UsageError(f"không tìm thấy '{source}'")
@@ -348,7 +348,7 @@ def batch_cmd(
         _report(batch.problems)
         if target is not None:
             _write_batch(batch, target.path, target.fmt)
-        from .render.terminal import batch_summary
+        from tusoi_cli.render.terminal import batch_summary
 
         # with the results on standard output, the summary goes to stderr so the output stays parseable
         (_stderr() if target is not None and target.path is None else _stdout()).print(batch_summary(batch))
@@ -375,21 +375,21 @@ def _with_progress(work: Any) -> Any:
 
 def _write_batch(batch: Any, output: Path | None, fmt: str) -> None:
     """Write the batch as ``fmt`` to ``output`` (None: standard output, text formats only)."""
-    from .output import write_atomic
+    from tusoi_cli.output import write_atomic
 
     if fmt == "xlsx":
-        from .render.excel import write_report
+        from tusoi_cli.render.excel.report import write_report
 
         assert output is not None
         write_report(output, batch, tool_version=__version__)
         return
     if fmt == "csv":
-        from .render.csvfile import batch_csv
+        from tusoi_cli.render.csvfile import batch_csv
 
         chunks = batch_csv(batch)
     else:
-        from .render.data import batch_json
-        from .render.safe import json_text
+        from tusoi_cli.render.data import batch_json
+        from tusoi_cli.render.safe import json_text
 
         chunks = (json_text(piece.decode("utf-8")).encode("utf-8") for piece in batch_json(batch))
     if output is not None:
@@ -409,12 +409,12 @@ def rubric_list(
 ) -> None:
     """Liệt kê các bộ tiêu chí có sẵn."""
     with _guard():
-        from .rubric_loader import bundled_ids, load_rubric
+        from tusoi_cli.read.rubric_loader import bundled_ids, load_rubric
 
         rubrics = [load_rubric(rid) for rid in bundled_ids()]
         if fmt is ListFormat.json:
-            from .render.data import to_json
-            from .render.safe import json_text
+            from tusoi_cli.render.data import to_json
+            from tusoi_cli.render.safe import json_text
 
             sys.stdout.write(json_text(to_json([{"id": r.id, "version": r.version, "title": r.title,
                                        "items": sum(len(s.items) for s in r.sections),
@@ -444,16 +444,16 @@ def rubric_show(
 ) -> None:
     """Xem các phần, các mục (theo đúng số thứ tự văn bản gốc), mức xếp loại và giới hạn của một bộ tiêu chí."""
     with _guard():
-        from .rubric_loader import load_rubric
+        from tusoi_cli.read.rubric_loader import load_rubric
 
         loaded = load_rubric(rubric)
         if fmt is ListFormat.json:
-            from .render.data import to_json
-            from .render.safe import json_text
+            from tusoi_cli.render.data import to_json
+            from tusoi_cli.render.safe import json_text
 
             sys.stdout.write(json_text(to_json(loaded.model_dump(mode="json"))))
             return
-        from .render.terminal import rubric_table
+        from tusoi_cli.render.terminal import rubric_table
 
         _stdout().print(rubric_table(loaded))
 
@@ -464,8 +464,8 @@ def rubric_check(
 ) -> None:
     """Kiểm tra một tệp bộ tiêu chí; mỗi lỗi ghi rõ dòng, cột và cách sửa."""
     with _guard():
-        from .inputs import check_input
-        from .rubric_loader import load_rubric_file
+        from tusoi_cli.read.inputs import check_input
+        from tusoi_cli.read.rubric_loader import load_rubric_file
 
         check_input(file)
         loaded = load_rubric_file(file)
@@ -483,10 +483,10 @@ def rubric_check(
 
 # Commands that live in their own modules register here (one import each; the modules import
 # nothing heavy at top level).
-from .cli_compare import compare_cmd  # noqa: E402
+from tusoi_cli.cli.compare import compare_cmd  # noqa: E402
 
 app.command("compare", options_metavar="[TÙY CHỌN]")(compare_cmd)
-from .cli_template import schema_cmd, template_app  # noqa: E402
+from tusoi_cli.cli.template import schema_cmd, template_app  # noqa: E402
 
 app.add_typer(template_app, name="template")
 app.command("schema", options_metavar="[TÙY CHỌN]")(schema_cmd)
@@ -494,8 +494,8 @@ app.command("schema", options_metavar="[TÙY CHỌN]")(schema_cmd)
 
 def main() -> None:
     """Console-script entry point."""
-    from .errors import TusoiError
-    from .streams import reopen_closed_std_fds, session
+    from tusoi_cli.errors import TusoiError
+    from tusoi_cli.streams import reopen_closed_std_fds, session
 
     reopen_closed_std_fds()
     for stream in (sys.stdout, sys.stderr):

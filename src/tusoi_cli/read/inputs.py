@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError, Problem
+from tusoi_cli.errors import InputError, Problem
 
 
 def _fail(name: str, message: str, hint: str | None = None) -> InputError:
@@ -92,7 +92,7 @@ def open_input(path: Path, name: str) -> Iterator[BinaryIO]:
 def check_input(path: Path, label: str = "") -> None:
     """Refuse, as a usage error (exit 2), an input path that is not a file, a pipe or (when a folder is
     allowed, checked by the caller first) a folder: missing, a dangling link, a device..."""
-    from .errors import UsageError
+    from tusoi_cli.errors import UsageError
 
     problem = unreadable(path)
     if problem is not None:

@@ -38,13 +38,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .errors import Problem
-from .models import AnswerState, MemberResult, Rubric
-from .text import fold
+from tusoi_cli.errors import Problem
+from tusoi_cli.model import AnswerState, MemberResult, Rubric
+from tusoi_cli.text import fold
 
 if TYPE_CHECKING:
-    from .answers import ScaleReader
-    from .batch import BatchMember
+    from tusoi_cli.model.values import ScaleReader
+    from tusoi_cli.read.batch import BatchMember
 
 Status = Literal["fixed", "improved", "unchanged", "worse", "new"]
 STATUSES: tuple[Status, ...] = ("fixed", "improved", "unchanged", "worse", "new")
@@ -247,8 +247,8 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
     with ``rubric`` or the default one. Raises :class:`InputError` when the input cannot be read at all
     (a member file that cannot be scored, a sheet without a header row, a folder without .yaml files).
     """
-    from .api import score_file
-    from .errors import InputError
+    from tusoi_cli.api import score_file
+    from tusoi_cli.errors import InputError
 
     kind = input_kind(path)
     if kind == "member":
@@ -264,7 +264,7 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
         for number, file in enumerate(files, start=1):
             try:
                 if not file.is_file():  # a pipe would wait for a writer; a folder, a dangling link: named
-                    from .inputs import unreadable
+                    from tusoi_cli.read.inputs import unreadable
 
                     odd = unreadable(file) or ("đây là một ống dẫn (FIFO), không phải tệp",
                                                "thay bằng tệp tự đánh giá thật")
@@ -277,8 +277,8 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
             period.records.append(Record.from_result(scored.result, scored.rubric, number))
             period.problems.extend(scored.problems)
         return period
-    from .batch import read_batch
-    from .rubric_loader import load_rubric
+    from tusoi_cli.read.batch import read_batch
+    from tusoi_cli.read.rubric_loader import load_rubric
 
     chosen = rubric or load_rubric()
     batch = read_batch(path, chosen, sheet=sheet)
@@ -313,7 +313,7 @@ class _Info:
 def _info(rubric: Rubric) -> _Info:
     cached = rubric._cache.get("compare")
     if cached is None:
-        from .answers import readers
+        from tusoi_cli.model.values import readers
 
         pairs = rubric.items()
         ids = tuple(item.id for _, item in pairs)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from .models import Rubric
+    from tusoi_cli.model import Rubric
 
 DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
 _YAML_OUTPUTS = {".yaml": "yaml", ".yml": "yaml"}
@@ -47,7 +47,7 @@ def _rubric_ref(loaded: Rubric, base: Path) -> str:
     relative to the folder the template is written to (where tusoi looks for it)."""
     import os
 
-    from .rubric_loader import BUNDLED_DIR
+    from tusoi_cli.read.rubric_loader import BUNDLED_DIR
 
     path = Path(loaded.path)
     if path.parent == BUNDLED_DIR.resolve():
@@ -59,8 +59,8 @@ def _rubric_ref(loaded: Rubric, base: Path) -> str:
 
 
 def _scorable(ref: str) -> Rubric:
-    from .errors import UsageError
-    from .rubric_loader import load_rubric
+    from tusoi_cli.errors import UsageError
+    from tusoi_cli.read.rubric_loader import load_rubric
 
     loaded = load_rubric(ref)
     if not loaded.levels:
@@ -84,14 +84,14 @@ def template_member(
     force: _ForceOption = False,
 ) -> None:
     """Mẫu tự đánh giá YAML: mọi mục của bộ tiêu chí với giá trị 0 và tên mục, có dòng $schema cho trình soạn thảo."""
-    from .cli import _guard, _stderr
+    from tusoi_cli.cli import _guard, _stderr
 
     with _guard():
-        from . import cli_output
-        from .errors import UsageError
-        from .output import same_content, write_atomic
-        from .schema import member_schema_name, schema_text
-        from .templates import member_template
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.errors import UsageError
+        from tusoi_cli.output import same_content, write_atomic
+        from tusoi_cli.render.schema import member_schema_name, schema_text
+        from tusoi_cli.render.templates import member_template
 
         target = cli_output.plan(output, None, force=force, extensions=_YAML_OUTPUTS, default="yaml").path
         loaded = _scorable(rubric)
@@ -148,15 +148,16 @@ def template_sheet(
     force: _ForceOption = False,
 ) -> None:
     """Bảng tính .xlsx cho cả chi bộ: danh sách chọn ở mọi ô, trang Hướng dẫn; điền xong đưa vào tusoi batch."""
-    from .cli import _guard, _stderr
+    from tusoi_cli.cli import _guard, _stderr
 
     with _guard():
-        from . import __version__, cli_output
-        from .render.sheet_template import check_sheet_rubric, write_sheet_template
-        from .templates import read_people
+        from tusoi_cli import __version__
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.render.excel.sheet_template import check_sheet_rubric, write_sheet_template
+        from tusoi_cli.render.templates import read_people
 
         if members is not None:
-            from .inputs import check_input
+            from tusoi_cli.read.inputs import check_input
 
             check_input(members, "danh sách đảng viên")
         planned = cli_output.plan(str(DEFAULT_SHEET) if output is None else output, None, force=force,
@@ -195,20 +196,20 @@ def schema_cmd(
     force: _ForceOption = False,
 ) -> None:
     """In lược đồ JSON (JSON Schema) của một dạng tệp, để trình soạn thảo kiểm tra và gợi ý khi sửa tệp."""
-    from .cli import _guard
+    from tusoi_cli.cli import _guard
 
     with _guard():
-        from . import cli_output
-        from .errors import UsageError
-        from .output import write_atomic
-        from .schema import schema_text
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.errors import UsageError
+        from tusoi_cli.output import write_atomic
+        from tusoi_cli.render.schema import schema_text
 
         if rubric is not None and loai is not SchemaKind.member:
             raise UsageError("--rubric chỉ dùng với `tusoi schema member`")
         target = cli_output.plan(output, None, force=force, extensions={".json": "json"}, default="json").path
         loaded = None
         if rubric is not None:
-            from .rubric_loader import load_rubric
+            from tusoi_cli.read.rubric_loader import load_rubric
 
             loaded = load_rubric(rubric)
         text = schema_text(loai.value, loaded)

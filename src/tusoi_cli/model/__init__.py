@@ -199,7 +199,7 @@ def _bool_vi(value: Any) -> Any:
     if value is None:
         return False
     if isinstance(value, str):
-        from .answers import yes_no
+        from tusoi_cli.model.values import yes_no
 
         answer = yes_no(value)
         if answer is not None:

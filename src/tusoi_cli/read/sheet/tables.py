@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 from zlib import error as zlib_error
 
-from .errors import InputError, Problem
-from .text import thousands
+from tusoi_cli.errors import InputError, Problem
+from tusoi_cli.text import thousands
 
 MAX_CELLS = 20_000_000  # 100,000 members x 46 items is 4.6 M; calamine keeps ~32 bytes a cell
 MAX_UNZIPPED = 1024**3  # a 20-million-cell sheet is ~700 MB of XML; calamine may buffer a whole text run
@@ -111,7 +111,7 @@ def read_table(path: Path, sheet: str | None = None, name: str | None = None) ->
 
 def read_tables(path: Path, sheet: str | None = None, name: str | None = None) -> list[Table]:
     """The named sheet, or all sheets in order when ``sheet`` is None (the caller picks the first usable)."""
-    from .inputs import open_input, read_upto
+    from tusoi_cli.read.inputs import open_input, read_upto
 
     display = name or str(path)
     with open_input(path, display) as handle:  # one open, one pass: a pipe can be read only once
@@ -156,7 +156,7 @@ def decode_csv(raw: bytes, name: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise _fail(name, "tệp UTF-16 bị hỏng", "xuất lại tệp từ Excel dạng CSV UTF-8") from None
-    from .yaml_reader import unusual_encoding
+    from tusoi_cli.read.yaml_reader import unusual_encoding
 
     unusual = unusual_encoding(raw)
     if unusual is not None:
@@ -824,7 +824,7 @@ def _calamine_tables(data: bytes, name: str, sheet: str | None, bad: dict[str, B
         names = list(workbook.sheet_names)
         if sheet is not None:
             if sheet not in names:
-                from .text import nearest
+                from tusoi_cli.text import nearest
 
                 guess = nearest(sheet, names)
                 raise _fail(name, f"không có trang tính '{sheet}'",

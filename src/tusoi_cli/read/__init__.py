@@ -1,0 +1,1 @@
+"""Files to models, with located problems: YAML, member files, rubrics, sheets, folders."""

@@ -1,0 +1,1 @@
+"""Excel workbooks: the batch report, the comparison report and the blank sheet template."""
