@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from tusoi_cli import InputError, load_rubric
-from tusoi_cli.read.batch import read_batch
+from tusoi_cli.api import read_batch
 
 from .conftest import ALL_ITEMS, EXAMPLES
 
@@ -153,7 +153,7 @@ def test_huge_declared_range_is_refused_without_crashing(tmp_path: Path) -> None
                                     b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
             dst.writestr(info, data)
     code = ("import sys; from pathlib import Path; from tusoi_cli import load_rubric, InputError\n"
-            "from tusoi_cli.read.batch import read_batch\n"
+            "from tusoi_cli.api import read_batch\n"
             "try:\n    read_batch(Path(sys.argv[1]), load_rubric())\nexcept InputError as e:\n"
             "    print(e); sys.exit(7)\n")
     done = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True, timeout=60, check=False)
@@ -268,7 +268,7 @@ def test_corrupt_xls_files_never_crash(tmp_path: Path) -> None:
     source = (Path(__file__).resolve().parent / "fixtures" / "sheets" / "chibo-mau.xls").read_bytes()
     code = (
         "import random, sys; from pathlib import Path; from tusoi_cli import load_rubric, InputError\n"
-        "from tusoi_cli.read.batch import read_batch\n"
+        "from tusoi_cli.api import read_batch\n"
         "data = Path(sys.argv[1]).read_bytes(); rng = random.Random(7); outcomes = set()\n"
         "for n in range(40):\n"
         "    bad = bytearray(data)\n"

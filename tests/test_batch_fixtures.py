@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tusoi_cli import InputError, load_rubric
-from tusoi_cli.read.batch import column_letter, read_batch
+from tusoi_cli.api import read_batch
+from tusoi_cli.read.sheet.tables import column_letter
 
 SHEETS = Path(__file__).resolve().parent / "fixtures" / "sheets"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((SHEETS / "expected.json").read_text(encoding="utf-8"))

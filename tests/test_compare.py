@@ -16,16 +16,9 @@ import openpyxl
 import pytest
 
 from tusoi_cli import load_rubric
-from tusoi_cli.engine.compare import (
-    STATUSES,
-    Period,
-    Record,
-    compare_periods,
-    compare_records,
-    compare_results,
-    match_records,
-    read_period,
-)
+from tusoi_cli.api import read_period
+from tusoi_cli.engine.compare import compare_periods, compare_records, compare_results, match_records
+from tusoi_cli.model.compare import STATUSES, Period, Record
 
 from .conftest import ALL_ITEMS, need_tool
 

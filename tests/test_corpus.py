@@ -455,8 +455,9 @@ def test_read_only_folder(tmp_path: Path) -> None:  # pragma: no cover - runs fo
 def test_cached_formulas_are_not_error_cells() -> None:
     """A sheet full of formulas with calculated values (STT = row number, a total) reads as the values."""
     from tusoi_cli import load_rubric
-    from tusoi_cli.read.batch import read_batch
-    from tusoi_cli.read.sheet.tables import BadCell, read_tables
+    from tusoi_cli.api import read_batch
+    from tusoi_cli.model.cells import BadCell
+    from tusoi_cli.read.sheet.tables import read_tables
 
     rows = read_tables(FILES / "sheets" / "loi-cong-thuc.xlsx")[0].rows
     assert rows[3][4] == 2  # =1+1, calculated by LibreOffice
@@ -470,7 +471,7 @@ def test_cached_formulas_are_not_error_cells() -> None:
 
 def test_an_error_in_the_name_column_is_a_row_error_not_a_name(tmp_path: Path) -> None:
     from tusoi_cli import load_rubric
-    from tusoi_cli.read.batch import read_batch
+    from tusoi_cli.api import read_batch
 
     source = FILES / "sheets" / "thuc-ra-la-xlsx.csv"  # a real .xlsx: B5 is Trần Thị Bình
     target = tmp_path / "ten-loi.xlsx"

@@ -419,8 +419,8 @@ _NAMES = st.one_of(st.sampled_from(["-", "/dev/stdout", "", ".", "kq/", "kq", "k
 @PROPS
 @given(_NAMES, st.sampled_from([None, "table", "json", "yaml", "md"]))
 def test_the_o_rule_gives_one_format_that_agrees_with_the_name_or_a_usage_error(raw: str, fmt: str | None) -> None:
-    from tusoi_cli.cli import _SCORE_OUTPUTS
     from tusoi_cli.cli.output import resolve
+    from tusoi_cli.cli.score import _SCORE_OUTPUTS
     from tusoi_cli.errors import UsageError
 
     try:

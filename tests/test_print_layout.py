@@ -209,7 +209,7 @@ def test_a_member_without_a_level_leaves_the_level_cells_empty(tmp_path: Path) -
     """Members not rated (status not reviewed or exempt, another branch) come with level None: the row is
     written, its level cells empty, and nothing else breaks."""
     from tusoi_cli import load_rubric
-    from tusoi_cli.read.batch import read_batch
+    from tusoi_cli.api import read_batch
     from tusoi_cli.render.excel.report import write_report
 
     batch = read_batch(write_cell_sheet(tmp_path / "c.xlsx", 2, "2026"), load_rubric())

@@ -28,10 +28,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tusoi_cli import load_rubric, load_rubric_file
+from tusoi_cli.api import read_batch
 from tusoi_cli.engine.scoring import compile_rubric, score_values
 from tusoi_cli.errors import TusoiError
 from tusoi_cli.model import Rubric
-from tusoi_cli.read.batch import BatchResult, read_batch
+from tusoi_cli.model.batch import BatchResult
 from tusoi_cli.read.member_reader import read_member
 from tusoi_cli.read.sheet.tables import read_tables
 from tusoi_cli.read.yaml_reader import decode_text, load_yaml

@@ -1,4 +1,4 @@
-"""``tusoi compare OLD NEW``: follow last period's shortcomings into this period (registered in cli.py).
+"""``tusoi compare OLD NEW``: follow last period's shortcomings into this period (registered in cli/__init__.py).
 
 Only typer, pathlib and typing at module level: the command's work is imported when it runs.
 """
@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from tusoi_cli.cli.errors import guard, report, stderr, stdout
+from tusoi_cli.cli.options import ForceOutputOption
 
 
 class CompareFormat(StrEnum):
@@ -33,7 +36,7 @@ def compare_cmd(
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
                                                help="Ghi thêm báo cáo: .xlsx (mỗi góc nhìn một trang, tô màu theo "
                                                     "kết quả) hoặc .json; '-' là JSON ra đầu ra chuẩn.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Cho phép ghi đè TỆP kết quả đã có.")] = False,
+    force: ForceOutputOption = False,
     today: Annotated[str | None, typer.Option("--today", metavar="NGÀY",
                                               help="Ngày đối chiếu hạn khắc phục (2026-06-30 hoặc 30/06/2026); "
                                                    "mặc định hôm nay.")] = None,
@@ -53,24 +56,20 @@ def compare_cmd(
                                                   help="Trang tính của bảng kỳ mới.")] = None,
 ) -> None:
     """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn."""
-    from tusoi_cli.cli import _guard, _report, _stderr, _stdout
-
-    with _guard():
+    with guard():
         import sys
         from datetime import date
 
-        from tusoi_cli import __version__
+        from tusoi_cli.api import compare_periods, input_kind, load_rubric, parse_date, read_period
         from tusoi_cli.cli import output as cli_output
-        from tusoi_cli.engine.compare import compare_periods, input_kind, read_period
         from tusoi_cli.errors import UsageError
         from tusoi_cli.output import write_atomic
-        from tusoi_cli.read.member_reader import parse_date
-        from tusoi_cli.read.rubric_loader import load_rubric
         from tusoi_cli.render.safe import json_text
+        from tusoi_cli.version import __version__
 
         for label, path in (("kỳ cũ", old), ("kỳ mới", new)):
             if not path.is_dir():
-                from tusoi_cli.read.inputs import check_input
+                from tusoi_cli.api import check_input
 
                 check_input(path, label)
         kinds = input_kind(old), input_kind(new)
@@ -110,12 +109,14 @@ def compare_cmd(
                                  sheet=sheet_new if sheet_new is not None else sheet if kinds[1] == "sheet" else None)
         comparison = compare_periods(old_period, new_period, today=on)
 
-        _report(comparison.problems)
+        report(comparison.problems)
         if target is not None and target.path is not None:
             if target.fmt == "xlsx":
                 from tusoi_cli.render.excel.compare import write_comparison_report
 
-                write_comparison_report(target.path, comparison, tool_version=__version__)
+                empty = not (comparison.new.rubrics() or comparison.old.rubrics())
+                write_comparison_report(target.path, comparison, tool_version=__version__,
+                                        fallback_rubric=load_rubric() if empty else None)
             else:
                 from tusoi_cli.render.compare_data import comparison_json
 
@@ -129,8 +130,8 @@ def compare_cmd(
         else:
             from tusoi_cli.render.compare_terminal import comparison_view
 
-            _stdout().print(comparison_view(comparison))
+            stdout().print(comparison_view(comparison))
         if target is not None and target.path is not None:
-            _stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
+            stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
         if comparison.problems or old_period.failed or new_period.failed:
             raise typer.Exit(1)

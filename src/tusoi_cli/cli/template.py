@@ -1,6 +1,6 @@
 """``tusoi template member|sheet`` and ``tusoi schema``: blank forms to hand out, JSON Schemas for editors.
 
-Registered by cli.py. Only typer and the standard library are imported here; the work (rubrics,
+Registered by cli/__init__.py. Only typer and the standard library are imported here; the work (rubrics,
 pydantic, openpyxl) is imported inside the commands so that ``tusoi --help`` stays fast.
 """
 
@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from tusoi_cli.cli.errors import guard, stderr
+from tusoi_cli.cli.options import ChiBoOption, ForceOption, KyOption, RubricOption
 
 if TYPE_CHECKING:
     from tusoi_cli.model import Rubric
@@ -28,12 +31,6 @@ template_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_RubricOption = Annotated[str, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
-                                            help="Bộ tiêu chí (mã có sẵn hoặc tệp .yaml).")]
-_KyOption = Annotated[str | None, typer.Option("--ky", metavar="KỲ",
-                                               help="Kỳ đánh giá, ví dụ 2026; mặc định năm hiện tại.")]
-_ChiBoOption = Annotated[str | None, typer.Option("--chi-bo", metavar="TÊN", help="Tên chi bộ.")]
-_ForceOption = Annotated[bool, typer.Option("--force", help="Cho phép ghi đè tệp đã có.")]
 
 
 def _this_year() -> str:
@@ -47,10 +44,10 @@ def _rubric_ref(loaded: Rubric, base: Path) -> str:
     relative to the folder the template is written to (where tusoi looks for it)."""
     import os
 
-    from tusoi_cli.read.rubric_loader import BUNDLED_DIR
+    from tusoi_cli.resources import bundled_dir
 
     path = Path(loaded.path)
-    if path.parent == BUNDLED_DIR.resolve():
+    if path.parent == bundled_dir().resolve():
         return loaded.id
     try:
         return Path(os.path.relpath(path, base.resolve())).as_posix()
@@ -59,8 +56,8 @@ def _rubric_ref(loaded: Rubric, base: Path) -> str:
 
 
 def _scorable(ref: str) -> Rubric:
+    from tusoi_cli.api import load_rubric
     from tusoi_cli.errors import UsageError
-    from tusoi_cli.read.rubric_loader import load_rubric
 
     loaded = load_rubric(ref)
     if not loaded.levels:
@@ -75,18 +72,16 @@ def template_member(
                                                help="Ghi mẫu vào TỆP (.yaml) và lược đồ JSON bên cạnh; bỏ trống "
                                                     "hoặc '-' thì in ra đầu ra chuẩn (không có dòng $schema).")
                       ] = None,
-    rubric: _RubricOption = "tusoi-mac-dinh",
-    ky: _KyOption = None,
-    chi_bo: _ChiBoOption = None,
+    rubric: RubricOption = "tusoi-mac-dinh",
+    ky: KyOption = None,
+    chi_bo: ChiBoOption = None,
     ho_ten: Annotated[str | None, typer.Option("--ho-ten", metavar="TÊN", help="Họ và tên đảng viên.")] = None,
     no_schema: Annotated[bool, typer.Option("--no-schema", help="Không ghi tệp lược đồ JSON cạnh mẫu, không "
                                                                  "thêm dòng $schema.")] = False,
-    force: _ForceOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Mẫu tự đánh giá YAML: mọi mục của bộ tiêu chí với giá trị 0 và tên mục, có dòng $schema cho trình soạn thảo."""
-    from tusoi_cli.cli import _guard, _stderr
-
-    with _guard():
+    with guard():
         from tusoi_cli.cli import output as cli_output
         from tusoi_cli.errors import UsageError
         from tusoi_cli.output import same_content, write_atomic
@@ -105,7 +100,7 @@ def template_member(
             sys.stdout.write(text)
             sys.stdout.flush()
             if schema_name:
-                _stderr().print(f"Mẫu in ra đầu ra chuẩn không có dòng $schema (chưa có tệp lược đồ để trỏ tới). "
+                stderr().print(f"Mẫu in ra đầu ra chuẩn không có dòng $schema (chưa có tệp lược đồ để trỏ tới). "
                                 f"Lấy lược đồ cho trình soạn thảo: tusoi schema member --rubric {rubric} -o "
                                 f"{schema_name}; hoặc ghi mẫu bằng -o TỆP.yaml để có cả tệp lược đồ lẫn dòng $schema.",
                                 style="dim", markup=False)
@@ -127,7 +122,7 @@ def template_member(
         write_atomic(target, text.encode("utf-8"))
         if schema_target is not None:
             write_atomic(schema_target, schema_bytes, force=force)
-        _stderr().print(f"Đã ghi {target}" + (f" và {schema_target}" if schema_target is not None else ""),
+        stderr().print(f"Đã ghi {target}" + (f" và {schema_target}" if schema_target is not None else ""),
                         style="green", markup=False)
 
 
@@ -135,29 +130,27 @@ def template_member(
 def template_sheet(
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
                                                help=f"Tệp .xlsx cần ghi; mặc định {DEFAULT_SHEET}.")] = None,
-    rubric: _RubricOption = "tusoi-mac-dinh",
+    rubric: RubricOption = "tusoi-mac-dinh",
     members: Annotated[Path | None, typer.Option("--members", metavar="TỆP",
                                                  help="Danh sách đảng viên: .txt mỗi dòng một họ tên, hoặc bảng "
                                                       "(.csv, .xlsx, .ods) có cột 'Họ và tên' (thêm 'Mã đảng viên', "
                                                       "'Chức vụ' nếu có).")] = None,
-    chi_bo: _ChiBoOption = None,
-    ky: _KyOption = None,
+    chi_bo: ChiBoOption = None,
+    ky: KyOption = None,
     rows: Annotated[int | None, typer.Option("--rows", min=0, metavar="SỐ",
                                              help=f"Số dòng trống thêm vào; mặc định {DEFAULT_BLANK_ROWS} khi không "
                                                   "có danh sách, 0 khi có.")] = None,
-    force: _ForceOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Bảng tính .xlsx cho cả chi bộ: danh sách chọn ở mọi ô, trang Hướng dẫn; điền xong đưa vào tusoi batch."""
-    from tusoi_cli.cli import _guard, _stderr
-
-    with _guard():
-        from tusoi_cli import __version__
+    with guard():
+        from tusoi_cli.api import read_people
         from tusoi_cli.cli import output as cli_output
         from tusoi_cli.render.excel.sheet_template import check_sheet_rubric, write_sheet_template
-        from tusoi_cli.render.templates import read_people
+        from tusoi_cli.version import __version__
 
         if members is not None:
-            from tusoi_cli.read.inputs import check_input
+            from tusoi_cli.api import check_input
 
             check_input(members, "danh sách đảng viên")
         planned = cli_output.plan(str(DEFAULT_SHEET) if output is None else output, None, force=force,
@@ -173,7 +166,7 @@ def template_sheet(
                              tool_version=__version__)
         detail = f"{len(people)} đảng viên" + (f", {blank} dòng trống" if blank else "") if people else \
             f"{blank} dòng trống"
-        _stderr().print(f"Đã ghi {target} ({detail}, {sum(len(s.items) for s in loaded.sections)} mục)",
+        stderr().print(f"Đã ghi {target} ({detail}, {sum(len(s.items) for s in loaded.sections)} mục)",
                         style="green", markup=False)
 
 
@@ -193,12 +186,10 @@ def schema_cmd(
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
                                                help="Ghi vào TỆP (.json) thay vì in ra màn hình; '-' là đầu ra "
                                                     "chuẩn.")] = None,
-    force: _ForceOption = False,
+    force: ForceOption = False,
 ) -> None:
     """In lược đồ JSON (JSON Schema) của một dạng tệp, để trình soạn thảo kiểm tra và gợi ý khi sửa tệp."""
-    from tusoi_cli.cli import _guard
-
-    with _guard():
+    with guard():
         from tusoi_cli.cli import output as cli_output
         from tusoi_cli.errors import UsageError
         from tusoi_cli.output import write_atomic
@@ -209,7 +200,7 @@ def schema_cmd(
         target = cli_output.plan(output, None, force=force, extensions={".json": "json"}, default="json").path
         loaded = None
         if rubric is not None:
-            from tusoi_cli.read.rubric_loader import load_rubric
+            from tusoi_cli.api import load_rubric
 
             loaded = load_rubric(rubric)
         text = schema_text(loai.value, loaded)

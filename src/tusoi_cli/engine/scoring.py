@@ -12,7 +12,6 @@ Two layers share one engine:
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from itertools import compress
 from typing import Literal
 
@@ -30,7 +29,11 @@ from tusoi_cli.model import (
     Rubric,
     SectionResult,
 )
+from tusoi_cli.model.compiled import NO_ANSWER_REASON, CapRule, Compiled, Core, form_index
 from tusoi_cli.model.values import readers
+
+__all__ = ["NO_ANSWER_REASON", "Compiled", "Core", "compile_rubric", "form_index", "level_for_score", "member_status",
+           "score_member", "score_values"]
 
 # Sums of float weights drift (0.1 + 0.2); round them off well below display precision so that
 # a score that is exactly on a threshold on paper stays on it.
@@ -38,45 +41,10 @@ _PRECISION = 9
 _UNANSWERED = Answer.model_construct(state="unanswered")
 
 
-@dataclass(frozen=True, slots=True)
-class _Cap:
-    items: tuple[int, ...]  # item indices the cap looks at (empty for a member-field cap)
-    members: frozenset[int]  # the same, for membership tests
-    low: float | None  # value >= low (None: value > 0)
-    high: float | None
-    min_count: int
-    on_field: bool  # ky_luat cap
-    equals: bool
-    rank: int  # rank of at_most
-    min_form: int = -1  # index into DISCIPLINE_FORMS the member's form must reach; -1: any (or no) form
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """A rubric flattened for scoring: item i is ``ids[i]`` in section ``section_of[i]``."""
-
-    ids: tuple[str, ...]
-    section_of: tuple[int, ...]
-    weights: tuple[float, ...]
-    deducts: tuple[bool, ...]  # per section
-    section_max: tuple[float | None, ...]
-    start: float
-    low: float | None
-    high: float | None
-    thresholds: tuple[float | None, ...]  # per level, best first
-    caps: tuple[_Cap, ...]
 
 
-@dataclass(slots=True)
-class Core:
-    """The numbers of one scored member; ranks index ``rubric.levels`` (0 is the best)."""
-
-    score: float
-    score_rank: int
-    rank: int
-    section_points: list[float]
-    section_flagged: list[int]
-    caps: list[tuple[int, list[int]]]  # (index into rubric.caps, matched item indices)
 
 
 def compile_rubric(rubric: Rubric) -> Compiled:
@@ -96,7 +64,7 @@ def compile_rubric(rubric: Rubric) -> Compiled:
         else:
             wanted = list(range(len(pairs)))
         looked_at = tuple(wanted) if cap.field is None else ()
-        caps.append(_Cap(looked_at, frozenset(looked_at), cap.min_value, cap.max_value, cap.min_count,
+        caps.append(CapRule(looked_at, frozenset(looked_at), cap.min_value, cap.max_value, cap.min_count,
                          cap.field is not None, cap.equals, rubric.level_rank(cap.at_most),
                          DISCIPLINE_FORMS.index(cap.min_form) if cap.min_form is not None else -1))
     compiled = Compiled(
@@ -257,7 +225,6 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     )
 
 
-NO_ANSWER_REASON = "chưa trả lời mục nào"
 
 
 def member_status(stated: MemberStatus, reason: str | None,
@@ -271,6 +238,3 @@ def member_status(stated: MemberStatus, reason: str | None,
     return stated, reason
 
 
-def form_index(form: str | None) -> int:
-    """Rank of a discipline form, mildest 0; -1 when none is written."""
-    return DISCIPLINE_FORMS.index(form) if form in DISCIPLINE_FORMS else -1

@@ -190,6 +190,12 @@ class Rubric(Strict):
         """0 for the best level, growing as levels get worse."""
         return next(i for i, lv in enumerate(self.levels) if lv.id == level_id)
 
+    def included_titles(self) -> list[str]:
+        """The titles of the rubrics this one includes; the loader attaches how to find them (read on demand,
+        so that scoring does not pay for it), else the ids are all there is."""
+        resolve = self._cache.get("included_titles")
+        return resolve() if resolve is not None else list(self.includes)
+
 
 # --------------------------------------------------------------------------- member
 

@@ -143,7 +143,7 @@ class ScaleReader:
     def _read_other(self, value: object) -> Parsed:
         from datetime import date, time, timedelta
 
-        from tusoi_cli.read.sheet.tables import BadCell
+        from tusoi_cli.model.cells import BadCell
 
         if isinstance(value, BadCell):  # an error (#N/A) or uncalculated formula: never "unanswered"
             return Parsed("invalid", error=value.describe(), hint=f"{value.HINT}: {self.choices()}")

@@ -147,7 +147,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
 
 def placeholder_name(name: str) -> tuple[str, str] | None:
     """(message, fix) when ``name`` is still the template's placeholder, not a person's name."""
-    from tusoi_cli.render.templates import NAME_PLACEHOLDER
+    from tusoi_cli.model.people import NAME_PLACEHOLDER
 
     if fold(name).strip("() ") != fold(NAME_PLACEHOLDER).strip("() "):
         return None

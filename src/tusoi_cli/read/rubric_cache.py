@@ -44,7 +44,7 @@ def cache_key(bundled_dir: Path, code_files: list[Path]) -> str:
     """A digest of the versions, every bundled rubric file's content and the loader's own code."""
     from pydantic import VERSION
 
-    from tusoi_cli import __version__
+    from tusoi_cli.version import __version__
 
     digest = hashlib.sha256(repr((__version__, VERSION, str(bundled_dir))).encode())
     for file in [*sorted(bundled_dir.glob("*.yaml")), *code_files]:

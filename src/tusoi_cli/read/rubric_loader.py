@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tusoi_cli.errors import Problem, RubricError, UsageError
+from tusoi_cli.errors import Problem, RubricError, TusoiError, UsageError
 from tusoi_cli.model import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
 from tusoi_cli.model.values import NA_WORDS, fmt, to_number
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, load_yaml, read_text
@@ -485,7 +485,25 @@ def load_rubric_file(path: Path, name: str | None = None) -> Rubric:
     """Resolve the rubric at ``path``; raise :class:`RubricError` listing every problem."""
     problems: list[Problem] = []
     state = _resolve(path, name or str(path), (path.resolve(),), problems)
-    return _finish(state, problems, path)
+    return _with_titles(_finish(state, problems, path))
+
+
+def _with_titles(rubric: Rubric) -> Rubric:
+    """Let ``rubric.included_titles()`` find the titles of its includes (loaded only when asked)."""
+    rubric._cache["included_titles"] = lambda: _included_titles(rubric)
+    return rubric
+
+
+def _included_titles(rubric: Rubric) -> list[str]:
+    """The titles of the rubrics ``rubric`` includes (their ids only when one cannot be read again)."""
+    base = Path(rubric.path).parent if rubric.path else None
+    titles = []
+    for ref in rubric.includes:
+        try:
+            titles.append(load_rubric(ref, base).title)
+        except (TusoiError, OSError):
+            titles.append(ref)
+    return titles
 
 
 @lru_cache(maxsize=16)
@@ -496,7 +514,7 @@ def _load_cached(path: Path, name: str) -> Rubric:
     if file is not None:
         cached = rubric_cache.load(file)
         if cached is not None:
-            return cached
+            return _with_titles(cached)
     rubric = load_rubric_file(path, name)
     if file is not None:
         rubric_cache.store(file, rubric)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tusoi_cli.engine.compare import (
+from tusoi_cli.model.compare import (
     LEVEL_CHANGE_LABELS,
     MATCH_LABELS,
     NO_LEVEL_CHANGE_LABEL,

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tusoi_cli.engine.compare import (
+from tusoi_cli.model.compare import (
     LEVEL_CHANGE_LABELS,
     MATCH_LABELS,
     NOT_IN_RUBRIC,

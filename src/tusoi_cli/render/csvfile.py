@@ -14,8 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tusoi_cli.engine.scoring import compile_rubric
-from tusoi_cli.read.batch import BatchResult
+from tusoi_cli.model.batch import BatchResult
 from tusoi_cli.text import one_line
 
 # What makes a spreadsheet read a cell as a formula (OWASP's list; tab and line breaks are made spaces first).
@@ -72,17 +71,18 @@ class _SafeWriter:
 def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
     """The CSV as UTF-8 chunks (with a BOM first, so Excel reads the diacritics)."""
     rubric = batch.rubric
-    c = compile_rubric(rubric)
+    pairs = rubric.items()
+    ids = [item.id for _, item in pairs]
     levels = rubric.levels
     caps = rubric.caps
-    deducting = [c.deducts[s] for s in c.section_of]
+    deducting = [section.mode == "deduct" for section, _ in pairs]
     buffer = io.StringIO()
     writer = _SafeWriter(buffer)
     writer.writerow(["stt", "dong", "ho_ten", "ma_dang_vien", "chuc_vu", "score", "score_level", "level",
                      "level_label", "self_level", "self_comparison", "cell_level", "cell_reason", "ky_luat",
                      "caps", "flagged", "unanswered", "not_applicable", "invalid", "status", "status_reason",
                      "complete", "ky_luat_form",
-                     *(f"points_{s.id}" for s in rubric.sections), *c.ids])
+                     *(f"points_{s.id}" for s in rubric.sections), *ids])
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
@@ -111,10 +111,10 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
             levels[core.rank].label if rated else "",
             m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", safe_text(m.ly_do), "1" if m.ky_luat else "0",
             ";".join(caps[index].id for index, _ in core.caps),
-            ";".join(c.ids[i] for i, v in enumerate(m.values) if v and deducting[i]) if any(m.values) else "",
-            ";".join(c.ids[i] for i, v in enumerate(m.values) if v is None and i not in na and i not in invalid)
+            ";".join(ids[i] for i, v in enumerate(m.values) if v and deducting[i]) if any(m.values) else "",
+            ";".join(ids[i] for i, v in enumerate(m.values) if v is None and i not in na and i not in invalid)
             if None in m.values else "",
-            ";".join(c.ids[i] for i in m.na), ";".join(c.ids[i] for i in m.invalid),
+            ";".join(ids[i] for i in m.na), ";".join(ids[i] for i in m.invalid),
             m.status, safe_text(m.status_reason), "1" if m.complete else "0", m.ky_luat_form or "",
             *(_number(p) for p in core.section_points), *cells,
         ])

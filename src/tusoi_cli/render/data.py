@@ -10,7 +10,7 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import MemberResult
 
 if TYPE_CHECKING:
-    from tusoi_cli.read.batch import BatchResult
+    from tusoi_cli.model.batch import BatchResult, BatchSummary
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def to_yaml(payload: Any) -> str:
     return yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=100)
 
 
-def batch_json(batch: BatchResult) -> Iterator[bytes]:
+def batch_json(batch: BatchResult, summary: BatchSummary) -> Iterator[bytes]:
     """The batch as one JSON document, streamed member by member (a province's batch is large).
 
     ``{"source", "sheet", "rubric": {id, version}, "members": [... fields of score --format json + "row"],
@@ -48,16 +48,13 @@ def batch_json(batch: BatchResult) -> Iterator[bytes]:
     head = {"source": batch.source, "sheet": batch.sheet,
             "rubric": {"id": batch.rubric.id, "version": batch.rubric.version}}
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "members": [\n').encode("utf-8")
-    for index, member in enumerate(batch.members):
-        data = result_dict(member.to_result(batch.rubric))
+    for index, (member, result) in enumerate(zip(batch.members, batch.results, strict=True)):
+        data = result_dict(result)
         data["row"] = member.line
         yield ((",\n" if index else "") + json.dumps(data, ensure_ascii=False)).encode("utf-8")
-    from tusoi_cli.read.batch import incomplete_counts, level_counts, provisional_count, status_counts
-
-    unanswered, invalid = incomplete_counts(batch)
-    counts: dict[str, Any] = {"members": len(batch.members), **status_counts(batch),
-                              "provisional": provisional_count(batch), "with_unanswered": unanswered,
-                              "with_invalid": invalid, "levels": level_counts(batch)}
+    counts: dict[str, Any] = {"members": len(batch.members), **summary.statuses,
+                              "provisional": summary.provisional, "with_unanswered": summary.with_unanswered,
+                              "with_invalid": summary.with_invalid, "levels": summary.levels}
     tail = {"counts": counts, "errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
             "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes}
     yield ("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n").encode("utf-8")

@@ -12,14 +12,11 @@ import json
 import re
 import textwrap
 import unicodedata
-from dataclasses import dataclass
-from pathlib import Path
 
-from tusoi_cli.errors import InputError, Problem
 from tusoi_cli.model import Rubric, Scale, Section
+from tusoi_cli.model.people import NAME_PLACEHOLDER
 from tusoi_cli.model.values import fmt
 
-NAME_PLACEHOLDER = "(điền họ và tên)"
 _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # words YAML 1.1 (PyYAML) or 1.2 (editors) read as something other than text, when used as a plain key
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
@@ -173,74 +170,3 @@ def member_template(rubric: Rubric, *, rubric_ref: str, schema_name: str | None,
                 note += f" (tối đa {fmt(top)} điểm)" if top is not None else ""
             lines.append(f"{entry.ljust(key_width)}# {note}")
     return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- the list of members
-
-
-@dataclass(frozen=True)
-class Person:
-    """A member a sheet template has a row for."""
-
-    ho_ten: str
-    ma_dang_vien: str | None = None
-    chuc_vu: str | None = None
-
-
-_NUMBERING = re.compile(r"^\s*\d{1,4}\s*[.)\-–]\s+")
-_TEXT_SUFFIXES = {".txt", ".text", ".lst", ""}
-
-
-def read_people(path: Path) -> list[Person]:
-    """Members from a text file (one name a line; '#' comments and '1. ' numbering ignored) or a table
-    (.csv, .xlsx, .xls, .ods) with a 'Họ và tên' column (and optionally 'Mã đảng viên', 'Chức vụ')."""
-    name = str(path)
-    if path.suffix.lower() in _TEXT_SUFFIXES:
-        from tusoi_cli.read.yaml_reader import read_text
-
-        people = []
-        for line in read_text(path, name).splitlines():
-            text = _NUMBERING.sub("", unicodedata.normalize("NFC", line)).strip()
-            if text and not text.startswith("#"):
-                people.append(Person(text))
-    else:
-        people = _people_from_table(path, name)
-    if not people:
-        raise InputError([Problem(name, "danh sách không có tên đảng viên nào",
-                                  hint="mỗi dòng một họ tên, hoặc một bảng có cột 'Họ và tên'")])
-    return people
-
-
-def _people_from_table(path: Path, name: str) -> list[Person]:
-    from tusoi_cli.read.batch import _cell_text, _field_of
-    from tusoi_cli.read.sheet.tables import read_tables
-
-    tables = read_tables(path, None, name)
-    for table in tables:
-        rows = table.rows
-        for index, row in enumerate(rows[:20]):
-            fields: dict[str, int] = {}
-            for col, value in enumerate(row):
-                text = _cell_text(value)
-                field = _field_of(text) if text else None
-                if field is not None and field not in fields:
-                    fields[field] = col
-            if "ho_ten" in fields:
-                return [person for row in rows[index + 1:] if (person := _person(row, fields)) is not None]
-    rows = [row for row in tables[0].rows if any(_cell_text(v) for v in row)]
-    if rows and all(sum(1 for v in row if _cell_text(v)) == 1 for row in rows):
-        return [Person(next(t for v in row if (t := _cell_text(v)))) for row in rows]
-    raise InputError([Problem(name, "không thấy cột 'Họ và tên' trong danh sách",
-                              hint="thêm dòng tiêu đề có cột 'Họ và tên' (và nếu muốn: 'Mã đảng viên', 'Chức vụ'), "
-                                   "hoặc dùng tệp .txt mỗi dòng một họ tên")])
-
-
-def _person(row: list[object], fields: dict[str, int]) -> Person | None:
-    from tusoi_cli.read.batch import _cell_text
-
-    def at(key: str) -> str | None:
-        col = fields.get(key)
-        return _cell_text(row[col]) if col is not None and col < len(row) else None  # type: ignore[arg-type]
-
-    ho_ten = at("ho_ten")
-    return Person(ho_ten, at("ma_dang_vien"), at("chuc_vu")) if ho_ten else None

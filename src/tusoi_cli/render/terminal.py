@@ -14,7 +14,7 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, SectionResult
 
 if TYPE_CHECKING:
-    from tusoi_cli.read.batch import BatchResult
+    from tusoi_cli.model.batch import BatchResult, BatchSummary
 from tusoi_cli.render.labels import (
     MODE_LABELS,
     SELF_LABELS,
@@ -270,21 +270,19 @@ def rubric_table(rubric: Rubric) -> Group:
     return Group(*parts)
 
 
-def batch_summary(batch: BatchResult) -> Group:
+def batch_summary(batch: BatchResult, summary: BatchSummary) -> Group:
     """What a secretary reads first: who was rated, who not and why, the distribution, the common shortcomings."""
-    from tusoi_cli.read.batch import incomplete_counts, level_counts, prevalence, provisional_count, status_counts
-
     rubric = batch.rubric
-    statuses = status_counts(batch)
+    statuses = summary.statuses
     rated = statuses["reviewed"]
-    provisional = provisional_count(batch)
+    provisional = summary.provisional
     head = Text.assemble(("Kết quả chấm ", "bold"), (batch.source, "bold"))
     if batch.sheet:
         head.append(f" (trang {batch.sheet})")
     head.append(f"\nBộ tiêu chí: {rubric.id} (phiên bản {rubric.version})")
     head.append(f"\n{len(batch.members)} đảng viên: {rated} được xếp loại")
     if provisional:
-        unanswered, invalid = incomplete_counts(batch)
+        unanswered, invalid = summary.with_unanswered, summary.with_invalid
         why = [f"{unanswered} người còn mục chưa trả lời" if unanswered else "",
                f"{invalid} người có ô không hợp lệ" if invalid else ""]
         head.append(f" ({provisional} tạm tính: {', '.join(w for w in why if w)})", style="yellow")
@@ -313,11 +311,11 @@ def batch_summary(batch: BatchResult) -> Group:
     levels.add_column("Mức")
     levels.add_column("Đề xuất", justify="right")
     levels.add_column("%", justify="right")
-    decided = level_counts(batch, decided=True)
+    decided = summary.decided
     show_decided = any(decided.values())
     if show_decided:
         levels.add_column("Chi bộ quyết định", justify="right")
-    for level_id, count in level_counts(batch).items():
+    for level_id, count in summary.levels.items():
         level = rubric.level(level_id)
         cells: list[Text | str] = [Text(level.label, style=level.color), str(count), vn_percent(count, rated)]
         if show_decided:
@@ -325,7 +323,7 @@ def batch_summary(batch: BatchResult) -> Group:
         levels.add_row(*cells)
     parts += [Text(""), levels]
 
-    common = prevalence(batch)[:5]
+    common = summary.prevalence[:5]
     if common:
         titles = {item.id: item.title for _, item in rubric.items()}
         table = Table(title="Những hạn chế phổ biến nhất", title_justify="left", title_style="bold")

@@ -18,12 +18,12 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zlib import error as zlib_error
 
 from tusoi_cli.errors import InputError, Problem
+from tusoi_cli.model.cells import BadCell, Cell, DamagedCell
 from tusoi_cli.text import thousands
 
 MAX_CELLS = 20_000_000  # 100,000 members x 46 items is 4.6 M; calamine keeps ~32 bytes a cell
@@ -36,40 +36,6 @@ MAX_SHEET_BYTES = 256 * 1024**2  # a 100,000-member .xlsx is ~15 MB; the file is
 
 
 
-class BadCell:
-    """A cell whose value the file does not hold: an error (``#N/A``, ``#DIV/0!``...) or, with empty
-    ``text``, a formula that was never calculated. calamine reads both as blank; a blank must not
-    stand for them, so they are put back into the rows as this."""
-
-    __slots__ = ("text",)
-    HINT = "sửa công thức cho ra một giá trị, hoặc gõ thẳng giá trị vào ô"
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return f"BadCell({self.text!r})"
-
-    def __str__(self) -> str:  # never blank: the batch reader must not skip a row holding one
-        return self.text or "=?"
-
-    def describe(self) -> str:
-        if self.text:
-            return f"ô bị lỗi công thức {self.text}"
-        return "ô có công thức chưa được tính (tệp chưa từng được mở và lưu bằng Excel hay LibreOffice)"
-
-
-class DamagedCell(BadCell):
-    """A CSV cell holding a NUL byte: the row is reported, the rest of the file is read."""
-
-    __slots__ = ()
-    HINT = "gõ lại giá trị của ô này, hoặc xuất lại tệp từ Excel dạng CSV UTF-8"
-
-    def describe(self) -> str:
-        return "ô có ký tự NUL (mã 0), thường do tệp bị hỏng"
-
-
-Cell = str | int | float | bool | date | datetime | time | timedelta | BadCell | None
 BadCells = dict[tuple[int, int], BadCell]  # (row, column), both 0-based -> the bad cell
 
 

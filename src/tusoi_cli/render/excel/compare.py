@@ -23,7 +23,8 @@ from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
-from tusoi_cli.engine.compare import (
+from tusoi_cli.model import Rubric
+from tusoi_cli.model.compare import (
     LEVEL_CHANGE_LABELS,
     MATCH_LABELS,
     NO_DEADLINES_NOTE,
@@ -89,11 +90,13 @@ _MEMBER_COUNTS = (*STATUSES, "overdue", "not_comparable")
 
 
 def write_comparison_report(target: Path, comparison: Comparison, *, tool_version: str,
-                            generated_at: datetime | None = None) -> None:
-    """Build the comparison workbook and write it to ``target`` atomically."""
+                            generated_at: datetime | None = None, fallback_rubric: Rubric | None = None) -> None:
+    """Build the comparison workbook and write it to ``target`` atomically.
+
+    ``fallback_rubric`` styles the levels when nobody could be read in either period (an empty report)."""
     generated_at = generated_at or datetime.now().astimezone()
     workbook = new_workbook()
-    report = _CompareReport(workbook, comparison, tool_version, generated_at)
+    report = _CompareReport(workbook, comparison, tool_version, generated_at, fallback_rubric)
     report.summary_sheet(workbook.active)
     report.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
     report.detail_sheet(workbook.create_sheet(SHEET_DETAIL))
@@ -122,15 +125,16 @@ def _value(state: str | None, value: float | None) -> object:
 
 
 class _CompareReport:
-    def __init__(self, workbook: Any, c: Comparison, tool_version: str, generated_at: datetime) -> None:
+    def __init__(self, workbook: Any, c: Comparison, tool_version: str, generated_at: datetime,
+                 fallback_rubric: Rubric | None = None) -> None:
         self.c = c
         self.tool_version = tool_version
         self.generated_at = generated_at
         rubrics = [*c.new.rubrics(), *c.old.rubrics()]
         if not rubrics:  # nobody could be read in either period: still a valid (empty) report
-            from tusoi_cli.read.rubric_loader import load_rubric
-
-            rubrics = [load_rubric()]
+            if fallback_rubric is None:
+                raise ValueError("an empty comparison needs fallback_rubric to style its levels")
+            rubrics = [fallback_rubric]
         st = self.styles = _Styles(workbook.active, rubrics[0])
         for rubric in rubrics[1:]:  # levels of the other rubrics, when the periods used different ones
             for level in rubric.levels:

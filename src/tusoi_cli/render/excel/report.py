@@ -36,7 +36,7 @@ from tusoi_cli.render.labels import MODE_LABELS, score_text, status_text
 if TYPE_CHECKING:
     from tusoi_cli.errors import Problem
     from tusoi_cli.model import Cap, Item, Level, MemberResult, Rubric, Scale, Section
-    from tusoi_cli.read.batch import BatchResult
+    from tusoi_cli.model.batch import BatchResult
 
 Worksheet = Any  # openpyxl ships no type information
 StyleArray = Any
@@ -893,7 +893,7 @@ class _Report:
             ("Tên bộ tiêu chí", rubric.title),
             ("Phiên bản bộ tiêu chí", rubric.version),
             ("Nguồn", rubric.source or None),
-            ("Gồm các bộ", "; ".join(_included_titles(rubric)) or None),
+            ("Gồm các bộ", "; ".join(rubric.included_titles()) or None),
             ("Tệp đầu vào", self.batch.source),
             ("Trang tính", self.batch.sheet),
             ("Chi bộ", ", ".join(self.cells) or None),
@@ -978,21 +978,6 @@ def _cap_scope(cap: Cap) -> str:
     if cap.min_count > 1:
         parts.append(f"từ {cap.min_count} mục")
     return ", ".join(parts) or "mọi mục"
-
-
-def _included_titles(rubric: Rubric) -> list[str]:
-    """The titles of the rubrics ``rubric`` includes (their ids only when one cannot be read again)."""
-    from tusoi_cli.errors import TusoiError
-    from tusoi_cli.read.rubric_loader import load_rubric
-
-    base = Path(rubric.path).parent if rubric.path else None
-    titles = []
-    for ref in rubric.includes:
-        try:
-            titles.append(load_rubric(ref, base).title)
-        except (TusoiError, OSError):
-            titles.append(ref)
-    return titles
 
 
 def _section_points(result: MemberResult, index: int) -> float | None:

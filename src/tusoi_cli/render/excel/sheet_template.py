@@ -38,10 +38,11 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from tusoi_cli.errors import UsageError
 from tusoi_cli.model import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
+from tusoi_cli.model.people import Person
 from tusoi_cli.model.values import fmt
 from tusoi_cli.output import write_atomic
 from tusoi_cli.render.excel.report import _LINE_HEIGHT, _clean, _line_count, _print_setup, store_text
-from tusoi_cli.render.templates import Person, level_rules, scale_choices, section_note
+from tusoi_cli.render.templates import level_rules, scale_choices, section_note
 from tusoi_cli.text import fold, thousands
 
 Worksheet = Any

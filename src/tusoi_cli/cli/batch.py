@@ -1,0 +1,141 @@
+"""``tusoi batch INPUT``: rate a whole cell from a sheet or a folder, print the summary, write the report."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout
+from tusoi_cli.cli.options import ForceOutputOption
+from tusoi_cli.version import __version__
+
+if TYPE_CHECKING:
+    from tusoi_cli.model.batch import BatchResult, BatchSummary
+
+
+class SortOrder(StrEnum):
+    nhap = "nhap"
+    ten = "ten"
+
+
+_BATCH_OUTPUTS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+
+
+class BatchFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+def batch_cmd(
+    source: Annotated[Path, typer.Argument(help="Bảng tính của chi bộ (.xlsx, .xls, .ods, .csv) hoặc thư mục "
+                                                "chứa các tệp tự đánh giá .yaml.", metavar="ĐẦU_VÀO",
+                                           show_default=False)],
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help="Tệp kết quả: .xlsx (báo cáo in được), .csv hoặc .json; '-' là "
+                                                    "đầu ra chuẩn (cùng --format csv hoặc json). Bỏ trống thì chỉ "
+                                                    "in bảng tổng hợp.")] = None,
+    fmt: Annotated[BatchFormat | None, typer.Option("--format", "-f",
+                                                    help="xlsx, csv hoặc json; mặc định theo đuôi tệp -o. Có "
+                                                         "--format mà không có -o: ghi csv/json ra đầu ra chuẩn.",
+                                                    show_default=False)] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="TÊN",
+                                              help="Trang tính cần đọc; mặc định trang đầu tiên có dòng "
+                                                   "tiêu đề hợp lệ.")] = None,
+    rubric: Annotated[str, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
+                                        help="Bộ tiêu chí dùng cho cả chi bộ.")] = "tusoi-mac-dinh",
+    sort: Annotated[SortOrder, typer.Option("--sort", help="Thứ tự đảng viên: nhap (như trong tệp) hoặc ten "
+                                                           "(theo tên, đúng thứ tự chữ cái tiếng Việt).")
+                    ] = SortOrder.nhap,
+    strict: Annotated[bool, typer.Option("--strict", help="Coi mục chưa trả lời là lỗi (mỗi mục một lỗi của dòng "
+                                                           "đó); đảng viên vẫn có trong báo cáo, mức tạm tính.")
+                      ] = False,
+    force: ForceOutputOption = False,
+) -> None:
+    """Chấm cả chi bộ từ một bảng tính hoặc một thư mục, in bảng tổng hợp và ghi báo cáo."""
+    import gc
+
+    # A short-lived process holding millions of acyclic objects: the cycle collector only costs time.
+    gc.disable()
+    with guard():
+        from tusoi_cli.api import check_input, load_rubric, read_batch, sort_by_name, summarize
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.errors import UsageError
+
+        if not source.exists() and not source.is_symlink():
+            raise UsageError(f"không tìm thấy '{source}'")
+        if not source.is_dir():
+            check_input(source)
+        target = None
+        if output is not None or fmt is not None:
+            target = cli_output.plan(output, fmt.value if fmt else None, force=force,
+                                     inputs=[source, *([Path(rubric)] if Path(rubric).is_file() else [])],
+                                     extensions=_BATCH_OUTPUTS, binary=frozenset({"xlsx"}))
+        chosen = load_rubric(rubric)
+        if not chosen.levels:
+            raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
+        batch = _with_progress(lambda progress: read_batch(source, chosen, sheet=sheet, strict=strict,
+                                                           progress=progress))
+        if sort is SortOrder.ten:
+            sort_by_name(batch)
+        report(batch.problems)
+        summary = summarize(batch)
+        if target is not None:
+            _write_batch(batch, summary, target.path, target.fmt)
+        from tusoi_cli.render.terminal import batch_summary
+
+        # with the results on standard output, the summary goes to stderr so the output stays parseable
+        (stderr() if target is not None and target.path is None else stdout()).print(batch_summary(batch, summary))
+        if target is not None and target.path is not None:
+            stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
+        if batch.problems or batch.failed_rows:
+            raise typer.Exit(ExitCode.INPUT)
+
+
+def _with_progress(work: Any) -> Any:
+    """Run ``work(progress)`` with a progress bar on stderr when the terminal can show one."""
+    if not sys.stderr.isatty():
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(console=stderr(), transient=True) as bar:
+        task = bar.add_task("Đang chấm", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return work(advance)
+
+
+def _write_batch(batch: BatchResult, summary: BatchSummary, output: Path | None, fmt: str) -> None:
+    """Write the batch as ``fmt`` to ``output`` (None: standard output, text formats only)."""
+    from tusoi_cli.output import write_atomic
+
+    if fmt == "xlsx":
+        from tusoi_cli.render.excel.report import write_report
+
+        assert output is not None
+        write_report(output, batch, tool_version=__version__)
+        return
+    if fmt == "csv":
+        from tusoi_cli.render.csvfile import batch_csv
+
+        chunks = batch_csv(batch)
+    else:
+        from tusoi_cli.render.data import batch_json
+        from tusoi_cli.render.safe import json_text
+
+        chunks = (json_text(piece.decode("utf-8")).encode("utf-8") for piece in batch_json(batch, summary))
+    if output is not None:
+        write_atomic(output, chunks)
+        return
+    for number, chunk in enumerate(chunks):
+        text = chunk.decode("utf-8")
+        sys.stdout.write(text.removeprefix("\ufeff") if number == 0 else text)  # no BOM in a pipe
+        if getattr(sys.stdout, "gone", False):  # the reader closed the pipe: no use rendering the rest
+            break
+    sys.stdout.flush()

@@ -1,0 +1,196 @@
+"""A rated cell as tusoi keeps it: one compact member per row (:class:`BatchMember`) in a :class:`BatchResult`.
+
+A province-scale sheet has 100,000 rows, so a member is kept compact (one value per item and the core
+numbers); the detailed :class:`MemberResult` of a member is built only when an output asks for it
+(:attr:`BatchResult.results` does that lazily, one at a time, with the scorer the engine set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import overload
+
+from tusoi_cli.errors import Problem
+from tusoi_cli.model import (
+    Answer,
+    DisciplineForm,
+    MemberEvaluation,
+    MemberInfo,
+    MemberResult,
+    MemberStatus,
+    Rubric,
+)
+from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, item_ids
+
+Progress = Callable[[int, int], None]  # (rows read, rows in all)
+Scorer = Callable[[Rubric, MemberEvaluation], MemberResult]  # the engine's score_member
+
+
+def unscored() -> Core:
+    """The Core of a member read but not yet scored (the engine replaces it)."""
+    return Core(0.0, 0, 0, [], [], [])
+
+
+_NA_ANSWER = Answer.model_construct(state="na")
+
+
+@dataclass(slots=True)
+class BatchMember:
+    """One scored member, compact: ``values[i]`` is the answered value of item i (None otherwise)."""
+
+    line: int  # sheet row (1-based, as the spreadsheet shows it), or file number in a folder
+    core: Core
+    values: tuple[float | None, ...]
+    na: tuple[int, ...]  # item indices marked not applicable
+    invalid: tuple[int, ...]  # item indices with an invalid answer (the member is kept, scored provisionally)
+    ho_ten: str
+    ma_dang_vien: str | None = None
+    chuc_vu: str | None = None
+    tu_xep_loai: str | None = None
+    chi_bo_xep_loai: str | None = None
+    ly_do: str | None = None
+    ky_luat: bool = False
+    source: str = ""
+    evaluation: MemberEvaluation | None = None  # kept when the input had details (YAML files)
+    result: MemberResult | None = None  # kept when the caller already had the result
+    chi_bo: str | None = None
+    ky_danh_gia: str | None = None
+    status: MemberStatus = "reviewed"  # final: a member with no answer at all is not_reviewed
+    status_reason: str | None = None
+    ky_luat_form: DisciplineForm | None = None
+    errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
+
+    @property
+    def rated(self) -> bool:
+        """Only reviewed members get a level; exempt and not reviewed ones are listed, never rated."""
+        return self.status == "reviewed"
+
+    @property
+    def complete(self) -> bool:
+        """False when an item is unanswered or invalid: the level is provisional ("tạm tính")."""
+        return not self.invalid and self.values.count(None) == len(self.na)
+
+    @property
+    def unanswered_count(self) -> int:
+        return self.values.count(None) - len(self.na) - len(self.invalid)
+
+    def level_id(self, rubric: Rubric) -> str | None:
+        return rubric.levels[self.core.rank].id if self.rated else None
+
+    def evaluation_for(self, rubric: Rubric) -> MemberEvaluation:
+        """The member as an evaluation, to score in detail (the file's own when it was a member file)."""
+        evaluation = self.evaluation
+        if evaluation is None:
+            ids = item_ids(rubric)
+            answers = {ids[i]: Answer.model_construct(state="answered", value=v)
+                       for i, v in enumerate(self.values) if v is not None}
+            answers.update({ids[i]: _NA_ANSWER for i in self.na})
+            errors = self.errors or {}
+            answers.update({ids[i]: Answer.model_construct(state="invalid", error=errors.get(i)) for i in self.invalid})
+            member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=self.chi_bo,
+                                                chuc_vu=self.chuc_vu)
+            evaluation = MemberEvaluation.model_construct(
+                source=self.source, rubric_id=rubric.id, ky_danh_gia=self.ky_danh_gia, member=member,
+                tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
+                ly_do=self.ly_do, answers=answers, ky_luat_form=self.ky_luat_form,
+                status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
+                status_reason=self.status_reason)
+        return evaluation
+
+    @classmethod
+    def from_result(cls, rubric: Rubric, result: MemberResult, line: int) -> BatchMember:
+        """Wrap an already scored member (folder input, tests) without losing any detail."""
+        ids = item_ids(rubric)
+        by_id = {item.id: item for item in result.items}
+        values = tuple(by_id[i].value if i in by_id and by_id[i].state == "answered" else None for i in ids)
+        na = tuple(n for n, i in enumerate(ids) if i in by_id and by_id[i].state == "na")
+        invalid = tuple(n for n, i in enumerate(ids) if i in by_id and by_id[i].state == "invalid")
+        return cls(line, core_from_result(rubric, result), values, na,
+                   invalid, result.ho_ten, result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level,
+                   result.cell_reason, result.ky_luat, result.source, result=result, chi_bo=result.chi_bo,
+                   ky_danh_gia=result.ky_danh_gia, status=result.status, status_reason=result.status_reason,
+                   ky_luat_form=result.ky_luat_form)
+
+
+class LazyResults(Sequence[MemberResult]):
+    """The members' detailed results, each built when read (100,000 of them would not fit in memory)."""
+
+    def __init__(self, batch: BatchResult) -> None:
+        self._batch = batch
+
+    def __len__(self) -> int:
+        return len(self._batch.members)
+
+    @overload
+    def __getitem__(self, index: int) -> MemberResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[MemberResult]: ...
+    def __getitem__(self, index: int | slice) -> MemberResult | list[MemberResult]:
+        result_of = self._batch.result_of
+        if isinstance(index, slice):
+            return [result_of(m) for m in self._batch.members[index]]
+        return result_of(self._batch.members[index])
+
+    def __iter__(self) -> Iterator[MemberResult]:
+        return map(self._batch.result_of, self._batch.members)
+
+
+@dataclass
+class BatchResult:
+    """Everything a batch run produced, in input order.
+
+    Every non-blank input row is either a member or has at least one entry in ``problems`` with
+    ``line`` = its row number (and is in ``failed_rows``: rows that could not be tied to a person).
+    A member row with problems (a bad cell) stays a member, scored provisionally, and its problems
+    carry its row too. ``blank_rows`` counts the skipped empty ones and ``ignored_rows`` the total
+    rows, which ``notes`` mention.
+    """
+
+    source: str
+    sheet: str | None
+    rubric: Rubric
+    members: list[BatchMember] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed_rows: list[int] = field(default_factory=list)
+    blank_rows: int = 0
+    headers: dict[int, str] = field(default_factory=dict)  # column number (1-based) -> header text
+    ignored_rows: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things worth saying that are not errors
+    scorer: Scorer | None = None  # set by the engine once the members are scored
+
+    def result_of(self, member: BatchMember) -> MemberResult:
+        """The detailed result of one member (built on demand, not kept)."""
+        if member.result is not None:
+            return member.result
+        if self.scorer is None:
+            raise RuntimeError("the batch is not scored yet (tusoi_cli.engine.batch.score_batch)")
+        return self.scorer(self.rubric, member.evaluation_for(self.rubric))
+
+    @property
+    def results(self) -> LazyResults:
+        return LazyResults(self)
+
+    @property
+    def rows(self) -> list[int]:
+        """``rows[i]`` is the sheet row (or file number) of member i."""
+        return [m.line for m in self.members]
+
+    @classmethod
+    def from_results(cls, source: str, sheet: str | None, rubric: Rubric, results: Sequence[MemberResult],
+                     rows: Sequence[int], **kwargs: object) -> BatchResult:
+        members = [BatchMember.from_result(rubric, r, line) for r, line in zip(results, rows, strict=True)]
+        return cls(source, sheet, rubric, members, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """The counts a summary of the batch shows, computed by the engine (see engine.batch.summarize)."""
+
+    statuses: dict[str, int]  # reviewed, exempt, not_reviewed (zeros included)
+    levels: dict[str, int]  # computed level -> rated members, best first, zeros included
+    decided: dict[str, int]  # the level the cell decided -> members
+    provisional: int  # rated members whose level is provisional
+    with_unanswered: int
+    with_invalid: int
+    prevalence: list[tuple[str, int]]  # (item id, rated members flagged), most common first
