@@ -16,7 +16,8 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from tusoi_cli import load_rubric_file, score_file
 from tusoi_cli.errors import Problem
 from tusoi_cli.model.batch import BatchResult
-from tusoi_cli.render.excel.report import _colors, write_report
+from tusoi_cli.render.excel.report import write_report
+from tusoi_cli.render.excel.styles import level_colors as _colors
 
 from .conftest import ALL_ITEMS, full_answers, member_yaml, need_tool
 from .test_rubrics import ADDING_RUBRIC

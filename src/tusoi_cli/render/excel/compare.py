@@ -47,24 +47,24 @@ from tusoi_cli.model.compare import (
     Record,
     Unclear,
 )
-from tusoi_cli.render.excel.report import (
-    _CHART_HEIGHT_PT,
-    _append,
-    _colors,
-    _Column,
-    _fill,
-    _font,
-    _last_break,
-    _number,
-    _page_height,
-    _print_setup,
-    _rows_height,
-    _Styles,
-    _widths,
+from tusoi_cli.render.excel.styles import (
+    CHART_HEIGHT_PT,
+    Column,
+    Styles,
+    append_row,
+    cell_font,
     count_chart,
+    excel_number,
     finish_count_chart,
+    last_break,
+    level_colors,
     new_workbook,
+    page_height,
+    print_setup,
+    rows_height,
     save_workbook,
+    set_widths,
+    solid_fill,
 )
 
 Worksheet = Any
@@ -120,7 +120,7 @@ def _value(state: str | None, value: float | None) -> object:
     if state is None:
         return NOT_IN_RUBRIC
     if state == "answered":
-        return _number(value) if value is not None else None
+        return excel_number(value) if value is not None else None
     return STATE_TEXT[state]
 
 
@@ -135,27 +135,29 @@ class _CompareReport:
             if fallback_rubric is None:
                 raise ValueError("an empty comparison needs fallback_rubric to style its levels")
             rubrics = [fallback_rubric]
-        st = self.styles = _Styles(workbook.active, rubrics[0])
+        st = self.styles = Styles(workbook.active, rubrics[0])
         for rubric in rubrics[1:]:  # levels of the other rubrics, when the periods used different ones
             for level in rubric.levels:
                 if level.id not in st.level:
-                    light, _ = _colors(level.color)
-                    fill = _fill(light) if light != "FFFFFF" else None
+                    light, _ = level_colors(level.color)
+                    fill = solid_fill(light) if light != "FFFFFF" else None
                     st.level[level.id] = st.make(border=st.grid, fill=fill, alignment=Alignment(vertical="top"))
-                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=_font(bold=True),
+                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=cell_font(bold=True),
                                                       alignment=Alignment(vertical="top"))
         top = Alignment(vertical="top", wrap_text=True)
-        fills = {s: _fill(_colors(STATUS_COLORS[s])[0]) for s in STATUSES}
+        fills = {s: solid_fill(level_colors(STATUS_COLORS[s])[0]) for s in STATUSES}
         centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.status: dict[str, StyleArray] = {s: st.make(border=st.grid, fill=fills[s], alignment=top)
                                               for s in STATUSES}
         self.status_header: dict[str, StyleArray] = {
-            s: st.make(border=st.grid, fill=fills[s], font=_font(bold=True), alignment=centered) for s in STATUSES}
-        self.unclear = st.make(border=st.grid, fill=_fill(_UNCLEAR_FILL), font=_font(italic=True), alignment=top)
-        self.overdue = st.make(border=st.grid, fill=_fill(_OVERDUE_FILL), font=_font(bold=True, color=_OVERDUE_FONT),
+            s: st.make(border=st.grid, fill=fills[s], font=cell_font(bold=True), alignment=centered) for s in STATUSES}
+        self.unclear = st.make(border=st.grid, fill=solid_fill(_UNCLEAR_FILL), font=cell_font(italic=True),
                                alignment=top)
-        self.check = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), font=_font(bold=True), alignment=top)
-        self.by_name = st.make(border=st.grid, fill=_fill(_NAME_MATCH_FILL), alignment=top)
+        self.overdue = st.make(border=st.grid, fill=solid_fill(_OVERDUE_FILL),
+                               font=cell_font(bold=True, color=_OVERDUE_FONT), alignment=top)
+        self.check = st.make(border=st.grid, fill=solid_fill(_NAME_MATCH_FILL), font=cell_font(bold=True),
+                             alignment=top)
+        self.by_name = st.make(border=st.grid, fill=solid_fill(_NAME_MATCH_FILL), alignment=top)
         self.date = st.make(border=st.grid, alignment=Alignment(horizontal="center", vertical="top"),
                             number_format=_DATE_FORMAT)
         self.cells = _distinct([*c.new.cells(), *c.old.cells()])
@@ -178,15 +180,15 @@ class _CompareReport:
             parts.append(f"kỳ {self.periods}")
         return " — ".join(parts)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[_Column]) -> str:
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column]) -> str:
         title = self.title(heading)
-        _append(ws, [title], [self.styles.title])
+        append_row(ws, [title], [self.styles.title])
         ws.row_dimensions[1].height = 20
-        _widths(ws, [c.width for c in columns])
+        set_widths(ws, [c.width for c in columns])
         return title
 
-    def header(self, ws: Worksheet, columns: Sequence[_Column], styles: Sequence[StyleArray] | None = None) -> int:
-        row = _append(ws, [c.header for c in columns], list(styles) if styles else self.styles.header)
+    def header(self, ws: Worksheet, columns: Sequence[Column], styles: Sequence[StyleArray] | None = None) -> int:
+        row = append_row(ws, [c.header for c in columns], list(styles) if styles else self.styles.header)
         ws.row_dimensions[row].height = 32
         return row
 
@@ -194,12 +196,12 @@ class _CompareReport:
         ws.freeze_panes = freeze
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
 
-    def note(self, ws: Worksheet, text: str, columns: Sequence[_Column], first: int = 1,
+    def note(self, ws: Worksheet, text: str, columns: Sequence[Column], first: int = 1,
              last: int | None = None) -> None:
         """A note in a row of its own, its cell merged over columns ``first``..``last`` (1-based) and wrapped."""
         last = last or len(columns)
         lead = [None] * (first - 1)
-        row = _append(ws, [*lead, text], [*lead, self.styles.note_wrap],
+        row = append_row(ws, [*lead, text], [*lead, self.styles.note_wrap],
                       [*lead, sum(c.width for c in columns[first - 1:last])])
         if last > first:
             ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
@@ -226,12 +228,13 @@ class _CompareReport:
         for offset, key in enumerate(keys):
             letter = get_column_letter(first_col + offset)
             if key in STATUS_COLORS:
-                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=_fill(_colors(STATUS_COLORS[key])[0]))
+                rule = CellIsRule(operator="greaterThan", formula=["0"],
+                                  fill=solid_fill(level_colors(STATUS_COLORS[key])[0]))
             elif key == "overdue":
-                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=_fill(_OVERDUE_FILL),
+                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill(_OVERDUE_FILL),
                                   font=Font(bold=True, color=_OVERDUE_FONT))
             else:
-                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=_fill(_UNCLEAR_FILL))
+                rule = CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill(_UNCLEAR_FILL))
             ws.conditional_formatting.add(f"{letter}{first_row}:{letter}{last_row}", rule)
 
     def count_headers(self, keys: Sequence[str]) -> list[StyleArray]:
@@ -243,11 +246,11 @@ class _CompareReport:
     def summary_sheet(self, ws: Worksheet) -> None:
         ws.title = SHEET_SUMMARY
         st, c = self.styles, self.c
-        columns = [_Column("", 52), _Column("", 16), _Column("", 10), _Column("", 16), _Column("", 10)]
+        columns = [Column("", 52), Column("", 16), Column("", 10), Column("", 16), Column("", 10)]
         title = self.start(ws, "SO SÁNH HAI KỲ TỰ SOI, TỰ SỬA", columns)
         fit = [c.width for c in columns]
-        _append(ws, [])
-        _append(ws, ["", "Kỳ cũ", "", "Kỳ mới"], [None, st.header, None, st.header])
+        append_row(ws, [])
+        append_row(ws, ["", "Kỳ cũ", "", "Kỳ mới"], [None, st.header, None, st.header])
         for label, old, new in (
             ("Tệp đầu vào", Path(c.old.source).name, Path(c.new.source).name),
             ("Chi bộ", ", ".join(c.old.cells()) or None, ", ".join(c.new.cells()) or None),
@@ -256,8 +259,8 @@ class _CompareReport:
             ("Số đảng viên được chấm", len(c.old.records), len(c.new.records)),
             ("Số dòng, tệp có lỗi chưa chấm được", len(c.old.failed), len(c.new.failed)),
         ):
-            _append(ws, [label, old, None, new], [st.label, st.left, None, st.left], fit)
-        _append(ws, [])
+            append_row(ws, [label, old, None, new], [st.label, st.left, None, st.left], fit)
+        append_row(ws, [])
 
         totals = c.totals()
         matched = c.matched_by()
@@ -265,8 +268,8 @@ class _CompareReport:
         followed = "Kết quả theo dõi"
         if c.old.has_deadlines:
             followed += f" — ngày đối chiếu hạn khắc phục {c.today.strftime('%d/%m/%Y')}"
-        _append(ws, [followed], [st.subtitle])
-        _append(ws, ["", "Số lượng", "Tỷ lệ"], [None, st.header, st.header])
+        append_row(ws, [followed], [st.subtitle])
+        append_row(ws, ["", "Số lượng", "Tỷ lệ"], [None, st.header, st.header])
         old_total = totals["old_shortcomings"]
         rows: list[tuple[str, int, float | None, StyleArray]] = [
             ("Số đảng viên ghép được giữa hai kỳ", len(c.members), None, st.label),
@@ -283,35 +286,35 @@ class _CompareReport:
                 self.overdue if totals["overdue"] else st.label),) if c.old.has_deadlines else ()),
         ]
         for label, number, share, style in rows:
-            _append(ws, [label, number, share], [style, st.int, st.pct], fit)
-        _append(ws, [])
+            append_row(ws, [label, number, share], [style, st.int, st.pct], fit)
+        append_row(ws, [])
 
-        _append(ws, ["Phân bố xếp loại (mọi đảng viên được chấm của mỗi kỳ)"], [st.subtitle])
-        header = _append(ws, ["Mức xếp loại", c.old.label("Kỳ cũ"), "Tỷ lệ", c.new.label("Kỳ mới"), "Tỷ lệ"],
+        append_row(ws, ["Phân bố xếp loại (mọi đảng viên được chấm của mỗi kỳ)"], [st.subtitle])
+        header = append_row(ws, ["Mức xếp loại", c.old.label("Kỳ cũ"), "Tỷ lệ", c.new.label("Kỳ mới"), "Tỷ lệ"],
                          st.header, fit)
         n_old, n_new = len(c.old.records), len(c.new.records)
         last = header
         for level in c.levels:
-            last = _append(ws, [level.label, level.old, level.old / n_old if n_old else None, level.new,
+            last = append_row(ws, [level.label, level.old, level.old / n_old if n_old else None, level.new,
                                 level.new / n_new if n_new else None],
                            [st.level_bold.get(level.id, st.label), st.int, st.pct, st.int, st.pct])
-        _append(ws, ["Cộng", n_old, 1 if n_old else None, n_new, 1 if n_new else None],
+        append_row(ws, ["Cộng", n_old, 1 if n_old else None, n_new, 1 if n_new else None],
                 [st.label, st.int, st.pct, st.int, st.pct])
-        _append(ws, [])
+        append_row(ws, [])
 
-        _append(ws, [f"Hạn chế kéo dài ở đa số đảng viên (còn ở hơn {c.persistent_share:.0%} số người ghép được)"],
+        append_row(ws, [f"Hạn chế kéo dài ở đa số đảng viên (còn ở hơn {c.persistent_share:.0%} số người ghép được)"],
                 [st.subtitle])
         persistent = c.persistent_items
         if persistent:
-            _append(ws, ["Mục", "Số người còn", "Tỷ lệ"], st.header)
+            append_row(ws, ["Mục", "Số người còn", "Tỷ lệ"], st.header)
             for s in persistent:
-                _append(ws, [f"{s.id} — {s.title}", s.persisting, s.persisting / len(c.members)],
+                append_row(ws, [f"{s.id} — {s.title}", s.persisting, s.persisting / len(c.members)],
                         [st.wrap, st.int, st.pct], fit)
         else:
             self.note(ws, "Không có mục nào.", columns)
         for change in c.rubric_changes:
-            _append(ws, [])
-            _append(ws, ["Bộ tiêu chí thay đổi giữa hai kỳ"], [st.subtitle])
+            append_row(ws, [])
+            append_row(ws, ["Bộ tiêu chí thay đổi giữa hai kỳ"], [st.subtitle])
             for label, value in (
                 ("Kỳ cũ → kỳ mới", f"{change.old_id} ({change.old_version}) → {change.new_id} ({change.new_version})"),
                 ("Bỏ các mục", ", ".join(change.removed) or None),
@@ -319,19 +322,19 @@ class _CompareReport:
                 ("Đổi thang đo hoặc cách tính", ", ".join(change.rescaled) or None),
             ):
                 if value:
-                    _append(ws, [label, value], [st.label, st.left], [None, sum(fit[1:])])
+                    append_row(ws, [label, value], [st.label, st.left], [None, sum(fit[1:])])
         if c.notes:
-            _append(ws, [])
-            _append(ws, ["Lưu ý"], [st.subtitle])
+            append_row(ws, [])
+            append_row(ws, ["Lưu ý"], [st.subtitle])
             for note in c.notes:
                 self.note(ws, note[:1].upper() + note[1:], columns)
         if c.levels:  # below the tables, on a page of its own when it would not fit on this one
-            _append(ws, [])
+            append_row(ws, [])
             anchor = ws.max_row + 1
-            if _rows_height(ws, _last_break(ws), anchor) + _CHART_HEIGHT_PT > _page_height(landscape=True):
+            if rows_height(ws, last_break(ws), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
                 ws.row_breaks.append(Break(id=anchor - 1))
             self.levels_chart(ws, header, last, f"A{anchor}")
-        _print_setup(ws, title, title_rows=None)
+        print_setup(ws, title, title_rows=None)
 
     def levels_chart(self, ws: Worksheet, header_row: int, last_row: int, anchor: str) -> None:
         chart = count_chart("Phân bố xếp loại: kỳ cũ và kỳ mới")
@@ -350,11 +353,11 @@ class _CompareReport:
         st, c = self.styles, self.c
         keys = self.keys
         columns = [  # printed: up to the counts; the code and the sources stay in the sheet, right of them
-            _Column("STT", 5), _Column("Họ và tên", 20), _Column("Ghép theo", 17),
-            _Column("Điểm kỳ cũ", 7), _Column("Điểm kỳ mới", 7), _Column("Chênh lệch", 8),
-            _Column("Xếp loại kỳ cũ", 10), _Column("Xếp loại kỳ mới", 10), _Column("Thay đổi", 9),
-            *(_Column(_count_header(k), 8) for k in keys),
-            _Column("Mã đảng viên", 11), _Column("Kỳ cũ: tệp, dòng", 22), _Column("Kỳ mới: tệp, dòng", 22),
+            Column("STT", 5), Column("Họ và tên", 20), Column("Ghép theo", 17),
+            Column("Điểm kỳ cũ", 7), Column("Điểm kỳ mới", 7), Column("Chênh lệch", 8),
+            Column("Xếp loại kỳ cũ", 10), Column("Xếp loại kỳ mới", 10), Column("Thay đổi", 9),
+            *(Column(_count_header(k), 8) for k in keys),
+            Column("Mã đảng viên", 11), Column("Kỳ cũ: tệp, dòng", 22), Column("Kỳ mới: tệp, dòng", 22),
         ]
         printed = len(columns) - 3
         title = self.start(ws, "THEO ĐẢNG VIÊN", columns)
@@ -376,7 +379,7 @@ class _CompareReport:
                 st.number(m.old.score), st.number(m.new.score), st.number(m.score_change), old_style, new_style,
                 st.text, *([st.int] * len(keys)), st.text, st.wrap, st.wrap,
             ]
-            _append(ws, values, styles, fit)
+            append_row(ws, values, styles, fit)
         last = header + len(c.members)
         self.finish(ws, header, last, len(columns), f"C{header + 1}")
         if c.members:
@@ -394,7 +397,7 @@ class _CompareReport:
                 ws.conditional_formatting.add(level, rule)
         else:
             self.note(ws, "Không có đảng viên nào ghép được giữa hai kỳ.", columns, 2, 9)
-        _print_setup(ws, title, title_rows=f"{header}:{header}", columns=printed)
+        print_setup(ws, title, title_rows=f"{header}:{header}", columns=printed)
 
     # ----------------------------------------------------------------- Chi tiết
 
@@ -403,13 +406,13 @@ class _CompareReport:
         deadlines, plans = c.old.has_deadlines, self.has_plans
         # (column, printed, kept): plan and deadline columns only when the inputs can have them
         layout = [
-            (_Column("STT", 5), True, True), (_Column("Họ và tên", 20), True, True), (_Column("Mục", 6), True, True),
-            (_Column("Nội dung", 24 if plans else 36), True, True), (_Column("Kỳ cũ", 7), True, True),
-            (_Column("Kỳ mới", 7), True, True), (_Column("Kết quả", 15), True, True),
-            (_Column("Quá hạn", 10), True, deadlines), (_Column("Biểu hiện (kỳ cũ)", 20), True, plans),
-            (_Column("Biện pháp khắc phục (kỳ cũ)", 20), True, plans), (_Column("Hạn (kỳ cũ)", 10), True, plans),
-            (_Column("Mã đảng viên", 11), False, True), (_Column("Biện pháp khắc phục (kỳ mới)", 24), False, plans),
-            (_Column("Hạn (kỳ mới)", 10), False, plans),
+            (Column("STT", 5), True, True), (Column("Họ và tên", 20), True, True), (Column("Mục", 6), True, True),
+            (Column("Nội dung", 24 if plans else 36), True, True), (Column("Kỳ cũ", 7), True, True),
+            (Column("Kỳ mới", 7), True, True), (Column("Kết quả", 15), True, True),
+            (Column("Quá hạn", 10), True, deadlines), (Column("Biểu hiện (kỳ cũ)", 20), True, plans),
+            (Column("Biện pháp khắc phục (kỳ cũ)", 20), True, plans), (Column("Hạn (kỳ cũ)", 10), True, plans),
+            (Column("Mã đảng viên", 11), False, True), (Column("Biện pháp khắc phục (kỳ mới)", 24), False, plans),
+            (Column("Hạn (kỳ mới)", 10), False, plans),
         ]
         kept = [kept for _, _, kept in layout]
         columns = [col for col, _, keep in layout if keep]
@@ -426,8 +429,8 @@ class _CompareReport:
                 outcome, outcome_style = self.outcome(entry)
                 deadline, deadline_style = self.deadline_state(entry)
                 if isinstance(entry, ItemChange):
-                    old_value: object = _number(entry.old_value)
-                    new_value: object = _number(entry.new_value)
+                    old_value: object = excel_number(entry.old_value)
+                    new_value: object = excel_number(entry.new_value)
                 else:
                     old_value = _value(entry.old_state, entry.old_value)
                     new_value = _value(entry.new_state, entry.new_value)
@@ -442,28 +445,28 @@ class _CompareReport:
                     (new_plan.han_khac_phuc if new_plan else None, self.date),
                 ]
                 chosen = [cell for cell, keep in zip(cells, kept, strict=True) if keep]
-                last = _append(ws, [v for v, _ in chosen], [style for _, style in chosen], fit)
+                last = append_row(ws, [v for v, _ in chosen], [style for _, style in chosen], fit)
         self.finish(ws, header, last, len(columns), f"E{header + 1}")
         if last == header:
             self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ của các đảng viên ghép được.", columns, 2, 7)
         else:
             self.note(ws, "Kỳ cũ, Kỳ mới: mức đã trả lời (0 là không có). Các mục không có ở cả hai kỳ không được "
                           "liệt kê.", columns, 2, 7)
-        _print_setup(ws, title, title_rows=f"{header}:{header}", columns=printed)
+        print_setup(ws, title, title_rows=f"{header}:{header}", columns=printed)
 
     # ----------------------------------------------------------------- Theo mục
 
     def items_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
         keys = self.keys
-        columns = [_Column("Mã", 7), _Column("Nội dung", 36), _Column("Có ở kỳ cũ", 8), _Column("Có ở kỳ mới", 8),
-                   *(_Column(_count_header(k), 8) for k in keys), _Column("Tỷ lệ khắc phục", 9),
-                   _Column("Kéo dài ở đa số", 9)]
+        columns = [Column("Mã", 7), Column("Nội dung", 36), Column("Có ở kỳ cũ", 8), Column("Có ở kỳ mới", 8),
+                   *(Column(_count_header(k), 8) for k in keys), Column("Tỷ lệ khắc phục", 9),
+                   Column("Kéo dài ở đa số", 9)]
         title = self.start(ws, "THEO MỤC (CÁC ĐẢNG VIÊN GHÉP ĐƯỢC)", columns)
         header = self.header(ws, columns, [*([st.header] * 4), *self.count_headers(keys), st.header, st.header])
         fit = [None, columns[1].width]
         for s in c.items:
-            _append(ws, [s.id, s.title, s.old, s.new, *(s.counts[k] for k in keys),
+            append_row(ws, [s.id, s.title, s.old, s.new, *(s.counts[k] for k in keys),
                          s.counts["fixed"] / s.old if s.old else None, PERSISTENT_MARK if s.persistent else None],
                     [st.text, st.wrap, st.int, st.int, *([st.int] * len(keys)), st.pct,
                      self.overdue if s.persistent else st.center], fit)
@@ -474,16 +477,16 @@ class _CompareReport:
             self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ.", columns, 2)
         self.note(ws, f"Kéo dài ở đa số: còn (tiến bộ, không đổi hoặc nặng hơn) ở hơn {c.persistent_share:.0%} số "
                       f"đảng viên ghép được ({len(c.members)} người).", columns, 2)
-        _print_setup(ws, title, title_rows=f"{header}:{header}")
+        print_setup(ws, title, title_rows=f"{header}:{header}")
 
     # ----------------------------------------------------------------- Quá hạn
 
     def overdue_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
         columns = [
-            _Column("STT", 5), _Column("Họ và tên", 20), _Column("Mã đảng viên", 10), _Column("Mục", 6),
-            _Column("Nội dung", 24), _Column("Biện pháp khắc phục (kỳ cũ)", 26), _Column("Hạn khắc phục", 11),
-            _Column("Quá hạn (ngày)", 8), _Column("Kỳ cũ", 7), _Column("Kỳ mới", 7), _Column("Tình trạng", 22),
+            Column("STT", 5), Column("Họ và tên", 20), Column("Mã đảng viên", 10), Column("Mục", 6),
+            Column("Nội dung", 24), Column("Biện pháp khắc phục (kỳ cũ)", 26), Column("Hạn khắc phục", 11),
+            Column("Quá hạn (ngày)", 8), Column("Kỳ cũ", 7), Column("Kỳ mới", 7), Column("Tình trạng", 22),
         ]
         title = self.start(ws, "BIỆN PHÁP KHẮC PHỤC QUÁ HẠN", columns)
         self.note(ws, f"Ngày đối chiếu: {c.today.strftime('%d/%m/%Y')}. {OVERDUE_HELP[:1].upper()}{OVERDUE_HELP[1:]}.",
@@ -499,13 +502,13 @@ class _CompareReport:
             days = (c.today - deadline).days if deadline else None
             if isinstance(entry, ItemChange):
                 state = f"{OVERDUE_LABEL}: {STATUS_LABELS[entry.status]}"
-                values: list[object] = [_number(entry.old_value), _number(entry.new_value)]
+                values: list[object] = [excel_number(entry.old_value), excel_number(entry.new_value)]
                 style = self.overdue
             else:
                 state = f"{CHECK_LABEL}: {REASON_LABELS[entry.reason]}"
                 values = [_value(entry.old_state, entry.old_value), _value(entry.new_state, entry.new_value)]
                 style = self.check
-            _append(ws, [number[id(m)], m.ho_ten, m.ma_dang_vien, entry.id, entry.title,
+            append_row(ws, [number[id(m)], m.ho_ten, m.ma_dang_vien, entry.id, entry.title,
                          plan.khac_phuc if plan else None, deadline, days, *values, state],
                     [st.center, st.wrap, st.text, st.text, st.wrap, st.wrap, self.date, st.int, st.center, st.center,
                      style], fit)
@@ -516,14 +519,14 @@ class _CompareReport:
         elif not rows:
             self.note(ws, f"Không có biện pháp khắc phục nào quá hạn tính đến ngày {c.today.strftime('%d/%m/%Y')}.",
                       columns, 2)
-        _print_setup(ws, title, title_rows=f"{header}:{header}")
+        print_setup(ws, title, title_rows=f"{header}:{header}")
 
     # ----------------------------------------------------------------- Chưa ghép được
 
     def unmatched_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        columns = [_Column("Kỳ", 7), _Column("Họ và tên", 22), _Column("Mã đảng viên", 11),
-                   _Column("Tệp, dòng", 26), _Column("Lý do", 34), _Column("Ghi chú", 36)]
+        columns = [Column("Kỳ", 7), Column("Họ và tên", 22), Column("Mã đảng viên", 11),
+                   Column("Tệp, dòng", 26), Column("Lý do", 34), Column("Ghi chú", 36)]
         title = self.start(ws, "ĐẢNG VIÊN CHƯA GHÉP ĐƯỢC GIỮA HAI KỲ", columns)
         header = self.header(ws, columns)
         fit = [None, columns[1].width, None, columns[3].width, columns[4].width, columns[5].width]
@@ -532,14 +535,14 @@ class _CompareReport:
         for u in c.unmatched:
             other = u.other
             note = (f"{other.ho_ten} (mã {other.ma_dang_vien}), {other.source}" if other is not None else None)
-            last = _append(ws, [SIDE_LABELS[u.side], u.record.ho_ten, u.record.ma_dang_vien, u.record.source, u.label,
-                                note], styles, fit)
+            last = append_row(ws, [SIDE_LABELS[u.side], u.record.ho_ten, u.record.ma_dang_vien, u.record.source,
+                                   u.label, note], styles, fit)
         for a in c.ambiguous:
             group = [*(("old", r) for r in a.old), *(("new", r) for r in a.new)]
             for side, record in group:
                 others = "; ".join(f"{SIDE_LABELS[s]}: {r.ho_ten}" + (f" ({r.ma_dang_vien})" if r.ma_dang_vien else "")
                                    + f", {r.source}" for s, r in group if r is not record)
-                last = _append(ws, [SIDE_LABELS[side], record.ho_ten, record.ma_dang_vien, record.source, a.label,
+                last = append_row(ws, [SIDE_LABELS[side], record.ho_ten, record.ma_dang_vien, record.source, a.label,
                                     f"cùng nhóm với {others}" if others else None], styles, fit)
         self.finish(ws, header, last, len(columns), f"C{header + 1}")
         if last == header:
@@ -548,32 +551,33 @@ class _CompareReport:
             self.note(ws, "Những người này không có trong phần so sánh: kiểm tra họ tên, mã đảng viên ở hai bảng "
                           "rồi chạy lại. Người trùng mã hoặc trùng họ tên (không có mã) không được tự ghép để tránh "
                           "ghép nhầm.", columns, 2)
-        _print_setup(ws, title, title_rows=f"{header}:{header}")
+        print_setup(ws, title, title_rows=f"{header}:{header}")
 
     # ----------------------------------------------------------------- Lỗi
 
     def errors_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        columns = [_Column("Kỳ", 7), _Column("Tệp", 26), _Column("Dòng", 6), _Column("Cột", 6), _Column("Lỗi", 50),
-                   _Column("Cách sửa", 40)]
+        columns = [Column("Kỳ", 7), Column("Tệp", 26), Column("Dòng", 6), Column("Cột", 6), Column("Lỗi", 50),
+                   Column("Cách sửa", 40)]
         title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns)
         header = self.header(ws, columns)
         fit = [None, columns[1].width, None, None, columns[4].width, columns[5].width]
         rows = [("old", p) for p in c.old.problems] + [("new", p) for p in c.new.problems]
         for side, problem in rows:
-            _append(ws, [SIDE_LABELS[side], problem.file, problem.line, problem.column, problem.message, problem.hint],
+            append_row(ws, [SIDE_LABELS[side], problem.file, problem.line, problem.column, problem.message,
+                            problem.hint],
                     [st.text, st.wrap, st.center, st.center, st.wrap, st.wrap], fit)
         self.finish(ws, header, header + len(rows), len(columns), f"A{header + 1}")
-        _print_setup(ws, title, title_rows=f"{header}:{header}")
+        print_setup(ws, title, title_rows=f"{header}:{header}")
 
     # ----------------------------------------------------------------- Thông tin
 
     def info_sheet(self, ws: Worksheet) -> None:
         st, c = self.styles, self.c
-        columns = [_Column("", 30), _Column("", 80)]
+        columns = [Column("", 30), Column("", 80)]
         title = self.start(ws, "THÔNG TIN BÁO CÁO", columns)
         fit = [None, columns[1].width]
-        _append(ws, [])
+        append_row(ws, [])
         when = self.generated_at.strftime("%d/%m/%Y %H:%M:%S")
         facts: list[tuple[str, object]] = [
             ("Ngày đối chiếu hạn khắc phục", c.today.strftime("%d/%m/%Y")),
@@ -585,25 +589,25 @@ class _CompareReport:
             ("Phiên bản tusoi", self.tool_version),
         ]
         for label, value in facts:
-            _append(ws, [label, value], [st.label, st.left], fit)
-        _append(ws, [])
-        _append(ws, ["Cách đọc kết quả", "Ý nghĩa"], st.header)
+            append_row(ws, [label, value], [st.label, st.left], fit)
+        append_row(ws, [])
+        append_row(ws, ["Cách đọc kết quả", "Ý nghĩa"], st.header)
         for status in STATUSES:
-            _append(ws, [STATUS_LABELS[status], STATUS_HELP[status]], [self.status[status], st.wrap], fit)
-        _append(ws, [UNCLEAR_LABEL, UNCLEAR_HELP], [self.unclear, st.wrap], fit)
-        _append(ws, [OVERDUE_LABEL, OVERDUE_HELP], [self.overdue, st.wrap], fit)
-        _append(ws, [CHECK_LABEL, "chưa so được mà hạn khắc phục ghi ở kỳ cũ đã qua: chi bộ cần hỏi lại đảng viên"],
+            append_row(ws, [STATUS_LABELS[status], STATUS_HELP[status]], [self.status[status], st.wrap], fit)
+        append_row(ws, [UNCLEAR_LABEL, UNCLEAR_HELP], [self.unclear, st.wrap], fit)
+        append_row(ws, [OVERDUE_LABEL, OVERDUE_HELP], [self.overdue, st.wrap], fit)
+        append_row(ws, [CHECK_LABEL, "chưa so được mà hạn khắc phục ghi ở kỳ cũ đã qua: chi bộ cần hỏi lại đảng viên"],
                 [self.check, st.wrap], fit)
-        _append(ws, [MATCH_LABELS["name"], "hai kỳ không cùng có mã đảng viên, ghép theo họ tên (không phân biệt hoa "
-                                           "thường, khoảng trắng): chi bộ kiểm tra lại có đúng một người không"],
+        append_row(ws, [MATCH_LABELS["name"], "hai kỳ không cùng có mã đảng viên, ghép theo họ tên (không phân biệt "
+                                           "hoa thường, khoảng trắng): chi bộ kiểm tra lại có đúng một người không"],
                 [self.by_name, st.wrap], fit)
-        _append(ws, [MATCH_LABELS["name_unaccented"], "một kỳ ghi họ tên không dấu (Nguyen Van An), kỳ kia có dấu: "
+        append_row(ws, [MATCH_LABELS["name_unaccented"], "một kỳ ghi họ tên không dấu (Nguyen Van An), kỳ kia có dấu: "
                                                       "cần kiểm tra như trên"], [self.by_name, st.wrap], fit)
-        _append(ws, [])
+        append_row(ws, [])
         self.note(ws, "Chỉ so các mục của phần trừ điểm (biểu hiện, vi phạm). Một mục không có ở cả hai kỳ không "
                       "được liệt kê. Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
                       "chi bộ biểu quyết mức xếp loại cuối cùng.", columns)
-        _print_setup(ws, title, title_rows=None)
+        print_setup(ws, title, title_rows=None)
 
 
 def _count_header(key: str) -> str:

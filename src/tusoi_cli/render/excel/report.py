@@ -9,33 +9,49 @@ large cell costs little more than writing its values.
 
 from __future__ import annotations
 
-import io
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped]
-from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
-from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
+from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.chart.marker import DataPoint  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.utils.indexed_list import IndexedList  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
-from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
-from tusoi_cli.output import write_atomic
-from tusoi_cli.render.labels import MODE_LABELS, score_text, status_text
+from tusoi_cli.render.excel.styles import (
+    A4_LONG,
+    CHART_HEIGHT_PT,
+    LINE_HEIGHT,
+    SIDE_MARGIN,
+    Column,
+    Styles,
+    append_row,
+    column_points,
+    count_chart,
+    excel_number,
+    finish_count_chart,
+    last_break,
+    level_colors,
+    line_count,
+    new_workbook,
+    page_height,
+    print_setup,
+    rows_height,
+    save_workbook,
+    set_widths,
+    solid_fill,
+)
+from tusoi_cli.render.labels import MODE_LABELS, status_text
 
 if TYPE_CHECKING:
     from tusoi_cli.errors import Problem
-    from tusoi_cli.model import Cap, Item, Level, MemberResult, Rubric, Scale, Section
+    from tusoi_cli.model import Cap, Item, Level, MemberResult, Scale, Section
     from tusoi_cli.model.batch import BatchResult
 
 Worksheet = Any  # openpyxl ships no type information
@@ -56,34 +72,10 @@ _STT_WIDTH, _NAME_WIDTH, _ITEM_WIDTH = 5, 24, 10
 _MATRIX_FIRST_ROW = 5  # Chi tiết: title, section names, item titles, ids, then the members
 COMPARISON = {"higher": "cao hơn", "same": "bằng", "lower": "thấp hơn"}
 
-# Text starting with one of these is what spreadsheet users may read as a formula (OWASP CSV injection).
-_RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-# Rich colour names used by rubrics -> (light cell fill, stronger chart colour).
-_PALETTE: dict[str, tuple[str, str]] = {
-    "green": ("C6EFCE", "70AD47"),
-    "cyan": ("CCEEF4", "4BACC6"),
-    "yellow": ("FFEB9C", "FFC000"),
-    "red": ("FFC7CE", "E0474C"),
-    "blue": ("D6E4F5", "4472C4"),
-    "magenta": ("F2D5EC", "A5509D"),
-    "white": ("FFFFFF", "BFBFBF"),
-    "black": ("D9D9D9", "404040"),
-    "grey": ("E7E6E6", "808080"),
-    "gray": ("E7E6E6", "808080"),
-    "orange": ("FCE4D6", "ED7D31"),
-    "purple": ("E4DFEC", "7030A0"),
-}
-_STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "blink", "strike", "not", "b", "i", "u"}
 
 # Matrix fills by how far a value is up its scale: light, medium, strong.
 _INTENSITY = ("FFF2CC", "F8CBAD", "E9967A")
-_HEADER_FILL = "DDE5F0"
-FONT_NAME = "Arial"
-FONT_SIZE = 10
-_LINE_HEIGHT = 13  # points per line of 10-point Arial
-_CHARS_PER_WIDTH = 1.2  # characters of ordinary 10-point Arial text per unit of column width (a unit is one "0")
-_GRID = "BFBFBF"
 
 
 # --------------------------------------------------------------------------- public entry point
@@ -104,93 +96,23 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
                   generated_at=generated_at)
 
 
-def new_workbook() -> Any:
-    """A workbook whose default font is Arial 10: Excel and LibreOffice (Liberation Sans has Arial's metrics) then
-    agree on column widths and line breaks, which they do not for Calibri where it is missing."""
-    workbook = Workbook()
-    workbook._fonts = IndexedList([_font()])
-    workbook._named_styles["Normal"].font = _font()
-    return workbook
 
 
-def _font(**options: Any) -> Any:
-    """A font of the report: Arial, 10 points unless ``size`` says otherwise."""
-    options.setdefault("size", FONT_SIZE)
-    return Font(name=FONT_NAME, family=2, **options)
 
 
-def count_chart(title: str) -> Any:
-    """A column chart of member counts, labelled with its values."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = title
-    chart.y_axis.title = "Số đảng viên"
-    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
-                                     showPercent=False)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.numFmt = "0"
-    return chart
 
 
-def finish_count_chart(chart: Any, peak: int) -> None:
-    """Whole-number steps for small counts, and one size for every report's chart."""
-    if peak <= 10:
-        chart.y_axis.majorUnit = 1
-        chart.y_axis.scaling.max = max(peak + 1, 2)
-    chart.width = 15
-    chart.height = 7.5
 
 
-def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str, generated_at: datetime) -> None:
-    """Stamp the document properties and write the workbook atomically (saved in memory, then renamed)."""
-    props = workbook.properties
-    props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
-    props.title = _clean(title)
-    stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
-    props.created = props.modified = stamp
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_atomic(target, buffer.getvalue())
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _clean(text: str) -> str:
-    """Drop the control characters Excel cannot store (e.g. Word's soft line break \\x0b)."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
-def _number(value: float) -> int | float:
-    """Integral floats as int, so the sheet shows 2 rather than 2.0 under the General format."""
-    return int(value) if float(value).is_integer() else value
 
 
-def _colors(name: str) -> tuple[str, str]:
-    """Light fill and chart colour (RRGGBB) for a rich colour/style such as 'green', 'bold bright_red', '#ff8800'."""
-    tokens = [t for t in name.lower().replace(",", " ").split() if t not in _STYLE_WORDS]
-    if "on" in tokens:  # 'red on white': the foreground is the level's colour
-        tokens = tokens[: tokens.index("on")]
-    if not tokens:
-        return _PALETTE["white"]
-    token = tokens[-1]
-    base = token.removeprefix("bright_").removeprefix("dark_").removeprefix("light_").rstrip("0123456789")
-    if base in _PALETTE:
-        return _PALETTE[base]
-    try:
-        from rich.color import Color, ColorParseError
-
-        try:
-            triplet = Color.parse(token).get_truecolor()
-        except ColorParseError:
-            return _PALETTE["white"]
-    except ImportError:  # pragma: no cover - rich is a dependency
-        return _PALETTE["white"]
-    rgb = (triplet.red, triplet.green, triplet.blue)
-    light = "".join(f"{round(c + (255 - c) * 0.75):02X}" for c in rgb)
-    return light, "".join(f"{c:02X}" for c in rgb)
 
 
 def _distinct(values: Iterable[str | None]) -> list[str]:
@@ -201,22 +123,10 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
     return list(seen)
 
 
-def _header_text(text: str) -> str:
-    """Text for a print header/footer: '&' escaped, kept short (Excel allows 255 characters in all)."""
-    text = _clean(text).replace("\n", " ")
-    if len(text) > 110:
-        text = text[:109] + "…"
-    return text.replace("&", "&&")
 
 
-def _fill(rgb: str) -> Any:
-    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
 
 
-@dataclass(frozen=True)
-class _Column:
-    header: str
-    width: float
 
 
 @dataclass(frozen=True)
@@ -234,234 +144,32 @@ class _ResultColumn:
         return replace(self, header=header, width=width, printed=printed)
 
 
-class _Styles:
-    """Style arrays built once per workbook, copied into each cell at creation."""
-
-    def __init__(self, ws: Worksheet, rubric: Rubric) -> None:
-        self._ws = ws
-        thin = Side(style="thin", color=_GRID)
-        self.grid = Border(left=thin, right=thin, top=thin, bottom=thin)
-        top = Alignment(vertical="top")
-        self.text = self.make(border=self.grid, alignment=top)
-        self.wrap = self.make(border=self.grid, alignment=Alignment(vertical="top", wrap_text=True))
-        self.left = self.make(border=self.grid, alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))
-        self.center = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"))
-        self.int = self.make(border=self.grid, alignment=top, number_format="0")
-        self.dec = self.make(border=self.grid, alignment=top, number_format="0.0")
-        self.pct = self.make(border=self.grid, alignment=top, number_format="0.0%")
-        self.header = self.make(border=self.grid, font=_font(bold=True), fill=_fill(_HEADER_FILL),
-                                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        self.title = self.make(font=_font(bold=True, size=13))
-        self.subtitle = self.make(font=_font(bold=True, size=11))
-        self.note = self.make(font=_font(italic=True, color="595959"))
-        self.note_wrap = self.make(font=_font(italic=True, color="595959"),
-                                   alignment=Alignment(vertical="top", wrap_text=True))
-        self.label = self.make(border=self.grid, font=_font(bold=True), alignment=top)
-        self.note_cell = self.make(border=self.grid, font=_font(italic=True, color="9C5700"),
-                                   alignment=Alignment(vertical="top", wrap_text=True))
-        medium = Side(style="medium", color="808080")
-        hide_zero = "General;-General;;@"  # a zero is stored (the cell stays a number) but left blank on the page
-        self.matrix = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"),
-                                number_format=hide_zero)
-        self.matrix_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
-                                      alignment=Alignment(horizontal="center", vertical="top"),
-                                      number_format=hide_zero)
-        titled = Alignment(horizontal="center", vertical="top", wrap_text=True)
-        self.item_title = self.make(border=self.grid, font=_font(size=9), alignment=titled)
-        self.item_title_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
-                                          font=_font(size=9), alignment=titled)
-        self.header_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
-                                      font=_font(bold=True), fill=_fill(_HEADER_FILL),
-                                      alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        self.level: dict[str, StyleArray] = {}
-        self.level_bold: dict[str, StyleArray] = {}
-        for level in rubric.levels:
-            light, _ = _colors(level.color)
-            fill = _fill(light) if light != "FFFFFF" else None
-            self.level[level.id] = self.make(border=self.grid, fill=fill, alignment=top)
-            self.level_bold[level.id] = self.make(border=self.grid, fill=fill, alignment=top, font=_font(bold=True))
-
-    def make(self, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
-             number_format: str | None = None) -> StyleArray:
-        """Register the styles with the workbook and return the cell style array that refers to them."""
-        cell = Cell(self._ws)
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if border is not None:
-            cell.border = border
-        if alignment is not None:
-            cell.alignment = alignment
-        if number_format is not None:
-            cell.number_format = number_format
-        return cell._style  # openpyxl copies it into every cell created with style_array=
-
-    def number(self, value: float) -> StyleArray:
-        """'0' for values that display without a decimal, '0.0' otherwise (86.25 -> 86.3, 90 -> 90)."""
-        return self.dec if "." in score_text(value) else self.int
-
-    def number_or_text(self, value: float | None) -> StyleArray:
-        """As :meth:`number`; plain text style for a member without a score (not rated)."""
-        return self.text if value is None else self.number(value)
 
 
-def store_text(cell: Any, text: str) -> None:
-    """Put already cleaned text in ``cell`` as text: never a formula (=...) nor an error value (#N/A)."""
-    cell.value = text
-    if text.startswith(_RISKY_START) or text in ERROR_CODES:
-        cell.data_type = "s"
-        cell.quotePrefix = True  # Excel's own "this is text" flag, kept when the cell is edited
 
 
-def _append(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
-            fit: Sequence[float | None] | None = None, *, min_lines: int = 1, line_height: float | None = None) -> int:
-    """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
-
-    ``fit`` gives the widths of the wrapped columns: the row is made tall enough for their text, since
-    neither openpyxl nor LibreOffice's import sizes rows to wrapped text.
-    """
-    cells = []
-    lines = min_lines
-    for index, value in enumerate(values):
-        style = (styles[index] if index < len(styles) else None) if isinstance(styles, list | tuple) else styles
-        if isinstance(value, str):
-            value = _clean(value)
-            if fit and index < len(fit) and fit[index]:
-                lines = max(lines, _line_count(value, fit[index] or 0))
-            cell = Cell(ws, style_array=style)
-            store_text(cell, value)
-        else:
-            cell = Cell(ws, value=value, style_array=style)
-        cells.append(cell)
-    ws.append(cells)
-    row = int(ws._current_row)  # the row openpyxl just filled (also for an empty row)
-    if lines > 1 or line_height is not None:
-        ws.row_dimensions[row].height = (line_height or _LINE_HEIGHT) * lines + 3
-    return row
 
 
-def _line_count(text: str, width: float) -> int:
-    """Lines ``text`` takes when word-wrapped in a column ``width`` characters wide (a slightly generous guess)."""
-    capacity = max(1, int(width * _CHARS_PER_WIDTH))
-    total = 0
-    for paragraph in text.split("\n"):
-        count, used = 1, 0
-        for word in paragraph.split():
-            if used == 0:
-                used = len(word)
-            elif used + 1 + len(word) <= capacity:
-                used += 1 + len(word)
-            else:
-                count, used = count + 1, len(word)
-            while used > capacity:  # a word longer than the column is broken
-                count, used = count + 1, used - capacity
-        total += count
-    return total
 
 
-# A4 and the margins _print_setup sets, in points; a column of width w (in '0' characters of the default
-# font, 10-point Arial) prints about (7.4 w + 5) pixels wide, 0.75 point each (Excel rounds the digit width to
-# 7 pixels, LibreOffice does not: the wider is used, so the table fits in both).
-_A4_LONG, _A4_SHORT = 842.0, 595.0
-_PIXELS_PER_UNIT = 7.5
-_SIDE_MARGIN = 0.4  # inches
-_TOP_MARGIN = 0.5
-_MIN_SCALE = 90  # 10-point text printed at 90 % is 9 points: the smallest the report prints
-_FOOTER_SIZE = 9
 
 
-def column_points(width: float) -> float:
-    """Printed width in points of a column ``width`` units wide, at 100 %."""
-    return (_PIXELS_PER_UNIT * width + 5) * 0.75
 
 
-def print_scale(widths: Sequence[float], *, landscape: bool = True) -> int:
-    """The print scale (%) that fits columns of ``widths`` on the page width, never below _MIN_SCALE.
-
-    A table wider than the page at that floor flows over more pages (Excel and LibreOffice split it by
-    columns) instead of printing text too small to read in a meeting.
-    """
-    page = (_A4_LONG if landscape else _A4_SHORT) - 2 * 72 * _SIDE_MARGIN
-    total = sum(column_points(w) for w in widths) or 1.0
-    return max(_MIN_SCALE, min(100, math.floor(page / total * 100)))
 
 
-def _print_setup(ws: Worksheet, title: str, *, title_rows: str | None, columns: int | None = None,
-                 title_cols: str | None = None, landscape: bool = True, legend: str | None = None) -> None:
-    """A4, at a fixed scale that keeps text at 9 points or more, header rows repeated, title on top, page
-    numbers at the bottom.
-
-    ``columns``: how many columns (from A) print; the rest of the sheet stays for the screen. A fixed
-    scale rather than "fit to one page wide": fitting a wide table shrinks its text to 5 points.
-    """
-    ncols = columns or ws.max_column
-    widths = [_width_of(ws, index) for index in range(1, ncols + 1)]
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.scale = print_scale(widths, landscape=landscape)
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = _SIDE_MARGIN
-    ws.page_margins.top = ws.page_margins.bottom = _TOP_MARGIN
-    ws.page_margins.header = ws.page_margins.footer = 0.25
-    if columns is not None:
-        ws.print_area = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
-    if title_rows:
-        ws.print_title_rows = title_rows
-    if title_cols:
-        ws.print_title_cols = title_cols
-    ws.oddHeader.center.text = _header_text(title)
-    ws.oddHeader.center.size = _FOOTER_SIZE
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.left.size = _FOOTER_SIZE
-    ws.oddFooter.center.text = "Trang &P / &N"
-    ws.oddFooter.center.size = _FOOTER_SIZE
-    if legend:
-        ws.oddFooter.right.text = _header_text(legend)
-        ws.oddFooter.right.size = _FOOTER_SIZE
 
 
-_CHART_HEIGHT_PT = 7.5 / 2.54 * 72  # finish_count_chart's height
 
 
-def _page_height(*, landscape: bool) -> float:
-    """Printable height in points at 100 %: A4 less the top and bottom margins _print_setup sets and, to be
-    safe, the room LibreOffice gives the page header and footer inside them."""
-    return (_A4_SHORT if landscape else _A4_LONG) - 2 * 72 * _TOP_MARGIN - 50
 
 
-def _rows_height(ws: Worksheet, first: int, end: int) -> float:
-    """Height in points of rows first..end-1 as set (15, the default, when not set)."""
-    total = 0.0
-    for row in range(first, end):
-        dimension = ws.row_dimensions.get(row)
-        total += dimension.height if dimension is not None and dimension.height else _LINE_HEIGHT
-    return total
 
 
-def _last_break(ws: Worksheet) -> int:
-    """First row of the page the next row falls on (by the row heights set; 1 without breaks)."""
-    page, start, used = _page_height(landscape=True), 1, 0.0
-    for row in range(1, ws.max_row + 1):
-        dimension = ws.row_dimensions.get(row)
-        height = dimension.height if dimension is not None and dimension.height else _LINE_HEIGHT
-        if used + height > page:
-            start, used = row, 0.0
-        used += height
-    return start
 
 
-def _width_of(ws: Worksheet, index: int) -> float:
-    """A column's width as set (openpyxl's default, 13, when it was not)."""
-    dimension = ws.column_dimensions.get(get_column_letter(index))
-    width = dimension.width if dimension is not None else None
-    return float(width) if width else 13.0
 
 
-def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
 
 
 # --------------------------------------------------------------------------- the report
@@ -475,7 +183,7 @@ class _Report:
         self.rubric = batch.rubric
         self.tool_version = tool_version
         self.generated_at = generated_at
-        self.styles = _Styles(workbook.active, batch.rubric)
+        self.styles = Styles(workbook.active, batch.rubric)
         self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
         # the detailed results, built once: a batch makes them on demand (see BatchResult.results)
         self.results: list[MemberResult] = list(batch.results)
@@ -509,12 +217,12 @@ class _Report:
         table = self.styles.level_bold if bold else self.styles.level
         return table.get(level_id or "", self.styles.text)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[_Column] | Sequence[_ResultColumn]) -> str:
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column] | Sequence[_ResultColumn]) -> str:
         """Title in row 1, column widths; returns the sheet's title."""
         title = self.title(heading)
-        _append(ws, [title], [self.styles.title])
+        append_row(ws, [title], [self.styles.title])
         ws.row_dimensions[1].height = 20
-        _widths(ws, [c.width for c in columns])
+        set_widths(ws, [c.width for c in columns])
         return title
 
     def finish_table(self, ws: Worksheet, header_row: int, last_row: int, ncols: int, freeze: str) -> None:
@@ -578,35 +286,35 @@ class _Report:
         st = self.styles
         columns = self.result_columns()
         title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns)
-        _append(ws, [c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
+        append_row(ws, [c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
         fit = [c.width if c.wrap else None for c in columns]
         for index, r in enumerate(self.results):
-            _append(ws, [c.value(r, index) for c in columns], [c.style(r) for c in columns], fit)
+            append_row(ws, [c.value(r, index) for c in columns], [c.style(r) for c in columns], fit)
         last = 2 + len(self.results)
         self.finish_table(ws, 2, last, len(columns), "C3")
         letter = {c.header: get_column_letter(n) for n, c in enumerate(columns, start=1)}
         if self.results:
             invalid_font = Font(bold=True, color="9C0006")
             for header, rule in (
-                ("Chưa trả lời", CellIsRule(operator="greaterThan", formula=["0"], fill=_fill("FFEB9C"))),
-                ("Không hợp lệ", CellIsRule(operator="greaterThan", formula=["0"], fill=_fill("FFC7CE"),
+                ("Chưa trả lời", CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill("FFEB9C"))),
+                ("Không hợp lệ", CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill("FFC7CE"),
                                             font=invalid_font)),
                 ("So với đề xuất", CellIsRule(operator="equal", formula=[f'"{COMPARISON["higher"]}"'],
                                               font=Font(bold=True, color="C65911"))),
             ):
                 ws.conditional_formatting.add(f"{letter[header]}3:{letter[header]}{last}", rule)
         printed = sum(c.printed for c in columns)
-        _print_setup(ws, title, title_rows="2:2", columns=printed)
+        print_setup(ws, title, title_rows="2:2", columns=printed)
 
     # ----------------------------------------------------------------- Tổng hợp
 
     def summary_sheet(self, ws: Worksheet) -> None:
         st = self.styles
         results = self.results
-        columns = [_Column("Mã", 8), _Column("Nội dung", 52), _Column("", 13), _Column("", 12), _Column("", 13),
-                   _Column("", 12)]
+        columns = [Column("Mã", 8), Column("Nội dung", 52), Column("", 13), Column("", 12), Column("", 13),
+                   Column("", 12)]
         title = self.start(ws, "TỔNG HỢP", columns)
-        _append(ws, [])
+        append_row(ws, [])
         statuses = Counter(r.status for r in results)
         rated = [r for r in results if r.status == "reviewed"]
         n = len(rated)  # levels, shares and prevalence are over rated members only
@@ -621,16 +329,16 @@ class _Report:
             ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
         ]
         for label, value in facts:
-            _append(ws, [None, label, value], [None, st.label, st.int], [None, columns[1].width])
-        _append(ws, [])
+            append_row(ws, [None, label, value], [None, st.label, st.int], [None, columns[1].width])
+        append_row(ws, [])
 
         # level distribution
         decided = any(r.cell_level for r in rated)
         proposed = Counter(r.level for r in rated)
         by_cell = Counter(r.cell_level for r in rated)
         header = ["", "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ"] + (["Chi bộ xếp loại", "Tỷ lệ"] if decided else [])
-        _append(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
-        dist_header = _append(ws, header, [None] + [st.header] * (len(header) - 1))
+        append_row(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
+        dist_header = append_row(ws, header, [None] + [st.header] * (len(header) - 1))
         ws.row_dimensions[dist_header].height = 32
         last_level_row = dist_header
         for level in self.rubric.levels:
@@ -639,25 +347,25 @@ class _Report:
             if decided:
                 row += [by_cell[level.id], _share(by_cell[level.id], n)]
                 styles += [st.int, st.pct]
-            last_level_row = _append(ws, row, styles)
+            last_level_row = append_row(ws, row, styles)
         if decided:
-            _append(ws, [None, "Chưa xếp loại", None, None, by_cell[None], _share(by_cell[None], n)],
+            append_row(ws, [None, "Chưa xếp loại", None, None, by_cell[None], _share(by_cell[None], n)],
                     [None, st.label, st.int, st.pct, st.int, st.pct])
         total: list[object] = [None, "Cộng", n, _share(n, n)]
         if decided:
             total += [n, _share(n, n)]
-        _append(ws, total, [None, st.label, st.int, st.pct, st.int, st.pct])
+        append_row(ws, total, [None, st.label, st.int, st.pct, st.int, st.pct])
 
         # item prevalence
-        _append(ws, [])
-        _append(ws, [None, "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"], [None, st.subtitle])
-        prev_header = _append(ws, ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm",
+        append_row(ws, [])
+        append_row(ws, [None, "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"], [None, st.subtitle])
+        prev_header = append_row(ws, ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm",
                                    "Mức bình quân (của người có)"], st.header)
         ws.row_dimensions[prev_header].height = 47
         rows, nobody, added = self.prevalence()
         prev_last = prev_header
         for item_id, item_title, count, mean in rows:
-            prev_last = _append(ws, [item_id, item_title, count, _share(count, n), mean],
+            prev_last = append_row(ws, [item_id, item_title, count, _share(count, n), mean],
                                 [st.text, st.wrap, st.int, st.pct, st.number(mean)], [None, columns[1].width])
         ws.auto_filter.ref = f"A{prev_header}:E{prev_last}"
         notes = []
@@ -668,14 +376,14 @@ class _Report:
         if not n:
             notes.append("Chưa có đảng viên nào được xếp loại.")
         for note in notes:
-            _append(ws, [None, note], [None, st.note_wrap], [None, columns[1].width])
+            append_row(ws, [None, note], [None, st.note_wrap], [None, columns[1].width])
         # The chart goes below the tables, starting a page of its own when it would not fit on this one.
-        _append(ws, [])
+        append_row(ws, [])
         anchor = ws.max_row + 1
-        if _rows_height(ws, _last_break(ws), anchor) + _CHART_HEIGHT_PT > _page_height(landscape=True):
+        if rows_height(ws, last_break(ws), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
             ws.row_breaks.append(Break(id=anchor - 1))
         self.distribution_chart(ws, dist_header, last_level_row, decided, f"B{anchor}")
-        _print_setup(ws, title, title_rows=None)
+        print_setup(ws, title, title_rows=None)
 
     def prevalence(self) -> tuple[list[tuple[str, str, int, float]], list[str], list[str]]:
         """Flagged items, most common first (ties in rubric order); ids nobody flagged; add-mode section ids."""
@@ -704,7 +412,7 @@ class _Report:
         chart.set_categories(Reference(ws, min_col=2, min_row=header_row + 1, max_row=last_row))
         for index, level in enumerate(self.rubric.levels):
             point = DataPoint(idx=index)
-            point.graphicalProperties.solidFill = _colors(level.color)[1]
+            point.graphicalProperties.solidFill = level_colors(level.color)[1]
             point.graphicalProperties.line.solidFill = "595959"
             chart.series[0].dPt.append(point)
         if decided:
@@ -748,7 +456,7 @@ class _Report:
         return pages
 
     def items_per_page(self) -> int:
-        room = (_A4_LONG - 2 * 72 * _SIDE_MARGIN) - sum(column_points(w) for w in (_STT_WIDTH, _NAME_WIDTH))
+        room = (A4_LONG - 2 * 72 * SIDE_MARGIN) - sum(column_points(w) for w in (_STT_WIDTH, _NAME_WIDTH))
         return max(1, int(room // column_points(_ITEM_WIDTH)))
 
     def matrix_sheet(self, ws: Worksheet) -> None:
@@ -758,31 +466,31 @@ class _Report:
         pairs = self.rubric.items()
         blocks = self.matrix_blocks()
         title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
-        _append(ws, [title], [st.title])
+        append_row(ws, [title], [st.title])
         ws.row_dimensions[1].height = 20
-        _widths(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))])
+        set_widths(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))])
         firsts = {items[0].id for _, items in blocks}
         section_row: list[object] = [None, "Phần"]
         section_styles: list[StyleArray] = [None, st.header]
         for section, items in blocks:
             section_row += [f"{section.id} — {section.title}", *([None] * (len(items) - 1))]
             section_styles += [st.header_first, *([st.header] * (len(items) - 1))]
-        _append(ws, section_row, section_styles)
+        append_row(ws, section_row, section_styles)
         column = 3
         section_lines = 1
         for section, items in blocks:
             if len(items) > 1:
                 ws.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + len(items) - 1)
-            section_lines = max(section_lines, _line_count(f"{section.id} — {section.title}",
+            section_lines = max(section_lines, line_count(f"{section.id} — {section.title}",
                                                            _ITEM_WIDTH * len(items) / 1.1))
             column += len(items)
-        ws.row_dimensions[2].height = _LINE_HEIGHT * section_lines + 4
+        ws.row_dimensions[2].height = LINE_HEIGHT * section_lines + 4
         titles = [_short(item.title, 70) for _, item in pairs]
-        _append(ws, [None, "Nội dung tóm tắt", *titles],
+        append_row(ws, [None, "Nội dung tóm tắt", *titles],
                 [None, st.note_wrap, *(st.item_title_first if item.id in firsts else st.item_title
                                        for _, item in pairs)],
                 [None, None, *([_ITEM_WIDTH / 1.1] * len(pairs))], line_height=11.5)
-        _append(ws, ["STT", "Họ và tên", *(item.id for _, item in pairs)],
+        append_row(ws, ["STT", "Họ và tên", *(item.id for _, item in pairs)],
                 [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
         cell_styles = [st.center, st.wrap, *(st.matrix_first if item.id in firsts else st.matrix for _, item in pairs)]
         name_fit = [None, _NAME_WIDTH]
@@ -790,14 +498,14 @@ class _Report:
             values: list[object] = [index + 1, r.ho_ten]
             for item in r.items:
                 if item.state == "answered":
-                    values.append(_number(item.value) if item.value is not None else None)
+                    values.append(excel_number(item.value) if item.value is not None else None)
                 elif item.state == "na":
                     values.append(NA_MARK)
                 elif item.state == "invalid":
                     values.append(INVALID_MARK)
                 else:
                     values.append(UNANSWERED_MARK)
-            _append(ws, values, cell_styles, name_fit)
+            append_row(ws, values, cell_styles, name_fit)
         last = _MATRIX_FIRST_ROW - 1 + len(self.results)
         self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs), f"C{_MATRIX_FIRST_ROW}")
         if self.results and pairs:
@@ -807,7 +515,7 @@ class _Report:
             column += sum(len(items) for _, items in blocks[start:start + count])
             start += count
             ws.col_breaks.append(Break(id=column))
-        _print_setup(ws, title, title_rows=f"2:{_MATRIX_FIRST_ROW - 1}", title_cols="A:B", legend=MATRIX_LEGEND)
+        print_setup(ws, title, title_rows=f"2:{_MATRIX_FIRST_ROW - 1}", title_cols="A:B", legend=MATRIX_LEGEND)
         ws.page_setup.scale = 100  # the blocks are cut to the page width
 
     def matrix_rules(self, ws: Worksheet, last: int) -> None:
@@ -826,18 +534,18 @@ class _Report:
             if scale.values:
                 for value, rgb in _value_fills(scale):
                     ws.conditional_formatting.add(sqref, CellIsRule(operator="equal", formula=[_formula_number(value)],
-                                                                    fill=_fill(rgb)))
+                                                                    fill=solid_fill(rgb)))
             else:
                 strong = "63BE7B" if mode == "add" else _INTENSITY[-1]
                 ws.conditional_formatting.add(sqref, ColorScaleRule(start_type="num", start_value=scale.min,
                                                                     start_color="FFFFFF", end_type="max",
                                                                     end_color=strong))
         ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{UNANSWERED_MARK}"'],
-                                                             fill=_fill("FFEB9C"), font=Font(bold=True)))
+                                                             fill=solid_fill("FFEB9C"), font=Font(bold=True)))
         ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{NA_MARK}"'],
-                                                             fill=_fill("EDEDED"), font=Font(color="7F7F7F")))
+                                                             fill=solid_fill("EDEDED"), font=Font(color="7F7F7F")))
         ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{INVALID_MARK}"'],
-                                                             fill=_fill("FFC7CE"), font=Font(bold=True,
+                                                             fill=solid_fill("FFC7CE"), font=Font(bold=True,
                                                                                              color="9C0006")))
 
     # ----------------------------------------------------------------- Lỗi
@@ -847,19 +555,19 @@ class _Report:
         problems = self.batch.problems
         source_name = Path(self.batch.source).name
         with_file = any(Path(p.file).name != source_name for p in problems)
-        columns = [_Column("Dòng", 6), _Column("Cột", 20), _Column("Lỗi", 52), _Column("Cách sửa", 44)]
+        columns = [Column("Dòng", 6), Column("Cột", 20), Column("Lỗi", 52), Column("Cách sửa", 44)]
         if with_file:
-            columns.append(_Column("Tệp", 22))
+            columns.append(Column("Tệp", 22))
         title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns)
-        _append(ws, [c.header for c in columns], st.header)
+        append_row(ws, [c.header for c in columns], st.header)
         styles = [st.center, st.wrap, st.wrap, st.wrap, st.wrap]
         for problem in problems:
             values: list[object] = [problem.line, self.column_text(problem), problem.message, problem.hint]
             if with_file:
                 values.append(problem.file)
-            _append(ws, values, styles, [None, *(c.width for c in columns[1:])])
+            append_row(ws, values, styles, [None, *(c.width for c in columns[1:])])
         self.finish_table(ws, 2, 2 + len(problems), len(columns), "A3")
-        _print_setup(ws, title, title_rows="2:2")
+        print_setup(ws, title, title_rows="2:2")
 
     def column_text(self, problem: Problem) -> str | None:
         """'E — CT3 …' for a sheet column (letter and header text); the plain number for other inputs."""
@@ -880,11 +588,11 @@ class _Report:
     def info_sheet(self, ws: Worksheet) -> None:
         st = self.styles
         rubric = self.rubric
-        columns = [_Column("", 28), _Column("", 44), _Column("", 12), _Column("", 36), _Column("", 8),
-                   _Column("", 8)]
+        columns = [Column("", 28), Column("", 44), Column("", 12), Column("", 36), Column("", 8),
+                   Column("", 8)]
         title = self.start(ws, "THÔNG TIN BÁO CÁO", columns)
         fit = [c.width for c in columns]
-        _append(ws, [])
+        append_row(ws, [])
         when = self.generated_at.strftime("%d/%m/%Y %H:%M:%S")
         if self.generated_at.utcoffset() is not None:
             when += " (UTC" + self.generated_at.strftime("%z")[:3] + ":" + self.generated_at.strftime("%z")[3:] + ")"
@@ -906,45 +614,45 @@ class _Report:
         ]
         for label, value in facts:
             if value is not None:
-                _append(ws, [label, value], [st.label, st.left], fit)
-        _append(ws, [])
-        _append(ws, ["Cách tính điểm (theo bộ tiêu chí)"], [st.subtitle])
+                append_row(ws, [label, value], [st.label, st.left], fit)
+        append_row(ws, [])
+        append_row(ws, ["Cách tính điểm (theo bộ tiêu chí)"], [st.subtitle])
         scoring = rubric.scoring
         bounds = [("Điểm khởi đầu", scoring.start), ("Điểm thấp nhất", scoring.min), ("Điểm cao nhất", scoring.max)]
         for label, number in bounds:
-            _append(ws, [label, _number(number) if number is not None else "không giới hạn"],
+            append_row(ws, [label, excel_number(number) if number is not None else "không giới hạn"],
                     [st.label, st.left])
-        _append(ws, [])
-        _append(ws, ["Phần", "Nội dung", "Cách tính", "Thang giá trị", "Hệ số", "Tối đa"], st.header)
+        append_row(ws, [])
+        append_row(ws, ["Phần", "Nội dung", "Cách tính", "Thang giá trị", "Hệ số", "Tối đa"], st.header)
         for section in rubric.sections:
             scale = rubric.scales[section.scale]
-            _append(ws, [section.id, section.title, f"{MODE_LABELS[section.mode]} điểm", _scale_text(scale),
-                         _number(section.weight), _number(section.max) if section.max is not None else None],
+            append_row(ws, [section.id, section.title, f"{MODE_LABELS[section.mode]} điểm", _scale_text(scale),
+                         excel_number(section.weight), excel_number(section.max) if section.max is not None else None],
                     [st.label, st.wrap, st.text, st.wrap, st.text, st.text], fit)
             own = [f"{item.id} ({item.weight:g})" for item in section.items if item.weight != section.weight]
             if own:
-                _append(ws, [None, "Mục có hệ số riêng: " + ", ".join(own)], [None, st.note_wrap], fit)
-        _append(ws, [None, "Mỗi câu trả lời được tính giá trị × hệ số; phần trừ điểm trừ vào điểm khởi đầu, "
+                append_row(ws, [None, "Mục có hệ số riêng: " + ", ".join(own)], [None, st.note_wrap], fit)
+        append_row(ws, [None, "Mỗi câu trả lời được tính giá trị × hệ số; phần trừ điểm trừ vào điểm khởi đầu, "
                            "phần cộng điểm cộng thêm."], [None, st.note_wrap], fit)
-        _append(ws, [])
-        _append(ws, ["Mức xếp loại", "Điều kiện về điểm"], st.header)
+        append_row(ws, [])
+        append_row(ws, ["Mức xếp loại", "Điều kiện về điểm"], st.header)
         for level in rubric.levels:
             condition = (f"từ {level.min_score:g} điểm trở lên" if level.min_score is not None
                          else "các trường hợp còn lại")
-            _append(ws, [level.label, condition], [self.level_style(level.id, bold=True), st.wrap], fit)
-        _append(ws, [None, "Ngưỡng áp dụng cho điểm chưa làm tròn, tính cả bằng (≥)."], [None, st.note_wrap], fit)
+            append_row(ws, [level.label, condition], [self.level_style(level.id, bold=True), st.wrap], fit)
+        append_row(ws, [None, "Ngưỡng áp dụng cho điểm chưa làm tròn, tính cả bằng (≥)."], [None, st.note_wrap], fit)
         if rubric.caps:
-            _append(ws, [])
-            _append(ws, ["Giới hạn mức xếp loại: xét", "Khi", "Tối đa"], st.header)
+            append_row(ws, [])
+            append_row(ws, ["Giới hạn mức xếp loại: xét", "Khi", "Tối đa"], st.header)
             for cap in rubric.caps:
-                _append(ws, [_cap_scope(cap), cap.reason, self.level_label(cap.at_most)],
+                append_row(ws, [_cap_scope(cap), cap.reason, self.level_label(cap.at_most)],
                         [st.text, st.wrap, self.level_style(cap.at_most, bold=True)], fit)
-            _append(ws, [None, "Mức đề xuất là mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng."],
+            append_row(ws, [None, "Mức đề xuất là mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng."],
                     [None, st.note_wrap], fit)
-        _append(ws, [])
-        _append(ws, [None, "Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
+        append_row(ws, [])
+        append_row(ws, [None, "Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
                            "chi bộ biểu quyết mức xếp loại cuối cùng."], [None, st.note_wrap], fit)
-        _print_setup(ws, title, title_rows=None)
+        print_setup(ws, title, title_rows=None)
 
 
 # --------------------------------------------------------------------------- small formatters
@@ -1002,7 +710,7 @@ def _short(title: str, limit: int = 60) -> str:
 
 
 def _formula_number(value: float) -> str:
-    return str(_number(value))
+    return str(excel_number(value))
 
 
 def _value_fills(scale: Scale) -> list[tuple[float, str]]:
@@ -1020,7 +728,7 @@ def _value_fills(scale: Scale) -> list[tuple[float, str]]:
 
 def _scale_text(scale: Scale) -> str:
     if scale.values:
-        return f"{scale.title}: " + "; ".join(f"{_number(v.value)} = {v.label}" for v in scale.values)
+        return f"{scale.title}: " + "; ".join(f"{excel_number(v.value)} = {v.label}" for v in scale.values)
     text = f"{scale.title}: từ {scale.min:g}"
     if scale.max is not None:
         text += f" đến {scale.max:g}"

@@ -41,7 +41,13 @@ from tusoi_cli.model import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
 from tusoi_cli.model.people import Person
 from tusoi_cli.model.values import fmt
 from tusoi_cli.output import write_atomic
-from tusoi_cli.render.excel.report import _LINE_HEIGHT, _clean, _line_count, _print_setup, store_text
+from tusoi_cli.render.excel.styles import (
+    LINE_HEIGHT,
+    clean_text,
+    line_count,
+    print_setup,
+    store_text,
+)
 from tusoi_cli.render.templates import level_rules, scale_choices, section_note
 from tusoi_cli.text import fold, thousands
 
@@ -67,9 +73,9 @@ BAND_ROW = 6
 MAX_ROWS = 10_000
 
 _ITEM_HEADER = re.compile(r"^\s*([A-Za-z]{1,4})\s*(\d{1,3})(?!\d)")  # as tusoi batch finds item columns
-_GRID = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_GRID, right=_GRID, top=_GRID, bottom=_GRID)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="DDE5F0", end_color="DDE5F0")
+GRID = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=GRID, right=GRID, top=GRID, bottom=GRID)
+HEADER_FILL = PatternFill(fill_type="solid", start_color="DDE5F0", end_color="DDE5F0")
 _BAND_FILL = PatternFill(fill_type="solid", start_color="EEF2F8", end_color="EEF2F8")
 _INPUT_FILL = PatternFill(fill_type="solid", start_color="FFFDF0", end_color="FFFDF0")
 _UNLOCKED = Protection(locked=False)
@@ -145,7 +151,7 @@ def build_sheet_template(rubric: Rubric, *, people: Sequence[Person] = (), blank
     workbook.active = 0
     props = workbook.properties
     props.creator = props.lastModifiedBy = f"tusoi {tool_version}".strip()
-    props.title = _clean(f"Bảng tự đánh giá — {rubric.title}")
+    props.title = clean_text(f"Bảng tự đánh giá — {rubric.title}")
     return workbook
 
 
@@ -157,7 +163,7 @@ def _put(ws: Worksheet, row: int, col: int, value: object, *, font: Any = None, 
     """Write one cell; text is cleaned and always stored as text, never as a formula."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        store_text(cell, _clean(unicodedata.normalize("NFC", value)))
+        store_text(cell, clean_text(unicodedata.normalize("NFC", value)))
     elif value is not None:
         cell.value = value
     if font is not None:
@@ -173,13 +179,13 @@ def _put(ws: Worksheet, row: int, col: int, value: object, *, font: Any = None, 
     return cell
 
 
-def _number(value: float) -> int | float:
+def excel_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
 def _note(text: str, width: int = 340) -> Any:
-    lines = sum(_line_count(paragraph, width / 6.5) for paragraph in text.split("\n"))
-    comment = Comment(_clean(text), "tusoi")
+    lines = sum(line_count(paragraph, width / 6.5) for paragraph in text.split("\n"))
+    comment = Comment(clean_text(text), "tusoi")
     comment.width = width
     comment.height = min(600, 20 + 15 * lines)
     return comment
@@ -216,7 +222,7 @@ def _write_lists(workbook: Any, ws: Worksheet, rubric: Rubric) -> _Names:
             continue
         name = _defined_name(section.scale, used)
         scales[section.scale] = name
-        entries: list[object] = [_number(v.value) for v in scale.values]
+        entries: list[object] = [excel_number(v.value) for v in scale.values]
         entries += [v.label for v in scale.values] + [NA_LABEL]
         columns.append((name, f"Thang: {scale.title}", entries))
     levels = _defined_name("xep_loai", used)
@@ -246,7 +252,7 @@ def _sheet_ref(title: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
     header: str
     width: float
     kind: str  # stt, ho_ten, ma, chuc_vu, item, tu_xep_loai, ky_luat, chi_bo_xep_loai, ly_do, ghi_chu
@@ -259,23 +265,23 @@ class _Form:
         self.ws, self.rubric, self.names = ws, rubric, names
         levels = ", ".join(lv.label for lv in rubric.levels)
         self.columns = [
-            _Column("STT", 5, "stt", "Số thứ tự (không bắt buộc)."),
-            _Column("Họ và tên", 24, "ho_ten", "Bắt buộc. Mỗi đảng viên một dòng."),
-            _Column("Mã đảng viên", 12, "ma", "Mã đảng viên hoặc số thẻ đảng, nếu có."),
-            _Column("Chức vụ", 15, "chuc_vu", "Chức vụ, nếu có."),
-            *(_Column(f"{item.id}. {_short(item.title)}", 5.7, "item", self.item_note(section, item),
+            Column("STT", 5, "stt", "Số thứ tự (không bắt buộc)."),
+            Column("Họ và tên", 24, "ho_ten", "Bắt buộc. Mỗi đảng viên một dòng."),
+            Column("Mã đảng viên", 12, "ma", "Mã đảng viên hoặc số thẻ đảng, nếu có."),
+            Column("Chức vụ", 15, "chuc_vu", "Chức vụ, nếu có."),
+            *(Column(f"{item.id}. {_short(item.title)}", 5.7, "item", self.item_note(section, item),
                       (section, item)) for section, item in rubric.items()),
-            _Column("Trạng thái", 14, "trang_thai", "Để trống hoặc 'Đã kiểm điểm': được xếp loại. 'Miễn: <lý do>' "
+            Column("Trạng thái", 14, "trang_thai", "Để trống hoặc 'Đã kiểm điểm': được xếp loại. 'Miễn: <lý do>' "
                     "(nghỉ sinh hoạt, đình chỉ sinh hoạt, mới kết nạp...): có tên trong danh sách, không xếp loại. "
                     "'Chưa kiểm điểm': không xếp loại. Dòng chưa trả lời mục nào cũng là chưa kiểm điểm."),
-            _Column("Tự xếp loại", 12, "tu_xep_loai", f"Mức đồng chí tự đề xuất: {levels}."),
-            _Column("Kỷ luật (có/không)", 9, "ky_luat", "Ghi 'Có' hoặc hình thức (khiển trách, cảnh cáo, cách chức, "
+            Column("Tự xếp loại", 12, "tu_xep_loai", f"Mức đồng chí tự đề xuất: {levels}."),
+            Column("Kỷ luật (có/không)", 9, "ky_luat", "Ghi 'Có' hoặc hình thức (khiển trách, cảnh cáo, cách chức, "
                     "khai trừ) nếu bị kỷ luật trong kỳ đánh giá; để trống là không."),
-            _Column("Chi bộ xếp loại (sau họp)", 12, "chi_bo_xep_loai",
+            Column("Chi bộ xếp loại (sau họp)", 12, "chi_bo_xep_loai",
                     f"Mức chi bộ biểu quyết sau cuộc họp (bí thư điền): {levels}. tusoi hiển thị mức này bên "
                     "cạnh mức đề xuất, không thay thế."),
-            _Column("Lý do (của chi bộ)", 22, "ly_do", "Lý do chi bộ xếp loại, nếu khác mức đề xuất."),
-            _Column("Ghi chú", 22, "ghi_chu", "Ghi chú thêm (không dùng để chấm điểm)."),
+            Column("Lý do (của chi bộ)", 22, "ly_do", "Lý do chi bộ xếp loại, nếu khác mức đề xuất."),
+            Column("Ghi chú", 22, "ghi_chu", "Ghi chú thêm (không dùng để chấm điểm)."),
         ]
         self.last_col = len(self.columns)
         self.first_item_col = 5
@@ -304,7 +310,7 @@ class _Form:
             self.member_row(FIRST_DATA_ROW + offset, offset + 1, person)
         self.validations(last_row)
         ws.freeze_panes = f"C{FIRST_DATA_ROW}"
-        _print_setup(ws, f"Bảng tự đánh giá — {chi_bo}" if chi_bo else "Bảng tự đánh giá",
+        print_setup(ws, f"Bảng tự đánh giá — {chi_bo}" if chi_bo else "Bảng tự đánh giá",
                      title_rows=f"{BAND_ROW}:{HEADER_ROW}")
         protection = ws.protection
         protection.sheet = True
@@ -363,7 +369,7 @@ class _Form:
         rotated = Alignment(horizontal="center", vertical="bottom", text_rotation=90, wrap_text=True)
         for index, column in enumerate(self.columns, start=1):
             cell = _put(ws, HEADER_ROW, index, column.header, font=Font(bold=True, size=9 if column.item else 10),
-                        fill=_HEADER_FILL, border=_BORDER, alignment=rotated if column.item else plain)
+                        fill=HEADER_FILL, border=_BORDER, alignment=rotated if column.item else plain)
             cell.comment = _note(column.note)
         ws.row_dimensions[HEADER_ROW].height = 170
 
@@ -451,9 +457,9 @@ def _write_guide(ws: Worksheet, rubric: Rubric) -> None:
         nonlocal row
         _put(ws, row, 1, text, font=font, alignment=wrap)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        lines = _line_count(text, total)
+        lines = line_count(text, total)
         if lines > 1:
-            ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 2
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
         row += 1
 
     line("HƯỚNG DẪN ĐIỀN BẢNG TỰ ĐÁNH GIÁ \"TỰ SOI, TỰ SỬA\"", font=Font(bold=True, size=14))
@@ -505,7 +511,7 @@ def _write_guide(ws: Worksheet, rubric: Rubric) -> None:
     headers = ["Mã", "Phần", "Nội dung tóm tắt", "Mô tả", "Nguồn", "Cách ghi"]
     header_row = row
     for col, text in enumerate(headers, start=1):
-        _put(ws, row, col, text, font=Font(bold=True), fill=_HEADER_FILL, border=_BORDER,
+        _put(ws, row, col, text, font=Font(bold=True), fill=HEADER_FILL, border=_BORDER,
              alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
     row += 1
     for section, item in rubric.items():
@@ -515,8 +521,8 @@ def _write_guide(ws: Worksheet, rubric: Rubric) -> None:
         lines = 1
         for col, value in enumerate(values, start=1):
             _put(ws, row, col, value, border=_BORDER, alignment=wrap)
-            lines = max(lines, _line_count(value, widths[col - 1]))
-        ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 2
+            lines = max(lines, line_count(value, widths[col - 1]))
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
         row += 1
     ws.freeze_panes = f"A{header_row + 1}"
-    _print_setup(ws, f"Hướng dẫn — {rubric.title}", title_rows=f"{header_row}:{header_row}")
+    print_setup(ws, f"Hướng dẫn — {rubric.title}", title_rows=f"{header_row}:{header_row}")

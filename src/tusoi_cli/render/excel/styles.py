@@ -1,0 +1,420 @@
+"""What the three workbooks share (the report, the comparison report, the sheet template): fonts, colours,
+the style arrays, safe text cells, rows appended with fitted heights, A4 print set-up, charts of counts,
+and writing the workbook atomically."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped]
+from openpyxl.chart import BarChart  # type: ignore[import-untyped]
+from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.utils.indexed_list import IndexedList  # type: ignore[import-untyped]
+from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
+
+from tusoi_cli.output import write_atomic
+from tusoi_cli.render.labels import score_text
+
+if TYPE_CHECKING:
+    from tusoi_cli.model import Rubric
+
+Worksheet = Any  # openpyxl ships no type information
+StyleArray = Any
+
+
+LINE_HEIGHT = 13  # points per line of 10-point Arial
+
+
+def new_workbook() -> Any:
+    """A workbook whose default font is Arial 10: Excel and LibreOffice (Liberation Sans has Arial's metrics) then
+    agree on column widths and line breaks, which they do not for Calibri where it is missing."""
+    workbook = Workbook()
+    workbook._fonts = IndexedList([cell_font()])
+    workbook._named_styles["Normal"].font = cell_font()
+    return workbook
+
+
+def cell_font(**options: Any) -> Any:
+    """A font of the report: Arial, 10 points unless ``size`` says otherwise."""
+    options.setdefault("size", FONT_SIZE)
+    return Font(name=FONT_NAME, family=2, **options)
+
+
+def count_chart(title: str) -> Any:
+    """A column chart of member counts, labelled with its values."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = title
+    chart.y_axis.title = "Số đảng viên"
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.numFmt = "0"
+    return chart
+
+
+def finish_count_chart(chart: Any, peak: int) -> None:
+    """Whole-number steps for small counts, and one size for every report's chart."""
+    if peak <= 10:
+        chart.y_axis.majorUnit = 1
+        chart.y_axis.scaling.max = max(peak + 1, 2)
+    chart.width = 15
+    chart.height = 7.5
+
+
+def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str, generated_at: datetime) -> None:
+    """Stamp the document properties and write the workbook atomically (saved in memory, then renamed)."""
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
+    props.title = clean_text(title)
+    stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
+    props.created = props.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_atomic(target, buffer.getvalue())
+
+
+def clean_text(text: str) -> str:
+    """Drop the control characters Excel cannot store (e.g. Word's soft line break \\x0b)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def excel_number(value: float) -> int | float:
+    """Integral floats as int, so the sheet shows 2 rather than 2.0 under the General format."""
+    return int(value) if float(value).is_integer() else value
+
+
+def level_colors(name: str) -> tuple[str, str]:
+    """Light fill and chart colour (RRGGBB) for a rich colour/style such as 'green', 'bold bright_red', '#ff8800'."""
+    tokens = [t for t in name.lower().replace(",", " ").split() if t not in STYLE_WORDS]
+    if "on" in tokens:  # 'red on white': the foreground is the level's colour
+        tokens = tokens[: tokens.index("on")]
+    if not tokens:
+        return PALETTE["white"]
+    token = tokens[-1]
+    base = token.removeprefix("bright_").removeprefix("dark_").removeprefix("light_").rstrip("0123456789")
+    if base in PALETTE:
+        return PALETTE[base]
+    try:
+        from rich.color import Color, ColorParseError
+
+        try:
+            triplet = Color.parse(token).get_truecolor()
+        except ColorParseError:
+            return PALETTE["white"]
+    except ImportError:  # pragma: no cover - rich is a dependency
+        return PALETTE["white"]
+    rgb = (triplet.red, triplet.green, triplet.blue)
+    light = "".join(f"{round(c + (255 - c) * 0.75):02X}" for c in rgb)
+    return light, "".join(f"{c:02X}" for c in rgb)
+
+
+def solid_fill(rgb: str) -> Any:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+
+
+class Styles:
+    """Style arrays built once per workbook, copied into each cell at creation."""
+
+    def __init__(self, ws: Worksheet, rubric: Rubric) -> None:
+        self._ws = ws
+        thin = Side(style="thin", color=GRID)
+        self.grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+        top = Alignment(vertical="top")
+        self.text = self.make(border=self.grid, alignment=top)
+        self.wrap = self.make(border=self.grid, alignment=Alignment(vertical="top", wrap_text=True))
+        self.left = self.make(border=self.grid, alignment=Alignment(horizontal="left", vertical="top", wrap_text=True))
+        self.center = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"))
+        self.int = self.make(border=self.grid, alignment=top, number_format="0")
+        self.dec = self.make(border=self.grid, alignment=top, number_format="0.0")
+        self.pct = self.make(border=self.grid, alignment=top, number_format="0.0%")
+        self.header = self.make(border=self.grid, font=cell_font(bold=True), fill=solid_fill(HEADER_FILL),
+                                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self.title = self.make(font=cell_font(bold=True, size=13))
+        self.subtitle = self.make(font=cell_font(bold=True, size=11))
+        self.note = self.make(font=cell_font(italic=True, color="595959"))
+        self.note_wrap = self.make(font=cell_font(italic=True, color="595959"),
+                                   alignment=Alignment(vertical="top", wrap_text=True))
+        self.label = self.make(border=self.grid, font=cell_font(bold=True), alignment=top)
+        self.note_cell = self.make(border=self.grid, font=cell_font(italic=True, color="9C5700"),
+                                   alignment=Alignment(vertical="top", wrap_text=True))
+        medium = Side(style="medium", color="808080")
+        hide_zero = "General;-General;;@"  # a zero is stored (the cell stays a number) but left blank on the page
+        self.matrix = self.make(border=self.grid, alignment=Alignment(horizontal="center", vertical="top"),
+                                number_format=hide_zero)
+        self.matrix_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
+                                      alignment=Alignment(horizontal="center", vertical="top"),
+                                      number_format=hide_zero)
+        titled = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        self.item_title = self.make(border=self.grid, font=cell_font(size=9), alignment=titled)
+        self.item_title_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
+                                          font=cell_font(size=9), alignment=titled)
+        self.header_first = self.make(border=Border(left=medium, right=thin, top=thin, bottom=thin),
+                                      font=cell_font(bold=True), fill=solid_fill(HEADER_FILL),
+                                      alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self.level: dict[str, StyleArray] = {}
+        self.level_bold: dict[str, StyleArray] = {}
+        for level in rubric.levels:
+            light, _ = level_colors(level.color)
+            fill = solid_fill(light) if light != "FFFFFF" else None
+            self.level[level.id] = self.make(border=self.grid, fill=fill, alignment=top)
+            self.level_bold[level.id] = self.make(border=self.grid, fill=fill, alignment=top, font=cell_font(bold=True))
+
+    def make(self, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
+             number_format: str | None = None) -> StyleArray:
+        """Register the styles with the workbook and return the cell style array that refers to them."""
+        cell = Cell(self._ws)
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if border is not None:
+            cell.border = border
+        if alignment is not None:
+            cell.alignment = alignment
+        if number_format is not None:
+            cell.number_format = number_format
+        return cell._style  # openpyxl copies it into every cell created with style_array=
+
+    def number(self, value: float) -> StyleArray:
+        """'0' for values that display without a decimal, '0.0' otherwise (86.25 -> 86.3, 90 -> 90)."""
+        return self.dec if "." in score_text(value) else self.int
+
+    def number_or_text(self, value: float | None) -> StyleArray:
+        """As :meth:`number`; plain text style for a member without a score (not rated)."""
+        return self.text if value is None else self.number(value)
+
+
+def store_text(cell: Any, text: str) -> None:
+    """Put already cleaned text in ``cell`` as text: never a formula (=...) nor an error value (#N/A)."""
+    cell.value = text
+    if text.startswith(RISKY_START) or text in ERROR_CODES:
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel's own "this is text" flag, kept when the cell is edited
+
+
+def append_row(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
+            fit: Sequence[float | None] | None = None, *, min_lines: int = 1, line_height: float | None = None) -> int:
+    """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
+
+    ``fit`` gives the widths of the wrapped columns: the row is made tall enough for their text, since
+    neither openpyxl nor LibreOffice's import sizes rows to wrapped text.
+    """
+    cells = []
+    lines = min_lines
+    for index, value in enumerate(values):
+        style = (styles[index] if index < len(styles) else None) if isinstance(styles, list | tuple) else styles
+        if isinstance(value, str):
+            value = clean_text(value)
+            if fit and index < len(fit) and fit[index]:
+                lines = max(lines, line_count(value, fit[index] or 0))
+            cell = Cell(ws, style_array=style)
+            store_text(cell, value)
+        else:
+            cell = Cell(ws, value=value, style_array=style)
+        cells.append(cell)
+    ws.append(cells)
+    row = int(ws._current_row)  # the row openpyxl just filled (also for an empty row)
+    if lines > 1 or line_height is not None:
+        ws.row_dimensions[row].height = (line_height or LINE_HEIGHT) * lines + 3
+    return row
+
+
+def line_count(text: str, width: float) -> int:
+    """Lines ``text`` takes when word-wrapped in a column ``width`` characters wide (a slightly generous guess)."""
+    capacity = max(1, int(width * CHARS_PER_WIDTH))
+    total = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            if used == 0:
+                used = len(word)
+            elif used + 1 + len(word) <= capacity:
+                used += 1 + len(word)
+            else:
+                count, used = count + 1, len(word)
+            while used > capacity:  # a word longer than the column is broken
+                count, used = count + 1, used - capacity
+        total += count
+    return total
+
+
+def print_setup(ws: Worksheet, title: str, *, title_rows: str | None, columns: int | None = None,
+                 title_cols: str | None = None, landscape: bool = True, legend: str | None = None) -> None:
+    """A4, at a fixed scale that keeps text at 9 points or more, header rows repeated, title on top, page
+    numbers at the bottom.
+
+    ``columns``: how many columns (from A) print; the rest of the sheet stays for the screen. A fixed
+    scale rather than "fit to one page wide": fitting a wide table shrinks its text to 5 points.
+    """
+    ncols = columns or ws.max_column
+    widths = [width_of(ws, index) for index in range(1, ncols + 1)]
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.scale = print_scale(widths, landscape=landscape)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = TOP_MARGIN
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    if columns is not None:
+        ws.print_area = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
+    ws.oddHeader.center.text = header_text(title)
+    ws.oddHeader.center.size = FOOTER_SIZE
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.left.size = FOOTER_SIZE
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.oddFooter.center.size = FOOTER_SIZE
+    if legend:
+        ws.oddFooter.right.text = header_text(legend)
+        ws.oddFooter.right.size = FOOTER_SIZE
+
+
+CHART_HEIGHT_PT = 7.5 / 2.54 * 72  # finish_count_chart's height
+
+
+def page_height(*, landscape: bool) -> float:
+    """Printable height in points at 100 %: A4 less the top and bottom margins print_setup sets and, to be
+    safe, the room LibreOffice gives the page header and footer inside them."""
+    return (A4_SHORT if landscape else A4_LONG) - 2 * 72 * TOP_MARGIN - 50
+
+
+def rows_height(ws: Worksheet, first: int, end: int) -> float:
+    """Height in points of rows first..end-1 as set (15, the default, when not set)."""
+    total = 0.0
+    for row in range(first, end):
+        dimension = ws.row_dimensions.get(row)
+        total += dimension.height if dimension is not None and dimension.height else LINE_HEIGHT
+    return total
+
+
+def last_break(ws: Worksheet) -> int:
+    """First row of the page the next row falls on (by the row heights set; 1 without breaks)."""
+    page, start, used = page_height(landscape=True), 1, 0.0
+    for row in range(1, ws.max_row + 1):
+        dimension = ws.row_dimensions.get(row)
+        height = dimension.height if dimension is not None and dimension.height else LINE_HEIGHT
+        if used + height > page:
+            start, used = row, 0.0
+        used += height
+    return start
+
+
+def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+
+
+# Text starting with one of these is what spreadsheet users may read as a formula (OWASP CSV injection).
+RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+# Rich colour names used by rubrics -> (light cell fill, stronger chart colour).
+PALETTE: dict[str, tuple[str, str]] = {
+    "green": ("C6EFCE", "70AD47"),
+    "cyan": ("CCEEF4", "4BACC6"),
+    "yellow": ("FFEB9C", "FFC000"),
+    "red": ("FFC7CE", "E0474C"),
+    "blue": ("D6E4F5", "4472C4"),
+    "magenta": ("F2D5EC", "A5509D"),
+    "white": ("FFFFFF", "BFBFBF"),
+    "black": ("D9D9D9", "404040"),
+    "grey": ("E7E6E6", "808080"),
+    "gray": ("E7E6E6", "808080"),
+    "orange": ("FCE4D6", "ED7D31"),
+    "purple": ("E4DFEC", "7030A0"),
+}
+
+
+STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "blink", "strike", "not", "b", "i", "u"}
+
+
+HEADER_FILL = "DDE5F0"
+
+
+FONT_NAME = "Arial"
+
+
+FONT_SIZE = 10
+
+
+CHARS_PER_WIDTH = 1.2  # characters of ordinary 10-point Arial text per unit of column width (a unit is one "0")
+
+
+GRID = "BFBFBF"
+
+
+def header_text(text: str) -> str:
+    """Text for a print header/footer: '&' escaped, kept short (Excel allows 255 characters in all)."""
+    text = clean_text(text).replace("\n", " ")
+    if len(text) > 110:
+        text = text[:109] + "…"
+    return text.replace("&", "&&")
+
+
+# A4 and the margins print_setup sets, in points; a column of width w (in '0' characters of the default
+# font, 10-point Arial) prints about (7.4 w + 5) pixels wide, 0.75 point each (Excel rounds the digit width to
+# 7 pixels, LibreOffice does not: the wider is used, so the table fits in both).
+A4_LONG = 842.0  # A4 in points
+
+
+A4_SHORT = 595.0
+
+
+SIDE_MARGIN = 0.4  # inches
+
+
+TOP_MARGIN = 0.5
+
+
+FOOTER_SIZE = 9
+
+
+def print_scale(widths: Sequence[float], *, landscape: bool = True) -> int:
+    """The print scale (%) that fits columns of ``widths`` on the page width, never below MIN_SCALE.
+
+    A table wider than the page at that floor flows over more pages (Excel and LibreOffice split it by
+    columns) instead of printing text too small to read in a meeting.
+    """
+    page = (A4_LONG if landscape else A4_SHORT) - 2 * 72 * SIDE_MARGIN
+    total = sum(column_points(w) for w in widths) or 1.0
+    return max(MIN_SCALE, min(100, math.floor(page / total * 100)))
+
+
+def width_of(ws: Worksheet, index: int) -> float:
+    """A column's width as set (openpyxl's default, 13, when it was not)."""
+    dimension = ws.column_dimensions.get(get_column_letter(index))
+    width = dimension.width if dimension is not None else None
+    return float(width) if width else 13.0
+
+
+MIN_SCALE = 90  # 10-point text printed at 90 % is 9 points: the smallest the report prints
+
+
+def column_points(width: float) -> float:
+    """Printed width in points of a column ``width`` units wide, at 100 %."""
+    return (PIXELS_PER_UNIT * width + 5) * 0.75
+
+
+PIXELS_PER_UNIT = 7.5
