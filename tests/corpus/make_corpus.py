@@ -4,7 +4,7 @@
     python tests/corpus/make_corpus.py --soffice  # also the files LibreOffice makes (formulas, .xls password)
 
 The big cases (50 MB YAML, zip bombs, a CSV cell over the csv field limit) are not committed:
-tests/test_corpus.py generates them in a temporary folder (see GENERATORS there). What each file
+tests/cli/test_corpus.py generates them in a temporary folder (see GENERATORS there). What each file
 must produce is in tests/corpus/cases.yaml.
 """
 

@@ -22,7 +22,7 @@ Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]
 
 PACKAGE = Path(tusoi_cli.__file__).parent  # the installed package (site-packages after `pip install .`)
-REPO = Path(__file__).resolve().parents[1]  # the checkout the tests run from
+REPO = Path(__file__).resolve().parents[2]  # the checkout the tests run from
 EXAMPLES = REPO / "rubrics" / "examples"
 RUBRICS = sorted(EXAMPLES.glob("*.yaml"))
 MEMBERS = sorted((EXAMPLES / "members").glob("*.yaml"))

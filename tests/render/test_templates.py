@@ -33,7 +33,7 @@ from tusoi_cli.render.excel.sheet_template import (
 )
 from tusoi_cli.render.schema import KINDS, shipped_path
 
-from .conftest import ALL_ITEMS, EXAMPLES, need_tool
+from ..conftest import ALL_ITEMS, EXAMPLES, need_tool
 
 Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]

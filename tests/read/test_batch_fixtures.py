@@ -12,7 +12,7 @@ from tusoi_cli import InputError, load_rubric
 from tusoi_cli.api import read_batch
 from tusoi_cli.read.sheet.tables import column_letter
 
-SHEETS = Path(__file__).resolve().parent / "fixtures" / "sheets"
+SHEETS = Path(__file__).resolve().parents[1] / "fixtures" / "sheets"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((SHEETS / "expected.json").read_text(encoding="utf-8"))
 CASES = [(key, SHEETS / name) for key, spec in EXPECTED.items() for name in spec["files"]]
 

@@ -13,7 +13,7 @@ import yaml
 
 from tusoi_cli import __version__
 
-from .conftest import EXAMPLES, full_answers, member_yaml
+from ..conftest import EXAMPLES, full_answers, member_yaml
 
 Invoke = Callable[..., Any]
 AN = str(EXAMPLES / "02-nguyen-van-an.yaml")

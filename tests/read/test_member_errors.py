@@ -15,7 +15,7 @@ import pytest
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.read.member_reader import STDIN_NAME, read_member
 
-from .conftest import ALL_ITEMS, full_answers, member_yaml
+from ..conftest import ALL_ITEMS, full_answers, member_yaml
 
 Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]
@@ -23,7 +23,7 @@ Write = Callable[[str, str], Path]
 MUC_DO_HINT = ("dùng 0 (Không có), 1 (Có biểu hiện (mức 1)), 2 (Biểu hiện rõ, lặp lại (mức 2)), "
                "3 (Nghiêm trọng (mức 3)), hoặc 'na' nếu mục không áp dụng")
 LEVEL_HINT = "ghi một trong: Tốt, Khá, Trung bình, Yếu kém"
-EXAMPLES = Path(__file__).resolve().parents[1] / "rubrics" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "rubrics" / "examples"
 
 
 def err_lines(result: Any) -> list[str]:

@@ -19,8 +19,8 @@ from tusoi_cli.model.batch import BatchResult
 from tusoi_cli.render.excel.report import write_report
 from tusoi_cli.render.excel.styles import level_colors as _colors
 
-from .conftest import ALL_ITEMS, full_answers, member_yaml, need_tool
-from .test_rubrics import ADDING_RUBRIC
+from ..conftest import ALL_ITEMS, full_answers, member_yaml, need_tool
+from ..read.test_rubrics import ADDING_RUBRIC
 
 RESULT_HEADERS = [  # the first ten print; the others stay in the sheet for the screen
     "STT", "Họ và tên", "Chức vụ", "Trạng thái", "Điểm", "Xếp loại đề xuất", "Tự xếp loại", "Giới hạn áp dụng",

@@ -192,7 +192,7 @@ def test_roster_is_not_plain_alphabetical() -> None:
 # --- cross-check with ICU: an order ICU 72 (vi_VN) produced, committed, checked on every run -----------
 # (remade with tests/fixtures/collation/make_icu_order.py where PyICU is installed)
 
-ICU_ORDER = Path(__file__).parent / "fixtures" / "collation" / "icu-vi.json"
+ICU_ORDER = Path(__file__).resolve().parents[1] / "fixtures" / "collation" / "icu-vi.json"
 
 
 def test_matches_the_icu_vietnamese_order() -> None:

@@ -39,10 +39,10 @@ from tusoi_cli.read.yaml_reader import decode_text, load_yaml
 from tusoi_cli.render.csvfile import batch_csv
 from tusoi_cli.render.excel.report import write_report
 
-from .test_rubrics import ADDING_RUBRIC
+from ..read.test_rubrics import ADDING_RUBRIC
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sheets"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sheets"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DEFAULT = load_rubric()
 
@@ -125,7 +125,7 @@ def _in_child(function: str) -> None:
     not end the test run."""
     code = ("import resource, sys\n"
             "resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024**2, 1536 * 1024**2))\n"
-            f"from tests.test_properties import {function}\n{function}()\n")
+            f"from tests.engine.test_properties import {function}\n{function}()\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
                           check=False)
     assert done.returncode == 0, done.stderr[-3000:]

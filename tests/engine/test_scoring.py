@@ -10,7 +10,7 @@ from tusoi_cli import load_rubric, score_file
 from tusoi_cli.model import MemberResult
 from tusoi_cli.render.labels import score_text
 
-from .conftest import full_answers, member_yaml
+from ..conftest import full_answers, member_yaml
 
 
 def score(tmp_path: Path, answers: dict[str, object], **header: object) -> MemberResult:
@@ -154,7 +154,7 @@ def test_section_summary(tmp_path: Path) -> None:
 
 
 def test_examples_score_as_their_comments_say() -> None:
-    from .conftest import EXAMPLES
+    from ..conftest import EXAMPLES
 
     expected = {
         "01-tran-thi-binh.yaml": (100, "tot", "tot"),

@@ -19,7 +19,7 @@ import pytest
 
 from tusoi_cli.read.rubric_loader import load_rubric
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHEETS = FIXTURES / "sheets"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((SHEETS / "expected.json").read_text(encoding="utf-8"))
 ALL_FILES = [(key, name) for key, spec in EXPECTED.items() for name in spec["files"]]

@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 
-from .test_batch import TITLE, member_row, write_csv
+from ..read.test_batch import TITLE, member_row, write_csv
 
 Invoke = Callable[..., Any]
 

@@ -19,10 +19,10 @@ import pytest
 
 from tusoi_cli import load_rubric
 
-from .conftest import ALL_ITEMS, full_answers, member_yaml
+from ..conftest import ALL_ITEMS, full_answers, member_yaml
 
 Invoke = Callable[..., Any]
-EXAMPLES = Path(__file__).resolve().parents[1] / "rubrics" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "rubrics" / "examples"
 HEADER = ["STT", "Họ và tên", "Chức vụ", *ALL_ITEMS, "Trạng thái", "Tự xếp loại", "Kỷ luật"]
 ZEROS = dict.fromkeys(ALL_ITEMS, 0)
 BLANK: dict[str, Any] = {}
@@ -275,7 +275,7 @@ def test_compare_keeps_a_member_whose_new_row_has_a_bad_cell(invoke: Invoke, tmp
 def test_one_member_with_three_flagged_items_fits_50_lines_at_80_columns(
         invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    example = Path(__file__).resolve().parent.parent / "examples" / "02-nguyen-van-an.yaml"
+    example = Path(__file__).resolve().parents[2] / "examples" / "02-nguyen-van-an.yaml"
     result = invoke("score", str(example))
     lines = result.stdout.splitlines()
     assert result.exit_code == 0 and len(lines) <= 50, result.stdout

@@ -11,7 +11,7 @@ import pytest
 
 from tusoi_cli import InputError, RubricError, load_rubric, load_rubric_file, score_file
 
-from .conftest import ALL_ITEMS
+from ..conftest import ALL_ITEMS
 
 Write = Callable[[str, str], Path]
 

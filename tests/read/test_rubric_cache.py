@@ -11,7 +11,7 @@ from tusoi_cli.engine.scoring import score_member
 from tusoi_cli.read import rubric_cache
 from tusoi_cli.read.rubric_loader import BUNDLED_DIR, bundled_ids, load_rubric_file
 
-from .conftest import EXAMPLES
+from ..conftest import EXAMPLES
 
 
 @pytest.mark.parametrize("rubric_id", bundled_ids())

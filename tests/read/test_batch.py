@@ -17,7 +17,7 @@ import pytest
 from tusoi_cli import InputError, load_rubric
 from tusoi_cli.api import read_batch
 
-from .conftest import ALL_ITEMS, EXAMPLES
+from ..conftest import ALL_ITEMS, EXAMPLES
 
 Invoke = Callable[..., Any]
 TITLE = [["ĐẢNG BỘ PHƯỜNG AN BÌNH"], ["CHI BỘ KHU PHỐ 3"], [], ]
@@ -265,7 +265,7 @@ def test_sheet_option_and_first_sheet_with_a_header(invoke: Invoke, tmp_path: Pa
 
 def test_corrupt_xls_files_never_crash(tmp_path: Path) -> None:
     """Corrupt .xls files make calamine raise Rust panics (BaseException); each must become an InputError."""
-    source = (Path(__file__).resolve().parent / "fixtures" / "sheets" / "chibo-mau.xls").read_bytes()
+    source = (Path(__file__).resolve().parents[1] / "fixtures" / "sheets" / "chibo-mau.xls").read_bytes()
     code = (
         "import random, sys; from pathlib import Path; from tusoi_cli import load_rubric, InputError\n"
         "from tusoi_cli.api import read_batch\n"

@@ -21,7 +21,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from .conftest import ALL_ITEMS, need_tool
+from ..conftest import ALL_ITEMS, need_tool
 
 Invoke = Callable[..., Any]
 MIN_WORD_HEIGHT = 11.0  # points, as measured by pdftotext: about 9 points of printed text

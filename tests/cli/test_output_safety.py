@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-FILES = Path(__file__).resolve().parent / "corpus" / "files"
+FILES = Path(__file__).resolve().parents[1] / "corpus" / "files"
 AN = FILES / "yaml" / "bom-utf8.yaml"
 SHEET = FILES / "sheets" / "thuc-ra-la-xlsx.csv"
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "100"}

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
-from . import corpus_output
+from .. import corpus_output
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FILES = CORPUS / "files"
 # cases.yaml holds the input cases, cases-output.yaml those of writing outputs (issue 11)
 CASES: list[dict[str, Any]] = [case for name in ("cases.yaml", "cases-output.yaml")

@@ -20,7 +20,7 @@ from tusoi_cli.api import read_period
 from tusoi_cli.engine.compare import compare_periods, compare_records, compare_results, match_records
 from tusoi_cli.model.compare import STATUSES, Period, Record
 
-from .conftest import ALL_ITEMS, need_tool
+from ..conftest import ALL_ITEMS, need_tool
 
 Invoke = Callable[..., Any]
 TODAY = date(2026, 3, 1)
@@ -192,7 +192,7 @@ def test_rubric_change_is_reported_not_fatal(tmp_path: Path, invoke: Invoke, by_
 
 
 def test_adding_sections_are_not_compared_item_by_item(tmp_path: Path) -> None:
-    from .test_rubrics import ADDING_RUBRIC
+    from ..read.test_rubrics import ADDING_RUBRIC
 
     put(tmp_path / "khung.yaml", textwrap.dedent(ADDING_RUBRIC))
     old = read_period(put(tmp_path / "a.yaml", member("A", {"TC1": 9, "KQ1": 60, "DL3": 1}, rubric="khung.yaml")))

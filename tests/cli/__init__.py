@@ -1,0 +1,1 @@
+"""The command line end to end: score, the hostile-input corpus, output safety."""

@@ -1,0 +1,1 @@
+"""Computing: scoring, batch accounting, comparison of two periods, collation, review statuses."""

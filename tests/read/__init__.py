@@ -1,0 +1,1 @@
+"""Reading: YAML, member files, rubrics, sheets and folders, with located problems."""

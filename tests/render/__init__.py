@@ -1,0 +1,1 @@
+"""Rendering: the Excel report and templates, printed layout, report cells."""
