@@ -205,7 +205,7 @@ def _bool_vi(value: Any) -> Any:
     if value is None:
         return False
     if isinstance(value, str):
-        from tusoi_cli.model.values import yes_no
+        from tusoi_cli.model.words import yes_no
 
         answer = yes_no(value)
         if answer is not None:

@@ -7,18 +7,8 @@ import re
 from dataclasses import dataclass
 
 from tusoi_cli.model import AnswerState, DisciplineForm, MemberStatus, Rubric, Scale
+from tusoi_cli.model.words import yes_no
 from tusoi_cli.text import fold
-
-# Yes/no words in member fields such as ky_luat (folded form); blank means no.
-YES_WORDS = frozenset({"co", "x", "1", "true", "yes", "dung", "co ky luat", "bi ky luat"})
-NO_WORDS = frozenset({"khong", "0", "false", "no", "sai", "khong ky luat", "khong bi ky luat", ""})
-
-
-def yes_no(text: str) -> bool | None:
-    """True/False for a Vietnamese or English yes/no word, None when it is neither."""
-    key = fold(text)
-    return True if key in YES_WORDS else False if key in NO_WORDS else None
-
 
 # Forms of party discipline as people write them (folded) -> code, mildest first in DISCIPLINE_FORMS.
 FORM_WORDS: dict[str, DisciplineForm] = {"khien trach": "khien_trach", "canh cao": "canh_cao", "cach chuc": "cach_chuc",
