@@ -8,9 +8,11 @@ temporary folder that lives as long as the process, because the rubric loader re
 from __future__ import annotations
 
 import atexit
-import contextlib
 import functools
+import shutil
+import tempfile
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 RUBRICS_PACKAGE = "tusoi_cli.rubrics"
@@ -22,10 +24,20 @@ def bundled_dir() -> Path:
     root = resources.files(RUBRICS_PACKAGE)
     if isinstance(root, Path):
         return root
-    # a MultiplexedPath (namespace package) or a zip entry: as_file gives a real folder
-    stack = contextlib.ExitStack()
-    atexit.register(stack.close)
-    return Path(stack.enter_context(resources.as_file(root)))
+    # inside a zip: copied once to a temporary folder (Python 3.11's as_file copies single files only)
+    folder = Path(tempfile.mkdtemp(prefix="tusoi-rubrics-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _copy(root, folder)
+    return folder
+
+
+def _copy(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            (target / entry.name).mkdir()
+            _copy(entry, target / entry.name)
+        elif entry.name.endswith((".yaml", ".yml")):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def examples_dir() -> Path:
