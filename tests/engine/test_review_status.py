@@ -18,11 +18,12 @@ import openpyxl
 import pytest
 
 from tusoi_cli import load_rubric
+from tusoi_cli.resources import bundled_dir
 
 from ..conftest import ALL_ITEMS, full_answers, member_yaml
 
 Invoke = Callable[..., Any]
-EXAMPLES = Path(__file__).resolve().parents[2] / "rubrics" / "examples"
+EXAMPLES = bundled_dir().resolve() / "examples"  # the installed package's (as tusoi names them)
 HEADER = ["STT", "Họ và tên", "Chức vụ", *ALL_ITEMS, "Trạng thái", "Tự xếp loại", "Kỷ luật"]
 ZEROS = dict.fromkeys(ALL_ITEMS, 0)
 BLANK: dict[str, Any] = {}

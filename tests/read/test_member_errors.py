@@ -14,6 +14,7 @@ import pytest
 
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.read.member_reader import STDIN_NAME, read_member
+from tusoi_cli.resources import bundled_dir
 
 from ..conftest import ALL_ITEMS, full_answers, member_yaml
 
@@ -23,7 +24,7 @@ Write = Callable[[str, str], Path]
 MUC_DO_HINT = ("dùng 0 (Không có), 1 (Có biểu hiện (mức 1)), 2 (Biểu hiện rõ, lặp lại (mức 2)), "
                "3 (Nghiêm trọng (mức 3)), hoặc 'na' nếu mục không áp dụng")
 LEVEL_HINT = "ghi một trong: Tốt, Khá, Trung bình, Yếu kém"
-EXAMPLES = Path(__file__).resolve().parents[2] / "rubrics" / "examples"
+EXAMPLES = bundled_dir().resolve() / "examples"  # the installed package's (as tusoi names them)
 
 
 def err_lines(result: Any) -> list[str]:

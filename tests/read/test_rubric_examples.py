@@ -17,13 +17,14 @@ import tusoi_cli
 from tusoi_cli import load_rubric, load_rubric_file, score_file
 from tusoi_cli.read.yaml_reader import load_yaml
 from tusoi_cli.render.excel.sheet_template import FIRST_DATA_ROW, HEADER_ROW, SHEET_FORM
+from tusoi_cli.resources import bundled_dir
 
 Invoke = Callable[..., Any]
 Write = Callable[[str, str], Path]
 
 PACKAGE = Path(tusoi_cli.__file__).parent  # the installed package (site-packages after `pip install .`)
 REPO = Path(__file__).resolve().parents[2]  # the checkout the tests run from
-EXAMPLES = REPO / "rubrics" / "examples"
+EXAMPLES = bundled_dir() / "examples"  # the installed package's (site-packages after `pip install .`)
 RUBRICS = sorted(EXAMPLES.glob("*.yaml"))
 MEMBERS = sorted((EXAMPLES / "members").glob("*.yaml"))
 EXPECTED = re.compile(r"^# Expected: score (\S+) → level (\S+) \(caps: ([^)]*)\)$", re.M)
@@ -123,8 +124,6 @@ def test_example_member_typed_into_its_sheet_gives_the_same_result(invoke: Invok
 def test_the_installed_package_ships_every_rubric_example_and_schema() -> None:
     """Every data file of the source tree is in the installed package, byte for byte (package-data globs
     do not recurse, so a new folder is easily forgotten); run against `pip install .` this checks the wheel."""
-    from tusoi_cli.resources import bundled_dir
-
     package_data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
         "package-data"]
     # (package, its folder in the checkout, its folder as installed)
