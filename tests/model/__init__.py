@@ -1,0 +1,1 @@
+"""The models and their pure derivations (no I/O)."""
