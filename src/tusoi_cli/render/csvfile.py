@@ -66,7 +66,8 @@ class _SafeWriter:
         # of a province's CSV; bounded, since names and notes rarely repeat
         self._clean: dict[str, str] = {}
 
-    def _safe(self, text: str) -> str:
+    def clean(self, text: str) -> str:
+        """:func:`safe_text`, each distinct text computed once."""
         clean = self._clean.get(text)
         if clean is None:
             if len(self._clean) > 100_000:
@@ -75,7 +76,11 @@ class _SafeWriter:
         return clean
 
     def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([v if type(v) is not str else self._safe(v) for v in row])
+        self._writer.writerow([v if type(v) is not str else self.clean(v) for v in row])
+
+    def write_clean_row(self, row: list[Any]) -> None:
+        """A row whose text fields the caller already passed through :meth:`clean` or knows to be safe."""
+        self._writer.writerow(row)
 
 
 def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
@@ -97,6 +102,9 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
     buffer.seek(0)
     buffer.truncate()
     texts: dict[float | None, str] = {None: ""}
+    safe = writer.clean
+    # text from the rubric is cleaned once; ids are safe by their pattern (a letter first)
+    level_labels = [safe(level.label) for level in levels]
 
     def _text(value: float | None) -> str:
         texts[value] = _number(value) if value is not None else ""
@@ -115,17 +123,17 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
         if m.tu_xep_loai is not None and rated:
             self_rank = rubric.level_rank(m.tu_xep_loai)
             comparison = "higher" if self_rank < core.rank else "lower" if self_rank > core.rank else "same"
-        writer.writerow([
-            number, m.line, m.ho_ten, m.ma_dang_vien or "", m.chuc_vu or "",
+        writer.write_clean_row([
+            number, m.line, safe(m.ho_ten), safe(m.ma_dang_vien or ""), safe(m.chuc_vu or ""),
             _number(core.score), levels[core.score_rank].id if rated else "", levels[core.rank].id if rated else "",
-            levels[core.rank].label if rated else "",
-            m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", m.ly_do or "", "1" if m.ky_luat else "0",
+            level_labels[core.rank] if rated else "",
+            m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", safe(m.ly_do or ""), "1" if m.ky_luat else "0",
             ";".join(caps[index].id for index, _ in core.caps),
             ";".join(ids[i] for i, v in enumerate(m.values) if v and deducting[i]) if any(m.values) else "",
             ";".join(ids[i] for i, v in enumerate(m.values) if v is None and i not in na and i not in invalid)
             if None in m.values else "",
             ";".join(ids[i] for i in m.na), ";".join(ids[i] for i in m.invalid),
-            m.status, m.status_reason or "", "1" if m.complete else "0", m.ky_luat_form or "",
+            m.status, safe(m.status_reason or ""), "1" if m.complete else "0", m.ky_luat_form or "",
             *(_number(p) for p in core.section_points), *cells,
         ])
         if number % chunk_rows == 0:
