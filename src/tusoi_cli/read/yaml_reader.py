@@ -81,19 +81,15 @@ def decode_text(raw: bytes, name: str, max_bytes: int = MAX_BYTES) -> str:
     unusual = unusual_encoding(raw)
     if unusual is not None:
         raise InputError([Problem(name, unusual, hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")])
-    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+    # a byte order mark names the encoding (UTF-32's marks start like UTF-16's, so they are tried first)
+    bom = "utf-32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else \
+        "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    if bom is not None:
         try:
-            text = raw.decode("utf-32")
+            text = raw.decode(bom)
         except UnicodeDecodeError:
             raise InputError([Problem(
-                name, "tệp UTF-32 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
-                hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError([Problem(
-                name, "tệp UTF-16 bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
+                name, f"tệp {bom.upper()} bị hỏng (cắt cụt hoặc có ký tự không hợp lệ)",
                 hint="mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8")]) from None
     elif raw[:4096].count(b"\x00") > 16 or raw.startswith(b"PK\x03\x04"):
         raise InputError([Problem(

@@ -54,6 +54,7 @@ from tusoi_cli.render.excel.styles import (
     append_row,
     cell_font,
     count_chart,
+    distinct,
     excel_number,
     finish_count_chart,
     last_break,
@@ -111,10 +112,6 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
                   generated_at=generated_at)
 
 
-def _distinct(values: Sequence[str | None]) -> list[str]:
-    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
-
-
 def _value(state: str | None, value: float | None) -> object:
     """A value as a number; a state without one as its words."""
     if state is None:
@@ -160,7 +157,7 @@ class _CompareReport:
         self.by_name = st.make(border=st.grid, fill=solid_fill(_NAME_MATCH_FILL), alignment=top)
         self.date = st.make(border=st.grid, alignment=Alignment(horizontal="center", vertical="top"),
                             number_format=_DATE_FORMAT)
-        self.cells = _distinct([*c.new.cells(), *c.old.cells()])
+        self.cells = distinct([*c.new.cells(), *c.old.cells()])
         # Columns that would stay empty are left out: overdue counts when the old period has no deadlines (a
         # sheet), the plan columns when nobody wrote a plan (sheets have none).
         self.keys: tuple[str, ...] = tuple(k for k in _MEMBER_COUNTS if k != "overdue" or c.old.has_deadlines)

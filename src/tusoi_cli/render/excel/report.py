@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +34,7 @@ from tusoi_cli.render.excel.styles import (
     append_row,
     column_points,
     count_chart,
+    distinct,
     excel_number,
     finish_count_chart,
     last_break,
@@ -73,7 +74,6 @@ _MATRIX_FIRST_ROW = 5  # Chi tiết: title, section names, item titles, ids, the
 COMPARISON = {"higher": "cao hơn", "same": "bằng", "lower": "thấp hơn"}
 
 
-
 # Matrix fills by how far a value is up its scale: light, medium, strong.
 _INTENSITY = ("FFF2CC", "F8CBAD", "E9967A")
 
@@ -96,37 +96,7 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
                   generated_at=generated_at)
 
 
-
-
-
-
-
-
-
-
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-
-
-
-
-
-
-def _distinct(values: Iterable[str | None]) -> list[str]:
-    seen: dict[str, None] = {}
-    for value in values:
-        if value and value.strip():
-            seen.setdefault(value.strip(), None)
-    return list(seen)
-
-
-
-
-
-
 
 
 @dataclass(frozen=True)
@@ -144,34 +114,6 @@ class _ResultColumn:
         return replace(self, header=header, width=width, printed=printed)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -187,8 +129,8 @@ class _Report:
         self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
         # the detailed results, built once: a batch makes them on demand (see BatchResult.results)
         self.results: list[MemberResult] = list(batch.results)
-        self.cells = _distinct(r.chi_bo for r in self.results)
-        self.periods = _distinct(r.ky_danh_gia for r in self.results)
+        self.cells = distinct(r.chi_bo for r in self.results)
+        self.periods = distinct(r.ky_danh_gia for r in self.results)
 
     # ----------------------------------------------------------------- shared bits
 

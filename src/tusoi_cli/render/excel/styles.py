@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -418,3 +418,8 @@ def column_points(width: float) -> float:
 
 
 PIXELS_PER_UNIT = 7.5
+
+
+def distinct(values: Iterable[str | None]) -> list[str]:
+    """The non-blank texts of ``values``, stripped, each once, in first-seen order (cells, periods)."""
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
