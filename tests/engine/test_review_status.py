@@ -409,6 +409,8 @@ def test_the_excel_report_shows_statuses_and_counts_only_rated_members(invoke: I
     assert len(rows) == 8  # nobody dropped
     view = {name: (r[col["Trạng thái"]], r[col["Điểm"]], r[col["Xếp loại đề xuất"]]) for name, r in rows.items()}
     assert view["Trần Thị Bình"] == ("chưa kiểm điểm (chưa trả lời mục nào)", None, None)  # no "100", no "Tốt"
+    assert rows["Trần Thị Bình"][col["Ghi chú"]] is None  # not rated, so nothing is provisional either
+    assert rows["Lê Văn Cường"][col["Ghi chú"]] is None
     assert view["Lê Văn Cường"] == ("miễn kiểm điểm (nghỉ sinh hoạt)", None, None)
     assert view["Phạm Minh Dũng"] == ("chưa kiểm điểm", None, None)
     assert view["Nguyễn Văn An"] == (None, 98, "Tốt")
