@@ -214,7 +214,11 @@ def test_a_member_without_a_level_leaves_the_level_cells_empty(tmp_path: Path) -
 
     batch = read_batch(write_cell_sheet(tmp_path / "c.xlsx", 2, "2026"), load_rubric())
     results = list(batch.results)
-    unrated = results[1].model_copy(update={"level": None, "level_label": None, "score_level": None})
+    # the report derives the level from the member's status (only reviewed members are rated), so the
+    # unrated member is an exempt one, as the model makes it
+    unrated = results[1].model_copy(update={"level": None, "level_label": None, "score_level": None,
+                                            "status": "exempt", "status_label": "miễn kiểm điểm",
+                                            "status_reason": "nghỉ sinh hoạt"})
     target = tmp_path / "r.xlsx"
     rebuilt = type(batch).from_results(source=batch.source, sheet=batch.sheet, rubric=batch.rubric,
                                        results=[results[0], unrated], rows=batch.rows)

@@ -24,6 +24,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
+from tusoi_cli.model import STATUS_LABELS
 from tusoi_cli.render.excel.styles import (
     A4_LONG,
     CHART_HEIGHT_PT,
@@ -48,12 +49,12 @@ from tusoi_cli.render.excel.styles import (
     set_widths,
     solid_fill,
 )
-from tusoi_cli.render.labels import MODE_LABELS, status_text
+from tusoi_cli.render.labels import MODE_LABELS
 
 if TYPE_CHECKING:
     from tusoi_cli.errors import Problem
-    from tusoi_cli.model import Cap, Item, Level, MemberResult, Scale, Section
-    from tusoi_cli.model.batch import BatchResult
+    from tusoi_cli.model import Cap, Item, Level, Scale, Section
+    from tusoi_cli.model.batch import BatchMember, BatchResult
 
 Worksheet = Any  # openpyxl ships no type information
 StyleArray = Any
@@ -105,8 +106,8 @@ class _ResultColumn:
 
     header: str
     width: float
-    value: Callable[[MemberResult, int], object]  # (result, index in the report) -> cell value
-    style: Callable[[MemberResult], StyleArray]
+    value: Callable[[BatchMember, int], object]  # (member, index in the report) -> cell value
+    style: Callable[[BatchMember], StyleArray]
     printed: bool = False
     wrap: bool = False
 
@@ -127,10 +128,48 @@ class _Report:
         self.generated_at = generated_at
         self.styles = Styles(workbook.active, batch.rubric)
         self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
-        # the detailed results, built once: a batch makes them on demand (see BatchResult.results)
-        self.results: list[MemberResult] = list(batch.results)
-        self.cells = distinct(r.chi_bo for r in self.results)
-        self.periods = distinct(r.ky_danh_gia for r in self.results)
+        # Rows come from the compact members (values, na, invalid, core), never a detailed result per
+        # member: 100,000 of those cost 6.9 GB and 38 s. Rubric facts are looked up once, by index.
+        self.members: list[BatchMember] = batch.members
+        pairs = self.rubric.items()
+        self.ids: list[str] = [item.id for _, item in pairs]
+        self.deducting: list[bool] = [section.mode == "deduct" for section, _ in pairs]
+        self.level_ids: list[str] = [level.id for level in self.rubric.levels]
+        self.cap_labels: list[tuple[str, str]] = [(self.level_label(cap.at_most), cap.reason)
+                                                  for cap in self.rubric.caps]
+        self.cells = distinct(m.chi_bo for m in self.members)
+        self.periods = distinct(m.ky_danh_gia for m in self.members)
+
+    # ----------------------------------------------------------------- one member, from its compact form
+
+    def level_of(self, m: BatchMember) -> str | None:
+        """tusoi's proposed level (id); None for members who are not rated."""
+        return self.level_ids[m.core.rank] if m.status == "reviewed" else None
+
+    def score_level_of(self, m: BatchMember) -> str | None:
+        return self.level_ids[m.core.score_rank] if m.status == "reviewed" else None
+
+    def comparison_of(self, m: BatchMember) -> str | None:
+        """How the member's own level compares with tusoi's ("higher": the member rated themselves higher)."""
+        if m.tu_xep_loai is None or m.status != "reviewed":
+            return None
+        self_rank, rank = self.rubric.level_rank(m.tu_xep_loai), m.core.rank
+        return "higher" if self_rank < rank else "lower" if self_rank > rank else "same"
+
+    def flagged_of(self, m: BatchMember) -> list[str]:
+        """Ids of the deducting items the member marked (non-zero), in rubric order."""
+        deducting, ids = self.deducting, self.ids
+        return [ids[i] for i, v in enumerate(m.values) if v and deducting[i]] if any(m.values) else []
+
+    def invalid_of(self, m: BatchMember) -> list[str]:
+        return [self.ids[i] for i in sorted(m.invalid)]
+
+    def caps_text(self, m: BatchMember) -> str:
+        ids, labels = self.ids, self.cap_labels
+        return "\n".join(_cap_text(*labels[index], [ids[i] for i in matched]) for index, matched in m.core.caps)
+
+    def provisional_text(self, m: BatchMember) -> str | None:
+        return provisional_text(m.unanswered_count, self.invalid_of(m), m.complete)
 
     # ----------------------------------------------------------------- shared bits
 
@@ -178,18 +217,18 @@ class _Report:
         """Kết quả's columns, in order: one line each. The printed ones (what the cell meeting reads) come
         first; the others stay in the sheet, right of the print area, for sorting and checking on screen.
         The printed widths leave room for one more column of 12 (a member's status) at 90 % or more."""
-        st, rows = self.styles, self.batch.rows
+        st = self.styles
 
-        def level(attr: str, bold: bool = False) -> _ResultColumn:
-            return _ResultColumn("", 0, lambda r, i: self.level_label(getattr(r, attr)) or None,
-                                 lambda r: self.level_style(getattr(r, attr), bold=bold))
+        def level(get: Callable[[BatchMember], str | None], bold: bool = False) -> _ResultColumn:
+            return _ResultColumn("", 0, lambda r, i: self.level_label(get(r)) or None,
+                                 lambda r: self.level_style(get(r), bold=bold))
 
         def points(index: int, section_id: str, mode: str) -> _ResultColumn:
             return _ResultColumn(f"{MODE_LABELS[mode].capitalize()} {section_id}", 7,
                                  lambda r, i: _section_points(r, index),
                                  lambda r: st.number_or_text(_section_points(r, index)))
 
-        def rated(value: Callable[[MemberResult, int], object]) -> Callable[[MemberResult, int], object]:
+        def rated(value: Callable[[BatchMember, int], object]) -> Callable[[BatchMember, int], object]:
             """Blank for members who are not rated (exempt, not reviewed): their answers give no level."""
             return lambda r, i: value(r, i) if r.status == "reviewed" else None
 
@@ -197,29 +236,29 @@ class _Report:
             _ResultColumn("STT", 5, lambda r, i: i + 1, lambda r: st.center, printed=True),
             _ResultColumn("Họ và tên", 22, lambda r, i: r.ho_ten, lambda r: st.wrap, printed=True, wrap=True),
             _ResultColumn("Chức vụ", 14, lambda r, i: r.chuc_vu, lambda r: st.wrap, printed=True, wrap=True),
-            _ResultColumn("Trạng thái", 14, lambda r, i: None if r.status == "reviewed" else status_text(r),
+            _ResultColumn("Trạng thái", 14, lambda r, i: None if r.status == "reviewed" else _status_text(r),
                           lambda r: st.note_cell, printed=True, wrap=True),
-            _ResultColumn("Điểm", 6, rated(lambda r, i: r.score), lambda r: st.number_or_text(r.score),
+            _ResultColumn("Điểm", 6, rated(lambda r, i: r.core.score), lambda r: st.number_or_text(r.core.score),
                           printed=True),
-            level("level", bold=True).named("Xếp loại đề xuất", 11, printed=True),
-            level("self_level").named("Tự xếp loại", 9, printed=True),
-            _ResultColumn("Giới hạn áp dụng", 34, rated(lambda r, i: _caps_text(r)), lambda r: st.wrap,
+            level(self.level_of, bold=True).named("Xếp loại đề xuất", 11, printed=True),
+            level(lambda r: r.tu_xep_loai).named("Tự xếp loại", 9, printed=True),
+            _ResultColumn("Giới hạn áp dụng", 34, rated(lambda r, i: self.caps_text(r)), lambda r: st.wrap,
                           printed=True, wrap=True),
-            _ResultColumn("Biểu hiện / vi phạm", 15, rated(lambda r, i: ", ".join(r.flagged)), lambda r: st.wrap,
+            _ResultColumn("Biểu hiện / vi phạm", 15, rated(lambda r, i: ", ".join(self.flagged_of(r))),
+                          lambda r: st.wrap, printed=True, wrap=True),
+            _ResultColumn("Ghi chú", 14, rated(lambda r, i: self.provisional_text(r)), lambda r: st.note_cell,
                           printed=True, wrap=True),
-            _ResultColumn("Ghi chú", 14, rated(lambda r, i: provisional_text(r)), lambda r: st.note_cell, printed=True,
-                          wrap=True),
             _ResultColumn("Mã đảng viên", 11, lambda r, i: r.ma_dang_vien, lambda r: st.text),
-            level("score_level").named("Mức theo điểm", 10),
-            _ResultColumn("So với đề xuất", 9, lambda r, i: COMPARISON.get(r.self_comparison or "", ""),
+            level(self.score_level_of).named("Mức theo điểm", 10),
+            _ResultColumn("So với đề xuất", 9, lambda r, i: COMPARISON.get(self.comparison_of(r) or "", ""),
                           lambda r: st.center),
-            level("cell_level").named("Chi bộ xếp loại", 10),
-            _ResultColumn("Lý do", 20, lambda r, i: r.cell_reason, lambda r: st.wrap, wrap=True),
+            level(lambda r: r.chi_bo_xep_loai).named("Chi bộ xếp loại", 10),
+            _ResultColumn("Lý do", 20, lambda r, i: r.ly_do, lambda r: st.wrap, wrap=True),
             *(points(index, s.id, s.mode) for index, s in enumerate(self.rubric.sections)),
-            _ResultColumn("Chưa trả lời", 8, lambda r, i: len(r.unanswered), lambda r: st.int),
-            _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.not_applicable), lambda r: st.int),
+            _ResultColumn("Chưa trả lời", 8, lambda r, i: r.unanswered_count, lambda r: st.int),
+            _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.na), lambda r: st.int),
             _ResultColumn("Không hợp lệ", 8, lambda r, i: len(r.invalid), lambda r: st.int),
-            _ResultColumn("Dòng", 6, lambda r, i: rows[i] if i < len(rows) else None, lambda r: st.center),
+            _ResultColumn("Dòng", 6, lambda r, i: r.line, lambda r: st.center),
         ]
         return columns
 
@@ -230,12 +269,12 @@ class _Report:
         title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns)
         append_row(ws, [c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
         fit = [c.width if c.wrap else None for c in columns]
-        for index, r in enumerate(self.results):
+        for index, r in enumerate(self.members):
             append_row(ws, [c.value(r, index) for c in columns], [c.style(r) for c in columns], fit)
-        last = 2 + len(self.results)
+        last = 2 + len(self.members)
         self.finish_table(ws, 2, last, len(columns), "C3")
         letter = {c.header: get_column_letter(n) for n, c in enumerate(columns, start=1)}
-        if self.results:
+        if self.members:
             invalid_font = Font(bold=True, color="9C0006")
             for header, rule in (
                 ("Chưa trả lời", CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill("FFEB9C"))),
@@ -252,19 +291,19 @@ class _Report:
 
     def summary_sheet(self, ws: Worksheet) -> None:
         st = self.styles
-        results = self.results
+        members = self.members
         columns = [Column("Mã", 8), Column("Nội dung", 52), Column("", 13), Column("", 12), Column("", 13),
                    Column("", 12)]
         title = self.start(ws, "TỔNG HỢP", columns)
         append_row(ws, [])
-        statuses = Counter(r.status for r in results)
-        rated = [r for r in results if r.status == "reviewed"]
+        statuses = Counter(m.status for m in members)
+        rated = [m for m in members if m.status == "reviewed"]
         n = len(rated)  # levels, shares and prevalence are over rated members only
         facts: list[tuple[str, int]] = [
-            ("Số đảng viên trong danh sách", len(results)),
+            ("Số đảng viên trong danh sách", len(members)),
             ("Đã kiểm điểm, được xếp loại", n),
-            ("Trong đó xếp loại tạm tính (còn mục chưa trả lời)", sum(bool(r.unanswered) for r in rated)),
-            ("Trong đó xếp loại tạm tính (có câu trả lời không hợp lệ)", sum(bool(r.invalid) for r in rated)),
+            ("Trong đó xếp loại tạm tính (còn mục chưa trả lời)", sum(m.unanswered_count > 0 for m in rated)),
+            ("Trong đó xếp loại tạm tính (có câu trả lời không hợp lệ)", sum(bool(m.invalid) for m in rated)),
             ("Miễn kiểm điểm (không xếp loại)", statuses["exempt"]),
             ("Chưa kiểm điểm (không xếp loại)", statuses["not_reviewed"]),
             ("Số dòng không gắn được với đảng viên nào (xem trang Lỗi)", len(self.batch.failed_rows)),
@@ -275,9 +314,9 @@ class _Report:
         append_row(ws, [])
 
         # level distribution
-        decided = any(r.cell_level for r in rated)
-        proposed = Counter(r.level for r in rated)
-        by_cell = Counter(r.cell_level for r in rated)
+        decided = any(m.chi_bo_xep_loai for m in rated)
+        proposed = Counter(self.level_ids[m.core.rank] for m in rated)
+        by_cell = Counter(m.chi_bo_xep_loai for m in rated)
         header = ["", "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ"] + (["Chi bộ xếp loại", "Tỷ lệ"] if decided else [])
         append_row(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
         dist_header = append_row(ws, header, [None] + [st.header] * (len(header) - 1))
@@ -331,15 +370,18 @@ class _Report:
         """Flagged items, most common first (ties in rubric order); ids nobody flagged; add-mode section ids."""
         order = [item.id for section, item in self.rubric.items() if section.mode == "deduct"]
         titles = {item.id: item.title for _, item in self.rubric.items()}
-        counts: Counter[str] = Counter()
-        sums: dict[str, float] = dict.fromkeys(order, 0.0)
-        for r in self.results:
-            if r.status != "reviewed":
+        deducting = self.deducting
+        index_counts = [0] * len(deducting)
+        index_sums = [0.0] * len(deducting)
+        for m in self.members:
+            if m.status != "reviewed" or not any(m.values):
                 continue
-            for item in r.items:
-                if item.flagged:
-                    counts[item.id] += 1
-                    sums[item.id] = sums.get(item.id, 0.0) + (item.value or 0.0)
+            for i, value in enumerate(m.values):
+                if value and deducting[i]:  # flagged: a non-zero answer in a deducting section
+                    index_counts[i] += 1
+                    index_sums[i] += value
+        counts: Counter[str] = Counter({self.ids[i]: c for i, c in enumerate(index_counts) if c})
+        sums: dict[str, float] = {self.ids[i]: index_sums[i] for i in range(len(deducting))}
         position = {item_id: index for index, item_id in enumerate(order)}
         flagged = sorted((i for i in order if counts[i]), key=lambda i: (-counts[i], position[i]))
         rows = [(i, titles[i], counts[i], sums[i] / counts[i]) for i in flagged]
@@ -362,9 +404,9 @@ class _Report:
             chart.series[1].graphicalProperties.line.solidFill = "595959"
         else:
             chart.legend = None
-        results = self.results
-        counts = [*Counter(r.level for r in results).values(),
-                  *Counter(r.cell_level for r in results if r.cell_level).values()]
+        members = self.members
+        counts = [*Counter(self.level_of(m) for m in members).values(),
+                  *Counter(m.chi_bo_xep_loai for m in members if m.chi_bo_xep_loai).values()]
         finish_count_chart(chart, max(counts, default=0))
         ws.add_chart(chart, anchor)
 
@@ -436,21 +478,25 @@ class _Report:
                 [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
         cell_styles = [st.center, st.wrap, *(st.matrix_first if item.id in firsts else st.matrix for _, item in pairs)]
         name_fit = [None, _NAME_WIDTH]
-        for index, r in enumerate(self.results):
-            values: list[object] = [index + 1, r.ho_ten]
-            for item in r.items:
-                if item.state == "answered":
-                    values.append(excel_number(item.value) if item.value is not None else None)
-                elif item.state == "na":
-                    values.append(NA_MARK)
-                elif item.state == "invalid":
-                    values.append(INVALID_MARK)
-                else:
+        numbers: dict[float, int | float] = {}
+        for index, m in enumerate(self.members):
+            values: list[object] = [index + 1, m.ho_ten]
+            for value in m.values:
+                if value is None:
                     values.append(UNANSWERED_MARK)
+                else:
+                    number = numbers.get(value)
+                    if number is None:
+                        number = numbers[value] = excel_number(value)
+                    values.append(number)
+            for i in m.na:  # marks override a value, as they do when a member is scored in detail
+                values[2 + i] = NA_MARK
+            for i in m.invalid:
+                values[2 + i] = INVALID_MARK
             append_row(ws, values, cell_styles, name_fit)
-        last = _MATRIX_FIRST_ROW - 1 + len(self.results)
+        last = _MATRIX_FIRST_ROW - 1 + len(self.members)
         self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs), f"C{_MATRIX_FIRST_ROW}")
-        if self.results and pairs:
+        if self.members and pairs:
             self.matrix_rules(ws, last)
         column, start = 2, 0
         for count in self.matrix_pages(blocks)[:-1]:
@@ -550,7 +596,7 @@ class _Report:
             ("Kỳ đánh giá", ", ".join(self.periods) or None),
             ("Thời điểm tạo báo cáo", when),
             ("Phiên bản tusoi", self.tool_version),
-            ("Số đảng viên được chấm", len(self.results)),
+            ("Số đảng viên được chấm", len(self.members)),
             ("Số dòng có lỗi, chưa chấm được", len(self.batch.failed_rows)),
             ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
         ]
@@ -608,8 +654,9 @@ def _cap_text(at_most_label: str, reason: str, items: list[str]) -> str:
     return f"tối đa {at_most_label}: {reason}" + (f" ({', '.join(items)})" if items else "")
 
 
-def _caps_text(result: MemberResult) -> str:
-    return "\n".join(_cap_text(c.at_most_label, c.reason, c.items) for c in result.caps)
+def _status_text(member: BatchMember) -> str:
+    """"chưa kiểm điểm (chưa trả lời mục nào)", "miễn kiểm điểm (nghỉ sinh hoạt)"."""
+    return STATUS_LABELS[member.status] + (f" ({member.status_reason})" if member.status_reason else "")
 
 
 def _cap_scope(cap: Cap) -> str:
@@ -630,19 +677,20 @@ def _cap_scope(cap: Cap) -> str:
     return ", ".join(parts) or "mọi mục"
 
 
-def _section_points(result: MemberResult, index: int) -> float | None:
-    return result.sections[index].points if index < len(result.sections) else None
+def _section_points(member: BatchMember, index: int) -> float | None:
+    points = member.core.section_points
+    return points[index] if index < len(points) else None
 
 
-def provisional_text(result: MemberResult) -> str | None:
+def provisional_text(unanswered: int, invalid: Sequence[str], complete: bool) -> str | None:
     """Why a level is not final yet: 'tạm tính — còn 2 mục chưa trả lời, 1 mục không hợp lệ (CT2)'."""
     parts = []
-    if result.unanswered:
-        parts.append(f"còn {len(result.unanswered)} mục chưa trả lời")
-    if result.invalid:
-        parts.append(f"{len(result.invalid)} mục không hợp lệ ({', '.join(result.invalid)})")
+    if unanswered:
+        parts.append(f"còn {unanswered} mục chưa trả lời")
+    if invalid:
+        parts.append(f"{len(invalid)} mục không hợp lệ ({', '.join(invalid)})")
     text = ", ".join(parts)
-    if not result.complete:
+    if not complete:
         return f"tạm tính — {text}" if text else "tạm tính"
     return text or None
 
