@@ -1,6 +1,7 @@
 """The Excel report of ``tusoi batch``: sheets Kết quả, Tổng hợp, Chi tiết, Lỗi (only when needed), Thông tin.
 
-Built with openpyxl in normal mode and saved atomically. Every piece of text is cleaned of the
+Built with openpyxl in write-only (streaming) mode, each row written out as it is made, and saved
+atomically. Every piece of text is cleaned of the
 control characters Excel refuses and is never stored as a formula, whatever it starts with.
 Styles are prepared once as style arrays and copied into cells as they are created, and the
 member × item matrix is coloured by conditional-formatting rules (one per scale value), so a
@@ -22,6 +23,7 @@ from openpyxl.chart.marker import DataPoint  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import STATUS_LABELS
@@ -46,7 +48,7 @@ from tusoi_cli.render.excel.styles import (
     print_setup,
     rows_height,
     save_workbook,
-    set_widths,
+    sheet_head,
     solid_fill,
 )
 from tusoi_cli.render.labels import MODE_LABELS
@@ -85,9 +87,10 @@ _INTENSITY = ("FFF2CC", "F8CBAD", "E9967A")
 def write_report(target: Path, batch: BatchResult, *, tool_version: str, generated_at: datetime | None = None) -> None:
     """Build the report workbook for ``batch`` and write it to ``target`` atomically."""
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = new_workbook()
-    report = _Report(workbook, batch, tool_version, generated_at)
-    report.results_sheet(workbook.active)
+    workbook = new_workbook(streaming=True)  # rows go out as they are made: a province's report stays small
+    first = workbook.create_sheet(SHEET_RESULTS)
+    report = _Report(first, batch, tool_version, generated_at)
+    report.results_sheet(first)
     report.summary_sheet(workbook.create_sheet(SHEET_SUMMARY))
     report.matrix_sheet(workbook.create_sheet(SHEET_MATRIX))
     if batch.problems:
@@ -121,12 +124,12 @@ class _ResultColumn:
 class _Report:
     """The sheets of one report, sharing styles and the batch's context (cell, period)."""
 
-    def __init__(self, workbook: Any, batch: BatchResult, tool_version: str, generated_at: datetime) -> None:
+    def __init__(self, first: Worksheet, batch: BatchResult, tool_version: str, generated_at: datetime) -> None:
         self.batch = batch
         self.rubric = batch.rubric
         self.tool_version = tool_version
         self.generated_at = generated_at
-        self.styles = Styles(workbook.active, batch.rubric)
+        self.styles = Styles(first, batch.rubric)
         self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
         # Rows come from the compact members (values, na, invalid, core), never a detailed result per
         # member: 100,000 of those cost 6.9 GB and 38 s. Rubric facts are looked up once, by index.
@@ -198,17 +201,17 @@ class _Report:
         table = self.styles.level_bold if bold else self.styles.level
         return table.get(level_id or "", self.styles.text)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column] | Sequence[_ResultColumn]) -> str:
-        """Title in row 1, column widths; returns the sheet's title."""
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column] | Sequence[_ResultColumn],
+              freeze: str | None = None) -> str:
+        """Column widths, frozen panes, title in row 1; returns the sheet's title. Widths and panes come
+        first: a streaming sheet writes them out with its first row."""
         title = self.title(heading)
-        append_row(ws, [title], [self.styles.title])
-        ws.row_dimensions[1].height = 20
-        set_widths(ws, [c.width for c in columns])
+        sheet_head(ws, [c.width for c in columns], freeze=freeze)
+        append_row(ws, [title], [self.styles.title], height=20)
         return title
 
-    def finish_table(self, ws: Worksheet, header_row: int, last_row: int, ncols: int, freeze: str) -> None:
-        """Frozen header, autofilter over header and data."""
-        ws.freeze_panes = freeze
+    def finish_table(self, ws: Worksheet, header_row: int, last_row: int, ncols: int) -> None:
+        """Autofilter over header and data (the header was frozen by :meth:`start`)."""
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
 
     # ----------------------------------------------------------------- Kết quả
@@ -263,16 +266,15 @@ class _Report:
         return columns
 
     def results_sheet(self, ws: Worksheet) -> None:
-        ws.title = SHEET_RESULTS
         st = self.styles
         columns = self.result_columns()
-        title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns)
+        title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns, freeze="C3")
         append_row(ws, [c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
         fit = [c.width if c.wrap else None for c in columns]
         for index, r in enumerate(self.members):
             append_row(ws, [c.value(r, index) for c in columns], [c.style(r) for c in columns], fit)
         last = 2 + len(self.members)
-        self.finish_table(ws, 2, last, len(columns), "C3")
+        self.finish_table(ws, 2, last, len(columns))
         letter = {c.header: get_column_letter(n) for n, c in enumerate(columns, start=1)}
         if self.members:
             invalid_font = Font(bold=True, color="9C0006")
@@ -319,8 +321,7 @@ class _Report:
         by_cell = Counter(m.chi_bo_xep_loai for m in rated)
         header = ["", "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ"] + (["Chi bộ xếp loại", "Tỷ lệ"] if decided else [])
         append_row(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
-        dist_header = append_row(ws, header, [None] + [st.header] * (len(header) - 1))
-        ws.row_dimensions[dist_header].height = 32
+        dist_header = append_row(ws, header, [None] + [st.header] * (len(header) - 1), height=32)
         last_level_row = dist_header
         for level in self.rubric.levels:
             row: list[object] = [None, level.label, proposed[level.id], _share(proposed[level.id], n)]
@@ -341,8 +342,7 @@ class _Report:
         append_row(ws, [])
         append_row(ws, [None, "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"], [None, st.subtitle])
         prev_header = append_row(ws, ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm",
-                                   "Mức bình quân (của người có)"], st.header)
-        ws.row_dimensions[prev_header].height = 47
+                                   "Mức bình quân (của người có)"], st.header, height=47)
         rows, nobody, added = self.prevalence()
         prev_last = prev_header
         for item_id, item_title, count, mean in rows:
@@ -450,25 +450,22 @@ class _Report:
         pairs = self.rubric.items()
         blocks = self.matrix_blocks()
         title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
-        append_row(ws, [title], [st.title])
-        ws.row_dimensions[1].height = 20
-        set_widths(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))])
+        sheet_head(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))], freeze=f"C{_MATRIX_FIRST_ROW}")
+        append_row(ws, [title], [st.title], height=20)
         firsts = {items[0].id for _, items in blocks}
         section_row: list[object] = [None, "Phần"]
         section_styles: list[StyleArray] = [None, st.header]
-        for section, items in blocks:
-            section_row += [f"{section.id} — {section.title}", *([None] * (len(items) - 1))]
-            section_styles += [st.header_first, *([st.header] * (len(items) - 1))]
-        append_row(ws, section_row, section_styles)
         column = 3
         section_lines = 1
         for section, items in blocks:
-            if len(items) > 1:
-                ws.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + len(items) - 1)
+            section_row += [f"{section.id} — {section.title}", *([None] * (len(items) - 1))]
+            section_styles += [st.header_first, *([st.header] * (len(items) - 1))]
+            if len(items) > 1:  # merged by reference: a streaming sheet has no merge_cells()
+                ws.merged_cells.add(CellRange(min_row=2, min_col=column, max_row=2, max_col=column + len(items) - 1))
             section_lines = max(section_lines, line_count(f"{section.id} — {section.title}",
                                                            _ITEM_WIDTH * len(items) / 1.1))
             column += len(items)
-        ws.row_dimensions[2].height = LINE_HEIGHT * section_lines + 4
+        append_row(ws, section_row, section_styles, height=LINE_HEIGHT * section_lines + 4)
         titles = [_short(item.title, 70) for _, item in pairs]
         append_row(ws, [None, "Nội dung tóm tắt", *titles],
                 [None, st.note_wrap, *(st.item_title_first if item.id in firsts else st.item_title
@@ -495,7 +492,7 @@ class _Report:
                 values[2 + i] = INVALID_MARK
             append_row(ws, values, cell_styles, name_fit)
         last = _MATRIX_FIRST_ROW - 1 + len(self.members)
-        self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs), f"C{_MATRIX_FIRST_ROW}")
+        self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs))
         if self.members and pairs:
             self.matrix_rules(ws, last)
         column, start = 2, 0
@@ -546,7 +543,7 @@ class _Report:
         columns = [Column("Dòng", 6), Column("Cột", 20), Column("Lỗi", 52), Column("Cách sửa", 44)]
         if with_file:
             columns.append(Column("Tệp", 22))
-        title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns)
+        title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns, freeze="A3")
         append_row(ws, [c.header for c in columns], st.header)
         styles = [st.center, st.wrap, st.wrap, st.wrap, st.wrap]
         for problem in problems:
@@ -554,7 +551,7 @@ class _Report:
             if with_file:
                 values.append(problem.file)
             append_row(ws, values, styles, [None, *(c.width for c in columns[1:])])
-        self.finish_table(ws, 2, 2 + len(problems), len(columns), "A3")
+        self.finish_table(ws, 2, 2 + len(problems), len(columns))
         print_setup(ws, title, title_rows="2:2")
 
     def column_text(self, problem: Problem) -> str | None:

@@ -19,6 +19,7 @@ from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.utils.indexed_list import IndexedList  # type: ignore[import-untyped]
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
 from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
 from tusoi_cli.output import write_atomic
@@ -34,10 +35,16 @@ StyleArray = Any
 LINE_HEIGHT = 13  # points per line of 10-point Arial
 
 
-def new_workbook() -> Any:
+def new_workbook(*, streaming: bool = False) -> Any:
     """A workbook whose default font is Arial 10: Excel and LibreOffice (Liberation Sans has Arial's metrics) then
-    agree on column widths and line breaks, which they do not for Calibri where it is missing."""
-    workbook = Workbook()
+    agree on column widths and line breaks, which they do not for Calibri where it is missing.
+
+    ``streaming``: openpyxl's write-only mode, each row written out as it is appended (a province's report
+    would otherwise keep millions of cell objects). Such a sheet starts with no sheet; column widths,
+    frozen panes and a row's height must be set before the row is appended (:func:`append_row` does the
+    last), and :func:`append_row` keeps ``max_row``/``max_column`` on it as a normal sheet has them.
+    """
+    workbook = Workbook(write_only=streaming)
     workbook._fonts = IndexedList([cell_font()])
     workbook._named_styles["Normal"].font = cell_font()
     return workbook
@@ -211,12 +218,17 @@ def store_text(cell: Any, text: str) -> None:
 
 
 def append_row(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
-            fit: Sequence[float | None] | None = None, *, min_lines: int = 1, line_height: float | None = None) -> int:
+            fit: Sequence[float | None] | None = None, *, min_lines: int = 1, line_height: float | None = None,
+            height: float | None = None) -> int:
     """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
 
     ``fit`` gives the widths of the wrapped columns: the row is made tall enough for their text, since
-    neither openpyxl nor LibreOffice's import sizes rows to wrapped text.
+    neither openpyxl nor LibreOffice's import sizes rows to wrapped text. ``height`` sets the row's height
+    in points outright. The height is set before the row is appended, so it holds in a streaming sheet too.
     """
+    streaming = isinstance(ws, WriteOnlyWorksheet)
+    row = (getattr(ws, "max_row", 0) if streaming else int(ws._current_row)) + 1  # the row append fills
+    at = row if streaming else None  # a streaming sheet takes cells already placed (see _placed_cells)
     cells = []
     lines = min_lines
     for index, value in enumerate(values):
@@ -225,16 +237,31 @@ def append_row(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleAr
             value = clean_text(value)
             if fit and index < len(fit) and fit[index]:
                 lines = max(lines, line_count(value, fit[index] or 0))
-            cell = Cell(ws, style_array=style)
+            cell = Cell(ws, row=at, column=index + 1 if at else None, style_array=style)
             store_text(cell, value)
         else:
-            cell = Cell(ws, value=value, style_array=style)
+            cell = Cell(ws, row=at, column=index + 1 if at else None, value=value, style_array=style)
         cells.append(cell)
-    ws.append(cells)
-    row = int(ws._current_row)  # the row openpyxl just filled (also for an empty row)
-    if lines > 1 or line_height is not None:
+    if streaming and "_values_to_row" not in vars(ws):
+        ws._values_to_row = _placed_cells
+    if height is not None:
+        ws.row_dimensions[row].height = height
+    elif lines > 1 or line_height is not None:
         ws.row_dimensions[row].height = (line_height or LINE_HEIGHT) * lines + 3
+    ws.append(cells)
+    if streaming:  # what a normal sheet knows of itself, for print_setup and last_break
+        ws.max_row = row
+        ws.max_column = max(getattr(ws, "max_column", 0), len(cells))
     return row
+
+
+def _placed_cells(cells: list[Any], row: int) -> list[Any]:
+    """A streaming sheet's row as append_row made it: styled cells with their row and column set.
+
+    openpyxl's write-only sheet would otherwise try each cell as a value first and take it as a cell only
+    after a failed conversion (an exception per cell, most of the report's writing time); the cells are
+    written exactly as they would be."""
+    return cells
 
 
 def line_count(text: str, width: float) -> int:
@@ -319,6 +346,15 @@ def last_break(ws: Worksheet) -> int:
             start, used = row, 0.0
         used += height
     return start
+
+
+def sheet_head(ws: Worksheet, widths: Sequence[float], *, freeze: str | None = None) -> None:
+    """What a sheet writes before its rows (a streaming sheet cannot change it later): column widths, frozen
+    panes, and the fixed print scale's page property (print_setup sets the rest of the page)."""
+    set_widths(ws, widths)
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
 
 
 def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
