@@ -83,3 +83,35 @@ def test_every_cell_matches_the_detailed_result(tmp_path: Path) -> None:
     expected = {item: sum(item in r.flagged for r in flagged) for item in ALL_ITEMS}
     prevalence = {row[0]: row[2] for row in summary if row[0] in expected}
     assert prevalence == {item: count for item, count in expected.items() if count}
+
+
+def test_the_report_never_scores_a_member_in_detail(tmp_path: Path) -> None:
+    """Without a scorer a batch cannot build any member's detailed result (result_of raises): the report is
+    still written in full, so it is made from the compact members alone."""
+    batch = _compact_batch(tmp_path)
+    batch.scorer = None
+    target = tmp_path / "r.xlsx"
+    write_report(target, batch, tool_version="1")
+    ws = load_workbook(target)["Kết quả"]
+    assert [ws.cell(row=r, column=2).value for r in range(3, 8)] == [m.ho_ten for m in batch.members]
+
+
+def test_streamed_sheets_keep_heights_and_merged_section_headers(tmp_path: Path) -> None:
+    """A streaming sheet fixes a row's height when the row is written: titles, header rows and wrapped rows
+    keep theirs, and Chi tiết's section names stay merged over their block of items."""
+    batch = _compact_batch(tmp_path)
+    target = tmp_path / "r.xlsx"
+    write_report(target, batch, tool_version="1")
+    wb = load_workbook(target)
+    for name in ("Kết quả", "Tổng hợp", "Chi tiết", "Thông tin"):
+        assert wb[name].row_dimensions[1].height == 20
+    results = wb["Kết quả"]
+    assert results.row_dimensions[2].height == 2 * 13 + 3  # the header, two lines
+    assert results.row_dimensions[4].height > 2 * 13  # Trần Bình: three caps, one per line
+    matrix = wb["Chi tiết"]
+    assert sorted(str(r) for r in matrix.merged_cells.ranges) == ["AD2:AM2", "AN2:AV2", "C2:K2", "L2:T2", "U2:AC2"]
+    assert matrix["C2"].value.startswith("CT — ") and matrix["AN2"].value.startswith("D — ")
+    assert matrix.row_dimensions[2].height > 13 and matrix.row_dimensions[3].height > 13
+    summary = wb["Tổng hợp"]
+    heights = {summary.row_dimensions[r].height for r in range(1, summary.max_row + 1)}
+    assert {32, 47} <= heights  # the two table headers
