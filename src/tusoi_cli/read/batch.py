@@ -355,13 +355,10 @@ class _RowReader:
 
         bad_fields = self._bad_fields(row) if self.bad_cells else ()
 
-        def text_at(key: str) -> str | None:
-            col = fields.get(key)
-            if col is None or col >= len(row) or col in bad_fields:
-                return None
-            return texts[row[col]]
-
-        texts = self.texts
+        # the text of every member field of the row, at once (a field the sheet lacks is None, as a bad cell)
+        texts, width = self.texts, len(row)
+        text_at = {key: texts[row[col]] if col < width and col not in bad_fields else None
+                   for key, col in fields.items()}.get
         name_text = text_at("ho_ten")
         if name_text:
             who = f"{name_text} — "
@@ -376,7 +373,6 @@ class _RowReader:
         errors: dict[int, str] = {}
         fast = self._fast_values(row)
         values: list[float | None] = fast if fast is not None else [None] * len(self.ids)
-        width = len(row)
         slow: list[tuple[int, int, dict[object, Parsed], ScaleReader]] = [] if fast is not None else self.columns
         for col, index, cells, reader in slow:
             cell = row[col] if col < width else None

@@ -12,8 +12,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from itertools import compress, repeat
-from operator import is_
+from itertools import compress
 from typing import Any
 
 from tusoi_cli.model.batch import BatchResult
@@ -126,15 +125,34 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
 
     # ids of the deducting items, "" for the others: compress() by the values gives the flagged ones in C
     flag_ids = [item_id if deducts else "" for item_id, deducts in zip(ids, deducting, strict=True)]
-    for number, m in enumerate(batch.members, start=1):
-        core = m.core
-        na, invalid = m.na, m.invalid
-        values = m.values
+
+    def _answers(values: tuple[float | None, ...], na: tuple[int, ...], invalid: tuple[int, ...]
+                 ) -> tuple[str, str, str, list[str]]:
+        """The flagged, unanswered and complete columns and the item cells of a member's answers."""
         cells = [texts[v] if v in texts else _text(v) for v in values]
         for i in na:
             cells[i] = "na"
         for i in invalid:
             cells[i] = "!"
+        flagged = ";".join(filter(None, compress(flag_ids, values))) if any(values) else ""
+        unanswered = ";".join(ids[i] for i, v in enumerate(values) if v is None and i not in na and i not in invalid)
+        complete = not invalid and values.count(None) == len(na)
+        return flagged, unanswered, "1" if complete else "0", cells
+
+    # members repeat each other's answers (most have none to declare): each distinct answer vector is written once
+    answered: dict[tuple[float | None, ...], tuple[str, str, str, list[str]]] = {}
+    for number, m in enumerate(batch.members, start=1):
+        core = m.core
+        values, na, invalid = m.values, m.na, m.invalid
+        if na or invalid:
+            flagged, unanswered, complete, cells = _answers(values, na, invalid)
+        else:
+            known = answered.get(values)
+            if known is None:
+                if len(answered) > 20_000:
+                    answered.clear()
+                known = answered[values] = _answers(values, na, invalid)
+            flagged, unanswered, complete, cells = known
         comparison = ""
         rated = m.rated  # exempt / not reviewed: no level (blank level columns), counted apart by status
         if m.tu_xep_loai is not None and rated:
@@ -145,13 +163,9 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
             _score(core.score), levels[core.score_rank].id if rated else "", levels[core.rank].id if rated else "",
             level_labels[core.rank] if rated else "",
             m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", safe(m.ly_do or ""), "1" if m.ky_luat else "0",
-            ";".join(caps[index].id for index, _ in core.caps),
-            ";".join(filter(None, compress(flag_ids, values))) if any(values) else "",
-            (";".join(compress(ids, map(is_, values, repeat(None)))) if not na and not invalid
-             else ";".join(ids[i] for i, v in enumerate(values) if v is None and i not in na and i not in invalid))
-            if None in values else "",
-            ";".join(ids[i] for i in m.na), ";".join(ids[i] for i in m.invalid),
-            m.status, safe(m.status_reason or ""), "1" if m.complete else "0", m.ky_luat_form or "",
+            ";".join(caps[index].id for index, _ in core.caps), flagged, unanswered,
+            ";".join(ids[i] for i in na), ";".join(ids[i] for i in invalid),
+            m.status, safe(m.status_reason or ""), complete, m.ky_luat_form or "",
             *map(_score, core.section_points), *cells,
         ])
         if number % chunk_rows == 0:
