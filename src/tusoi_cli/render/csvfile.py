@@ -12,7 +12,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from tusoi_cli.model.batch import BatchResult
@@ -69,6 +70,8 @@ class _SafeWriter:
 
     def clean(self, text: str) -> str:
         """:func:`safe_text`, each distinct text computed once."""
+        if text.isascii() and text.isalnum():  # member codes, ids: nothing to clean, and too many to remember
+            return text
         clean = self._clean.get(text)
         if clean is None:
             if len(self._clean) > 100_000:
@@ -135,7 +138,9 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
         for i in invalid:
             cells[i] = "!"
         flagged = ";".join(filter(None, compress(flag_ids, values))) if any(values) else ""
-        unanswered = ";".join(ids[i] for i, v in enumerate(values) if v is None and i not in na and i not in invalid)
+        unanswered = "" if None not in values else ";".join(compress(ids, map(is_, values, repeat(None)))) if not (
+            na or invalid) else ";".join(ids[i] for i, v in enumerate(values) if v is None and i not in na
+                                         and i not in invalid)
         complete = not invalid and values.count(None) == len(na)
         return flagged, unanswered, "1" if complete else "0", cells
 
