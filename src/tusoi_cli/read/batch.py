@@ -242,10 +242,11 @@ def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: Layout, read
         line = index + 1
         if index in layout.skipped:  # a repeated header row (noted once)
             continue
-        if not any(texts[v] for c, v in enumerate(row) if c != stt_col):
+        name_text = texts[row[name_col]] if name_col < len(row) else None
+        # blank but for its number (a member row has a name: no need to look further)
+        if not name_text and not any(texts[v] for c, v in enumerate(row) if c != stt_col):
             result.blank_rows += 1
             continue
-        name_text = texts[row[name_col]] if name_col < len(row) else None
         stt_text = texts[row[stt_col]] if stt_col is not None and stt_col < len(row) else None
         label_text = name_text or stt_text or ""
         label = fold(label_text) if label_text[:1] in "TtCc" else ""  # only "Tổng...", "Cộng" need folding
