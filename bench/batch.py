@@ -1,14 +1,16 @@
 """Province-scale batch: `tusoi batch` end to end against a bare python-calamine read of the same file.
 
-    python bench/batch.py [--members 100000] [--output json|xlsx|none] [--keep DIR]
+    python bench/batch.py [--sizes 1000,10000,100000] [--outputs csv,json,xlsx,none] [--repeat N] [--core]
+                          [--keep DIR]
 
-Generates one .xlsx with a title block, a header and N member rows x 46 item columns (cached in
---keep, default a temp dir), then measures in one run, each in a fresh process with
-/usr/bin/time-like accounting (wall time and peak RSS via resource.getrusage of the child):
+For each size, generates one .xlsx with a title block, a header and N member rows x 46 item columns (cached in
+--keep, default a temp dir), then measures in one run, each in a fresh process, wall time and peak RSS of that
+process alone (os.wait4):
   1. bare read: CalamineWorkbook(...).get_sheet_by_index(0).to_python()
-  2. tusoi batch FILE -o OUT
-  3. the scoring core alone: members scored per second, in-process, from already parsed rows.
-Goals (issue 3): batch <= 2.5x the bare read, peak memory < 600 MB, core > 100,000 members/s.
+  2. tusoi batch FILE -o OUT, for each output asked (none: no -o, the summary only)
+and prints one markdown table, each run's ratio against the bare read of the same file in the same run.
+With --core, also the scoring core alone: members scored per second, in-process, from already parsed rows.
+Goals (issue 13): csv <= 2.5x the bare read, json <= 4x, xlsx <= 4x; peak memory <= 600 MB.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import csv
 import json
 import os
 import random
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,19 +54,28 @@ def make_sheet(path: Path, members: int) -> None:
     wb.save(path)
 
 
+# Runs the command given and writes "wall peak_kb exit" to the file named first. The peak is that of the one
+# child of this small wrapper (RUSAGE_CHILDREN of a fresh process), so neither the benchmark's own memory (a Linux
+# child starts with its parent's max RSS) nor an earlier, heavier run leaks into it.
+WRAPPER = ("import resource, subprocess, sys, time; start = time.perf_counter(); code = subprocess.call(sys.argv[2:],"
+           " stdout=subprocess.DEVNULL); wall = time.perf_counter() - start; open(sys.argv[1], 'w').write("
+           "f'{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {code}')")
+
+
 def child(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process; a failed run stops the benchmark (no ratio
+    """Wall seconds and peak RSS (MB) of this one child process alone; a failed run stops the benchmark (no ratio
     of a run that did not do the work)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    done = subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"benchmark run failed (exit {done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "usage"
+        done = subprocess.run([sys.executable, "-c", WRAPPER, str(report), *cmd], check=False,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall, peak, code = report.read_text().split() if report.exists() else ("0", "0", str(done.returncode))
+    if int(code) != 0 or done.returncode != 0:
+        sys.exit(f"benchmark run failed (exit {code}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    return float(wall), int(peak) / 1024
 
 
+OUTPUTS = ("csv", "json", "xlsx", "none")
 BARE = ("import sys; from python_calamine import CalamineWorkbook;"
         "rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python(); print(len(rows))")
 
@@ -100,35 +111,65 @@ def count_members(out: Path, kind: str) -> int | None:
     return None
 
 
+def run(sheet: Path, members: int, outputs: list[str], keep: Path, repeat: int) -> list[str]:
+    """Table rows (markdown) for one sheet: the bare read and each output, interleaved ``repeat`` times, medians."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["bare", *outputs]}
+    for _ in range(repeat):
+        times["bare"].append(child([sys.executable, "-c", BARE, str(sheet)]))
+        for kind in outputs:
+            out = keep / f"out.{kind}"
+            if out.exists():
+                os.unlink(out)
+            cmd = [sys.executable, "-m", "tusoi_cli", "batch", str(sheet)]
+            if kind != "none":
+                cmd += ["-o", str(out), "--force"]
+            times[kind].append(child(cmd))
+            written = count_members(out, kind)
+            if written is not None and written != members:
+                sys.exit(f"tusoi wrote {written:,} members to {out}, expected {members:,}: no ratio reported")
+            if out.exists():
+                os.unlink(out)
+    bare_wall = statistics.median(w for w, _ in times["bare"])
+    rows = []
+    for name, runs in times.items():
+        wall = statistics.median(w for w, _ in runs)
+        peak = max(p for _, p in runs)
+        what = "bare read" if name == "bare" else f"-o .{name}" if name != "none" else "no output"
+        rows.append(f"| {members:,} | {what} | {wall:.2f} s | {peak:,.0f} MB | {wall / bare_wall:.2f} |")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--output", choices=("json", "xlsx", "csv", "none"), default="csv")
+    parser.add_argument("--sizes", default="100000", help="member counts, comma-separated, e.g. 1000,10000,100000")
+    parser.add_argument("--members", type=int, help="one size (same as --sizes N)")
+    parser.add_argument("--outputs", default="csv", help="comma-separated, of csv, json, xlsx, none")
+    parser.add_argument("--output", choices=OUTPUTS, help="one output (same as --outputs KIND)")
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per size; medians reported")
+    parser.add_argument("--core", action="store_true", help="also measure the scoring core (members/s)")
     parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "tusoi-bench")
     args = parser.parse_args()
+    sizes = [args.members] if args.members else [int(n.replace("_", "")) for n in args.sizes.split(",")]
+    outputs = [args.output] if args.output else [kind.strip() for kind in args.outputs.split(",")]
+    for kind in outputs:
+        if kind not in OUTPUTS:
+            parser.error(f"unknown output {kind!r}: one of {', '.join(OUTPUTS)}")
     args.keep.mkdir(parents=True, exist_ok=True)
-    sheet = args.keep / f"chibo-{args.members}.xlsx"
-    if not sheet.exists():
-        start = time.perf_counter()
-        make_sheet(sheet, args.members)
-        print(f"generated {sheet} ({sheet.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
-    bare_wall, bare_rss = child([sys.executable, "-c", BARE, str(sheet)])
-    out = args.keep / f"out.{args.output}"
-    if out.exists():
-        os.unlink(out)
-    cmd = [sys.executable, "-m", "tusoi_cli", "batch", str(sheet)]
-    if args.output != "none":
-        cmd += ["-o", str(out), "--force"]
-    tool_wall, tool_rss = child(cmd)
-    written = count_members(out, args.output)
-    if written is not None and written != args.members:
-        sys.exit(f"tusoi wrote {written:,} members to {out}, expected {args.members:,}: no ratio reported")
-    rate = core_rate(sheet)
-    print(f"members: {args.members:,} x {len(ITEMS)} items")
-    print(f"bare calamine read:  {bare_wall:6.2f} s   peak {bare_rss:6.0f} MB")
-    print(f"tusoi batch -> {args.output:4s}: {tool_wall:6.2f} s   peak {tool_rss:6.0f} MB")
-    print(f"ratio: {tool_wall / bare_wall:.2f} (goal <= 2.5); memory goal < 600 MB")
-    print(f"scoring core: {rate:,.0f} members/s (goal > 100,000)")
+    print(f"{len(ITEMS)} items per member; wall: median of {args.repeat} interleaved run(s), peak: max RSS of the"
+          " process alone\n")
+    print("| members | run | wall | peak memory | x bare read |")
+    print("|---|---|---|---|---|")
+    for members in sizes:
+        sheet = args.keep / f"chibo-{members}.xlsx"
+        if not sheet.exists():
+            start = time.perf_counter()
+            make_sheet(sheet, members)
+            print(f"generated {sheet} ({sheet.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s",
+                  file=sys.stderr)
+        for row in run(sheet, members, outputs, args.keep, args.repeat):
+            print(row, flush=True)
+        if args.core:
+            print(f"scoring core ({members:,} members): {core_rate(sheet):,.0f} members/s (goal > 100,000)")
 
 
 if __name__ == "__main__":

@@ -127,9 +127,8 @@ def _write_batch(batch: BatchResult, summary: BatchSummary, output: Path | None,
         chunks = batch_csv(batch)
     else:
         from tusoi_cli.render.data import batch_json
-        from tusoi_cli.render.safe import json_text
 
-        chunks = (json_text(piece.decode("utf-8")).encode("utf-8") for piece in batch_json(batch, summary))
+        chunks = batch_json(batch, summary)  # already made safe to show (json_text), piece by piece
     if output is not None:
         write_atomic(output, chunks)
         return

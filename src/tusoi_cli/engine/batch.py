@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +103,12 @@ def prevalence(batch: BatchResult) -> list[tuple[str, int]]:
     c = compile_rubric(batch.rubric)
     counts = [0] * len(c.ids)
     deducting = [c.deducts[s] for s in c.section_of]
+    indices = range(len(c.ids))
     for member in batch.members:
         if not member.rated:
             continue
-        for i, value in enumerate(member.values):
-            if value and deducting[i]:
+        for i in compress(indices, member.values):  # the non-zero answers, found in C
+            if deducting[i]:
                 counts[i] += 1
     order = sorted((i for i in range(len(counts)) if counts[i]), key=lambda i: (-counts[i], i))
     return [(c.ids[i], counts[i]) for i in order]

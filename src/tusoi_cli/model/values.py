@@ -87,7 +87,8 @@ def to_number(text: str) -> float | None:
         number = float(text.replace(",", ".").strip())
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
+    # + 0.0: '-0' is the answer 0 (a negative zero would print as -0.0 beside the 0.0 of every other zero)
+    return number + 0.0 if math.isfinite(number) else None
 
 
 def fmt(number: float) -> str:

@@ -233,6 +233,7 @@ def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: Layout, read
     total = len(rows)
     stt_col = layout.fields.get("stt")
     name_col = layout.fields["ho_ten"]
+    texts = reader.texts
     for index in range(layout.header_row + 1, total):
         if progress is not None and index % 1000 == 0:
             progress(index, total)
@@ -241,11 +242,12 @@ def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: Layout, read
         line = index + 1
         if index in layout.skipped:  # a repeated header row (noted once)
             continue
-        if not any(cell_text(v) for c, v in enumerate(row) if c != stt_col):
+        name_text = texts[row[name_col]] if name_col < len(row) else None
+        # blank but for its number (a member row has a name: no need to look further)
+        if not name_text and not any(texts[v] for c, v in enumerate(row) if c != stt_col):
             result.blank_rows += 1
             continue
-        name_text = cell_text(row[name_col]) if name_col < len(row) else None
-        stt_text = cell_text(row[stt_col]) if stt_col is not None and stt_col < len(row) else None
+        stt_text = texts[row[stt_col]] if stt_col is not None and stt_col < len(row) else None
         label_text = name_text or stt_text or ""
         label = fold(label_text) if label_text[:1] in "TtCc" else ""  # only "Tổng...", "Cộng" need folding
         if label in TOTAL_WORDS or label.startswith(("tong cong", "tong so")):
@@ -261,6 +263,18 @@ def _read_rows(result: BatchResult, rows: list[list[Cell]], layout: Layout, read
 
 
 _MISS = object()
+
+
+class _Texts(dict[Cell, str | None]):
+    """cell_text of each distinct cell, computed once: a sheet repeats its positions, levels and statuses, and a
+    row's name is read three times. Cells that are equal (1, 1.0, True) have the same text, so one key serves them.
+    Bounded: names rarely repeat."""
+
+    def __missing__(self, cell: Cell) -> str | None:
+        if len(self) > 50_000:
+            self.clear()
+        text = self[cell] = cell_text(cell)
+        return text
 
 
 class _RowReader:
@@ -295,6 +309,7 @@ class _RowReader:
         self.bad_cells = False  # set when the sheet holds error cells: only then are field cells checked
         self.field_columns = sorted(set(layout.fields.values()) - {layout.fields.get("stt", -1)})
         self.strict = False  # --strict: every unanswered item of a reviewed member is a problem of its row
+        self.texts = _Texts()
 
     def _bad_fields(self, row: list[Cell]) -> tuple[int, ...]:
         """Member-field columns (name, code, level...) of ``row`` holding an error cell."""
@@ -341,12 +356,10 @@ class _RowReader:
 
         bad_fields = self._bad_fields(row) if self.bad_cells else ()
 
-        def text_at(key: str) -> str | None:
-            col = fields.get(key)
-            if col is None or col >= len(row) or col in bad_fields:
-                return None
-            return cell_text(row[col])
-
+        # the text of every member field of the row, at once (a field the sheet lacks is None, as a bad cell)
+        texts, width = self.texts, len(row)
+        text_at = {key: texts[row[col]] if col < width and col not in bad_fields else None
+                   for key, col in fields.items()}.get
         name_text = text_at("ho_ten")
         if name_text:
             who = f"{name_text} — "
@@ -361,7 +374,6 @@ class _RowReader:
         errors: dict[int, str] = {}
         fast = self._fast_values(row)
         values: list[float | None] = fast if fast is not None else [None] * len(self.ids)
-        width = len(row)
         slow: list[tuple[int, int, dict[object, Parsed], ScaleReader]] = [] if fast is not None else self.columns
         for col, index, cells, reader in slow:
             cell = row[col] if col < width else None

@@ -12,6 +12,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 from tusoi_cli.model.batch import BatchResult
@@ -68,6 +70,8 @@ class _SafeWriter:
 
     def clean(self, text: str) -> str:
         """:func:`safe_text`, each distinct text computed once."""
+        if text.isascii() and text.isalnum():  # member codes, ids: nothing to clean, and too many to remember
+            return text
         clean = self._clean.get(text)
         if clean is None:
             if len(self._clean) > 100_000:
@@ -110,14 +114,50 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
         texts[value] = _number(value) if value is not None else ""
         return texts[value]
 
-    for number, m in enumerate(batch.members, start=1):
-        core = m.core
-        na, invalid = m.na, m.invalid
-        cells = [texts[v] if v in texts else _text(v) for v in m.values]
+    # a rubric's scores and section points take few values: each is formatted once (no -0.0 reaches here: the
+    # values read are never negative zeros, and sums of them start from 0.0)
+    numbers: dict[float, str] = {}
+
+    def _score(value: float) -> str:
+        text = numbers.get(value)
+        if text is None:
+            if len(numbers) > 10_000:
+                numbers.clear()
+            text = numbers[value] = _number(value)
+        return text
+
+    # ids of the deducting items, "" for the others: compress() by the values gives the flagged ones in C
+    flag_ids = [item_id if deducts else "" for item_id, deducts in zip(ids, deducting, strict=True)]
+
+    def _answers(values: tuple[float | None, ...], na: tuple[int, ...], invalid: tuple[int, ...]
+                 ) -> tuple[str, str, str, list[str]]:
+        """The flagged, unanswered and complete columns and the item cells of a member's answers."""
+        cells = [texts[v] if v in texts else _text(v) for v in values]
         for i in na:
             cells[i] = "na"
         for i in invalid:
             cells[i] = "!"
+        flagged = ";".join(filter(None, compress(flag_ids, values))) if any(values) else ""
+        unanswered = "" if None not in values else ";".join(compress(ids, map(is_, values, repeat(None)))) if not (
+            na or invalid) else ";".join(ids[i] for i, v in enumerate(values) if v is None and i not in na
+                                         and i not in invalid)
+        complete = not invalid and values.count(None) == len(na)
+        return flagged, unanswered, "1" if complete else "0", cells
+
+    # members repeat each other's answers (most have none to declare): each distinct answer vector is written once
+    answered: dict[tuple[float | None, ...], tuple[str, str, str, list[str]]] = {}
+    for number, m in enumerate(batch.members, start=1):
+        core = m.core
+        values, na, invalid = m.values, m.na, m.invalid
+        if na or invalid:
+            flagged, unanswered, complete, cells = _answers(values, na, invalid)
+        else:
+            known = answered.get(values)
+            if known is None:
+                if len(answered) > 20_000:
+                    answered.clear()
+                known = answered[values] = _answers(values, na, invalid)
+            flagged, unanswered, complete, cells = known
         comparison = ""
         rated = m.rated  # exempt / not reviewed: no level (blank level columns), counted apart by status
         if m.tu_xep_loai is not None and rated:
@@ -125,16 +165,13 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
             comparison = "higher" if self_rank < core.rank else "lower" if self_rank > core.rank else "same"
         writer.write_clean_row([
             number, m.line, safe(m.ho_ten), safe(m.ma_dang_vien or ""), safe(m.chuc_vu or ""),
-            _number(core.score), levels[core.score_rank].id if rated else "", levels[core.rank].id if rated else "",
+            _score(core.score), levels[core.score_rank].id if rated else "", levels[core.rank].id if rated else "",
             level_labels[core.rank] if rated else "",
             m.tu_xep_loai or "", comparison, m.chi_bo_xep_loai or "", safe(m.ly_do or ""), "1" if m.ky_luat else "0",
-            ";".join(caps[index].id for index, _ in core.caps),
-            ";".join(ids[i] for i, v in enumerate(m.values) if v and deducting[i]) if any(m.values) else "",
-            ";".join(ids[i] for i, v in enumerate(m.values) if v is None and i not in na and i not in invalid)
-            if None in m.values else "",
-            ";".join(ids[i] for i in m.na), ";".join(ids[i] for i in m.invalid),
-            m.status, safe(m.status_reason or ""), "1" if m.complete else "0", m.ky_luat_form or "",
-            *(_number(p) for p in core.section_points), *cells,
+            ";".join(caps[index].id for index, _ in core.caps), flagged, unanswered,
+            ";".join(ids[i] for i in na), ";".join(ids[i] for i in invalid),
+            m.status, safe(m.status_reason or ""), complete, m.ky_luat_form or "",
+            *map(_score, core.section_points), *cells,
         ])
         if number % chunk_rows == 0:
             yield buffer.getvalue().encode("utf-8")

@@ -106,6 +106,10 @@ def column_letter(number: int) -> str:
 
 
 _WIDE = _cells_beyond(_WIDE_COLUMNS, MAX_CELLS // _WIDE_COLUMNS)
+# A cell that is not canonical (what _ODD_CELL finds) or not within column BL (_WIDE_COLUMNS) and row 299,999
+# (64 x 299,999 cells < MAX_CELLS): what _ODD_CELL or _WIDE may find, in one scan. Member sheets of up to
+# 299,999 rows and 64 columns never match it, so the two exact scans run only for the rest.
+_SUSPECT = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="(?:[A-Z]|A[A-Z]|B[A-L])(?:[1-9][0-9]{0,4}|[12][0-9]{5})"))')
 
 
 def _column_number(letters: str) -> int:
@@ -213,15 +217,19 @@ def _bad_by_sheet_name(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInf
 
 def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> BadCells:
     """Bound the extent of one sheet's cells and find its error cells (see the comment on _ODD_CELL)."""
-    odd = wide = errors = formulas = False
+    suspect = errors = formulas = False
     for block in _blocks(archive, info, name, cut=b">"):  # every tag whole in one block
-        if not odd:
-            odd = (_ODD_CELL.search(block) is not None or b":c" in block
-                   or any(pattern.search(block) is not None for pattern in _SECOND_REF))
-        if not wide:
-            wide = bool(_WIDE.search(block))
+        if not suspect:  # one scan for what _ODD_CELL and _WIDE look for (two scans, only when it finds some)
+            suspect = (_SUSPECT.search(block) is not None or b":c" in block
+                       or any(pattern.search(block) is not None for pattern in _SECOND_REF))
         errors = errors or _ERROR_MARK in block
         formulas = formulas or _FORMULA_MARK in block
+    odd = wide = False
+    if suspect:
+        for block in _blocks(archive, info, name, cut=b">"):
+            odd = odd or (_ODD_CELL.search(block) is not None or b":c" in block
+                          or any(pattern.search(block) is not None for pattern in _SECOND_REF))
+            wide = wide or bool(_WIDE.search(block))
     if odd:
         return _parse_sheet(archive, info, name)
     if wide:

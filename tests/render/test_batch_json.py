@@ -1,0 +1,107 @@
+"""`tusoi batch -o .json`: records written from the compact members equal, byte for byte, the records of the
+members' detailed results (the documented format), over every kind of member."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tusoi_cli import load_rubric
+from tusoi_cli.api import read_batch, summarize
+from tusoi_cli.model import Rubric
+from tusoi_cli.render.data import batch_json
+
+from ..conftest import EXAMPLES
+
+Invoke = Callable[..., Any]
+FIELDS = ["STT", "Họ và tên", "Mã đảng viên", "Chức vụ", "Tự xếp loại", "Kỷ luật", "Trạng thái",
+          "Chi bộ xếp loại", "Lý do"]
+# every way a cell is answered, left blank, marked not applicable or written wrongly
+CELLS = [0, 0, 0, 0, 1, 1, 2, 3, "", "", "na", "KAD", 7, "abc", "-0", "có", "mức 2", "1.0", "x\u202ey"]
+POINT_CELLS = [0, 0, 1.25, 2.5, 10, "", "na", 0.3, 99, "x", 7.75, "-0", "x\u202ey"]
+NAMES = ["Nguyễn Văn An", "=HYPERLINK(\"x\")", "Lê \u202eThị\u202c Bình", "Trần \x85Hà", "  Phạm Minh Đức "]
+DISCIPLINE = ["", "", "", "có", "khiển trách", "cảnh cáo", "cách chức", "khai trừ", "không"]
+STATUS = ["", "", "", "", "miễn: nghỉ sinh hoạt", "chưa kiểm điểm", "đã kiểm điểm", "vắng"]
+
+
+def item_ids(rubric: Rubric) -> list[str]:
+    return [item.id for _, item in rubric.items()]
+
+
+def write_sheet(path: Path, rubric: Rubric, members: int, cells: list[Any], seed: int) -> Path:
+    """A cell's CSV sheet: ``members`` rows mixing every state, status, discipline form, cap and level."""
+    rng = random.Random(seed)
+    ids = item_ids(rubric)
+    levels = ["", *(level.label for level in rubric.levels), "xuất sắc?"]  # the last is no level: a row problem
+    rows: list[list[Any]] = [["CHI BỘ THỬ"], [], [*FIELDS, *ids]]
+    for n in range(1, members + 1):
+        kind = rng.random()
+        if kind < 0.05:
+            answers = [""] * len(ids)  # answered nothing: not reviewed
+        elif kind < 0.30:
+            answers = [0] * len(ids)
+            for _ in range(rng.randrange(1, 4)):
+                answers[rng.randrange(len(ids))] = rng.choice(cells[:8])
+        else:
+            answers = [rng.choice(cells) for _ in ids]
+        rows.append([n, rng.choice(NAMES), f"{n:06d}" if rng.random() < 0.8 else "", rng.choice(["", "Bí thư"]),
+                     rng.choice(levels), rng.choice(DISCIPLINE), rng.choice(STATUS), rng.choice(levels),
+                     rng.choice(["", "họp chi bộ 12/2026", "\u2066lý do\u2069"]), *answers])
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def both(source: Path, rubric: Rubric) -> tuple[bytes, bytes]:
+    batch = read_batch(source, rubric)
+    summary = summarize(batch)
+    return b"".join(batch_json(batch, summary)), b"".join(batch_json(batch, summary, detailed=True))
+
+
+@pytest.mark.parametrize(("rubric_name", "cells"), [("tusoi-mac-dinh", CELLS),
+                                                    (str(EXAMPLES.parent / "rubrics/examples/khung-366.yaml"),
+                                                     POINT_CELLS)])
+def test_fast_records_equal_the_detailed_ones_byte_for_byte(tmp_path: Path, rubric_name: str,
+                                                            cells: list[Any]) -> None:
+    rubric = load_rubric(rubric_name)
+    fast, reference = both(write_sheet(tmp_path / "chibo.csv", rubric, 800, cells, seed=13), rubric)
+    assert fast == reference
+    members = json.loads(fast)["members"]
+    assert len(members) == 800
+    # the sheet did exercise every kind of member the fast path must get right
+    seen = {(key, str(value)) for m in members for key, value in m.items() if not isinstance(value, list | dict)}
+    assert {("status", s) for s in ("reviewed", "exempt", "not_reviewed")} <= seen
+    assert {("ky_luat_form", f) for f in ("khien_trach", "canh_cao", "cach_chuc", "khai_tru", "None")} <= seen
+    assert {("self_comparison", c) for c in ("higher", "same", "lower", "None")} <= seen
+    assert {("complete", "True"), ("complete", "False")} <= seen
+    assert {item["state"] for m in members for item in m["items"]} == {"answered", "unanswered", "na", "invalid"}
+    assert any(m["caps"] for m in members) and any(m["next_level"] for m in members)
+    assert any(not m["next_level"] for m in members if m["level"])
+    # an invalid cell's text is quoted in its error, escaped so that it cannot reorder a terminal's line
+    assert "x\\u202ey" in fast.decode("utf-8") and "\u202e" not in fast.decode("utf-8")
+
+
+def test_members_with_details_from_a_folder_keep_them(tmp_path: Path) -> None:
+    fast, reference = both(EXAMPLES, load_rubric())
+    assert fast == reference
+    items = [item for m in json.loads(fast)["members"] for item in m["items"]]
+    assert any(item["bieu_hien"] for item in items) and any(item["han_khac_phuc"] for item in items)
+
+
+def test_cli_writes_the_reference_text_and_the_result_schema_validates_it(invoke: Invoke, tmp_path: Path) -> None:
+    rubric = load_rubric()
+    sheet = write_sheet(tmp_path / "chibo.csv", rubric, 300, CELLS, seed=7)
+    out = tmp_path / "kq.json"
+    invoke("batch", str(sheet), "-o", str(out))
+    _, reference = both(sheet, rubric)
+    assert out.read_bytes() == reference
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = jsonschema.Draft202012Validator(json.loads(invoke("schema", "result").stdout))
+    for member in json.loads(reference)["members"]:
+        assert list(schema.iter_errors(member)) == []
