@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from ..read.test_batch import TITLE, member_row, write_csv
 
@@ -59,3 +60,23 @@ def test_a_title_line_naming_one_item_is_not_the_header(invoke: Invoke, tmp_path
     assert result.exit_code == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [(m["ho_ten"], m["score"]) for m in data["members"]] == [("Nguyễn Văn An", 98), ("Trần Thị Bình", 100)]
+
+
+def test_more_members_than_an_excel_sheet_holds_is_a_clear_usage_error(invoke: Invoke, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kết quả and Chi tiết give each member a row: past Excel's last row the report cannot be complete, so it
+    is refused with the way out (.csv, .json, or one sheet per cell), and nothing is written. The limit is
+    lowered here to 2 members so a 3-member sheet stands for a 1,048,573-member one."""
+    from tusoi_cli.render.excel import report as excel_report
+
+    monkeypatch.setattr(excel_report, "MAX_MEMBERS", 2)
+    sheet = write_csv(tmp_path / "tinh.csv", [member_row(n, f"Đảng viên {n}") for n in (1, 2, 3)])
+    target = tmp_path / "ketqua.xlsx"
+    result = invoke("batch", str(sheet), "-o", str(target))
+    assert result.exit_code == 2
+    assert "báo cáo Excel có tối đa 2 đảng viên" in result.stderr and "bảng này có 3 người" in result.stderr
+    assert "ghi ra .csv hoặc .json" in result.stderr
+    assert not target.exists()
+    monkeypatch.undo()
+    assert excel_report.MAX_MEMBERS == 1_048_572  # 1,048,576 rows less Chi tiết's four heading rows
+    assert invoke("batch", str(sheet), "-o", str(target)).exit_code == 0

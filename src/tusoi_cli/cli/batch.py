@@ -84,6 +84,14 @@ def batch_cmd(
             sort_by_name(batch)
         report(batch.problems)
         summary = summarize(batch)
+        if target is not None and target.fmt == "xlsx":
+            from tusoi_cli.render.excel.report import MAX_MEMBERS
+            from tusoi_cli.text import thousands
+
+            if len(batch.members) > MAX_MEMBERS:
+                raise UsageError(f"báo cáo Excel có tối đa {thousands(MAX_MEMBERS)} đảng viên (mỗi người một dòng, "
+                                 f"giới hạn dòng của Excel); bảng này có {thousands(len(batch.members))} người — "
+                                 "ghi ra .csv hoặc .json, hoặc tách bảng theo chi bộ, đảng bộ")
         if target is not None:
             _write_batch(batch, summary, target.path, target.fmt)
         from tusoi_cli.render.terminal import batch_summary

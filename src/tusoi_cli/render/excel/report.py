@@ -74,6 +74,8 @@ MATRIX_LEGEND = (f"Ô trống: 0 (không có) · {UNANSWERED_MARK}: chưa trả 
                  f"{INVALID_MARK}: không hợp lệ")
 _STT_WIDTH, _NAME_WIDTH, _ITEM_WIDTH = 5, 24, 10
 _MATRIX_FIRST_ROW = 5  # Chi tiết: title, section names, item titles, ids, then the members
+EXCEL_ROWS = 1_048_576  # the last row of a sheet in Excel and LibreOffice
+MAX_MEMBERS = EXCEL_ROWS - (_MATRIX_FIRST_ROW - 1)  # one row per member on Kết quả and Chi tiết
 COMPARISON = {"higher": "cao hơn", "same": "bằng", "lower": "thấp hơn"}
 
 
