@@ -46,6 +46,7 @@ from tusoi_cli.render.excel.styles import (
     clean_text,
     line_count,
     print_setup,
+    set_style,
     store_text,
 )
 from tusoi_cli.render.templates import level_rules, scale_choices, section_note
@@ -166,14 +167,7 @@ def _put(ws: Worksheet, row: int, col: int, value: object, *, font: Any = None, 
         store_text(cell, clean_text(unicodedata.normalize("NFC", value)))
     elif value is not None:
         cell.value = value
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if border is not None:
-        cell.border = border
-    if alignment is not None:
-        cell.alignment = alignment
+    set_style(cell, font=font, fill=fill, border=border, alignment=alignment)
     if unlocked:
         cell.protection = _UNLOCKED
     return cell

@@ -187,17 +187,8 @@ class Styles:
     def make(self, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
              number_format: str | None = None) -> StyleArray:
         """Register the styles with the workbook and return the cell style array that refers to them."""
-        cell = Cell(self._ws)
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if border is not None:
-            cell.border = border
-        if alignment is not None:
-            cell.alignment = alignment
-        if number_format is not None:
-            cell.number_format = number_format
+        cell = set_style(Cell(self._ws), font=font, fill=fill, border=border, alignment=alignment,
+                         number_format=number_format)
         return cell._style  # openpyxl copies it into every cell created with style_array=
 
     def number(self, value: float) -> StyleArray:
@@ -459,3 +450,19 @@ PIXELS_PER_UNIT = 7.5
 def distinct(values: Iterable[str | None]) -> list[str]:
     """The non-blank texts of ``values``, stripped, each once, in first-seen order (cells, periods)."""
     return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def set_style(cell: Any, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
+              number_format: str | None = None) -> Any:
+    """Give ``cell`` each style part that is not None; return the cell."""
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if border is not None:
+        cell.border = border
+    if alignment is not None:
+        cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
