@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import MemberResult, Rubric
+from tusoi_cli.model import InForceWarning, MemberResult, Rubric
 
 if TYPE_CHECKING:
     # the lazy re-exports below, for type checkers (``X as X``: re-exported on purpose)
@@ -62,6 +62,7 @@ class Scored:
     rubric: Rubric
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # worth saying, not errors (exit code unchanged)
+    warnings: list[InForceWarning] = field(default_factory=list)  # the rubric's document not in force (exit 0)
 
 
 def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, strict: bool = False,
@@ -71,12 +72,14 @@ def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, s
     Raises :class:`tusoi_cli.InputError` when the file cannot be scored at all; problems with
     single answers are returned in ``Scored.problems`` and the result is marked incomplete.
     """
+    from tusoi_cli.engine.in_force import in_force_warnings
     from tusoi_cli.engine.scoring import score_member
     from tusoi_cli.read.member_reader import read_member
 
     read = read_member(Path(path) if path is not None else None, rubric=rubric, strict=strict,
                        stdin_bytes=stdin_bytes)
-    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes)
+    warnings = in_force_warnings(read.rubric, read.evaluation.ky_danh_gia)
+    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes, warnings)
 
 
 # --------------------------------------------------------------------------- a whole cell
@@ -91,8 +94,22 @@ def read_batch(source: Path, rubric: Rubric, *, sheet: str | None = None, strict
 
     compile_rubric(rubric)  # a rubric that cannot score (no levels) is refused before the file is read
     if source.is_dir():
-        return score_batch(batch.read_folder(source, rubric, strict), "tệp")
-    return score_batch(batch.read_sheet(source, rubric, sheet, progress, strict), "dòng")
+        scored = score_batch(batch.read_folder(source, rubric, strict), "tệp")
+    else:
+        scored = score_batch(batch.read_sheet(source, rubric, sheet, progress, strict), "dòng")
+    scored.warnings = batch_warnings(scored)
+    return scored
+
+
+def batch_warnings(batch: BatchResult) -> list[InForceWarning]:
+    """The in-force warnings of a batch's rubric, once for each period its members name."""
+    from tusoi_cli.engine.in_force import in_force_warnings
+
+    seen: dict[str, InForceWarning] = {}
+    for period in dict.fromkeys(m.ky_danh_gia for m in batch.members):
+        for warning in in_force_warnings(batch.rubric, period):
+            seen.setdefault(warning.rubric + warning.code + str(warning.period_end.year), warning)
+    return list(seen.values())
 
 
 # --------------------------------------------------------------------------- two periods

@@ -283,7 +283,8 @@ def test_info_sheet_reads_the_rubric(report: Path, batch: BatchResult) -> None:
     assert {reason: caps[reason] for reason in CAP_LEVELS} == CAP_LEVELS
     scopes = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)}
     assert scopes["Bị kỷ luật trong kỳ đánh giá"] == "kỷ luật"
-    assert facts["Gồm các bộ"] == ('27 biểu hiện suy thoái, "tự diễn biến", "tự chuyển hóa" (Nghị quyết 04-NQ/TW); '
+    assert facts["Gồm các bộ"] == ('27 biểu hiện suy thoái, "tự diễn biến", "tự chuyển hóa" (Nghị quyết 04-NQ/TW '
+                                  "ngày 30/10/2016); "
                                   "19 điều đảng viên không được làm (Quy định 37-QĐ/TW)")
     texts = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
     internal = {c.id for c in batch.rubric.caps} | set(batch.rubric.includes)

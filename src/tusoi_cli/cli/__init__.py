@@ -21,7 +21,7 @@ from tusoi_cli.cli.errors import ExitCode, state, stderr  # noqa: E402
 app = typer.Typer(
     name="tusoi",
     help="Chấm điểm bản tự đánh giá [bold]\"tự soi, tự sửa\"[/bold] của đảng viên theo 27 biểu hiện "
-         "(Nghị quyết 04-NQ/TW) và 19 điều đảng viên không được làm (Quy định 37-QĐ/TW).",
+         "(Nghị quyết 04-NQ/TW ngày 30/10/2016) và 19 điều đảng viên không được làm (Quy định 37-QĐ/TW).",
     epilog="Mã thoát: 0 thành công · 1 có dữ liệu đầu vào không hợp lệ · 2 gọi lệnh sai "
            "(thiếu tệp, tùy chọn sai, không ghi đè) · 3 có đảng viên dưới mức --fail-below · 130 bị dừng "
            "(Ctrl-C, SIGTERM, SIGHUP).",

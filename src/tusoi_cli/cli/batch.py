@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout
+from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
 from tusoi_cli.version import __version__
 
@@ -83,6 +83,7 @@ def batch_cmd(
         if sort is SortOrder.ten:
             sort_by_name(batch)
         report(batch.problems)
+        warn(batch.warnings)
         summary = summarize(batch)
         if target is not None and target.fmt == "xlsx":
             from tusoi_cli.render.excel.report import MAX_MEMBERS

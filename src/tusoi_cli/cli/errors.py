@@ -60,6 +60,15 @@ def report(problems: list[Problem]) -> None:
             console.print(line, markup=False, style="red", overflow="ignore", crop=False)
 
 
+def warn(warnings: list[Any]) -> None:
+    """Warnings that do not change the exit code (a rubric's document no longer in force...), each said once."""
+    seen: set[str] = set()
+    for warning in warnings:
+        if warning.message not in seen:
+            seen.add(warning.message)
+            stderr().print(f"Cảnh báo: {warning.message}", markup=False, style="yellow")
+
+
 @contextmanager
 def guard() -> Iterator[None]:
     """The one place where library errors become messages on stderr and exit codes; it also guards the

@@ -37,20 +37,28 @@ def rubric_list(
             sys.stdout.write(json_text(to_json([{"id": r.id, "version": r.version, "title": r.title,
                                        "items": sum(len(s.items) for s in r.sections),
                                        "sections": [s.id for s in r.sections], "includes": r.includes,
-                                       "scorable": bool(r.levels)} for r in rubrics])))
+                                       "scorable": bool(r.levels),
+                                       "documents": [d.model_dump(mode="json") for d in r.documents]}
+                                      for r in rubrics])))
             return
         from rich.table import Table
+        from rich.text import Text
 
+        # 80 columns: the title gets the room; version under the id, sections beside the item count
         table = Table(title="Các bộ tiêu chí có sẵn", title_justify="left")
-        table.add_column("Mã", no_wrap=True)
-        table.add_column("Tên")
-        table.add_column("Phiên bản")
-        table.add_column("Số mục", justify="right")
-        table.add_column("Phần")
-        table.add_column("Chấm điểm được")
+        table.add_column("Mã · phiên bản", no_wrap=True)
+        table.add_column("Tên", ratio=1)
+        table.add_column("Mục (phần)")
+        table.add_column("Chấm điểm")
         for r in rubrics:
-            table.add_row(r.id, r.title, r.version, str(sum(len(s.items) for s in r.sections)),
-                          ", ".join(s.id for s in r.sections), "có" if r.levels else "không (chỉ là danh mục)")
+            title = Text(r.title)
+            for d in r.documents:
+                if d.effective_to is not None:
+                    title.append(f"\n{d.document or d.rubric} hết hiệu lực sau {d.effective_to:%d/%m/%Y}",
+                                 style="yellow")
+            table.add_row(f"{r.id}\nbản {r.version}", title,
+                          f"{sum(len(s.items) for s in r.sections)} ({', '.join(s.id for s in r.sections)})",
+                          "có" if r.levels else "không: danh mục")
         stdout().print(table)
 
 

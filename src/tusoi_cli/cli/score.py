@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout
+from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def score_cmd(
         for item in scored:
             for note in item.notes:
                 stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
+        warn([w for item in scored for w in item.warnings])
         if scored:
             _emit(scored, Format(target.fmt), target.path)
         if unrated:
@@ -139,7 +140,7 @@ def _render_text(scored: list[Scored], fmt: Format) -> str:
         from tusoi_cli.render.data import result_dict, to_json, to_yaml
         from tusoi_cli.render.safe import json_text, yaml_payload
 
-        dicts = [result_dict(s.result, s.problems) for s in scored]
+        dicts = [result_dict(s.result, s.problems, s.warnings) for s in scored]
         payload: Any = dicts[0] if len(dicts) == 1 else dicts
         return json_text(to_json(payload)) if fmt is Format.json else to_yaml(yaml_payload(payload))
     pairs = [(s.result, s.rubric) for s in scored]

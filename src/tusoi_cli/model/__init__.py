@@ -127,7 +127,15 @@ class RubricSpec(Strict):
     title: str | None = Field(default=None, description="Tên bộ tiêu chí")
     description: str = Field(default="", description="Giới thiệu bộ tiêu chí")
     source: str = Field(default="", description="Văn bản làm căn cứ")
-    effective: date | None = Field(default=None, description="Ngày có hiệu lực (năm-tháng-ngày)")
+    document: str | None = Field(default=None,
+        description="Văn bản chính thức mà bộ tiêu chí mã hóa, ví dụ 'Quy định 37-QĐ/TW'")
+    document_date: date | None = Field(default=None, description="Ngày ban hành văn bản (năm-tháng-ngày)")
+    effective_from: date | None = Field(default=None, validation_alias=AliasChoices("effective_from", "effective"),
+        description="Ngày văn bản bắt đầu có hiệu lực (năm-tháng-ngày); tên cũ `effective` vẫn được đọc")
+    effective_to: date | None = Field(default=None,
+        description="Ngày cuối cùng văn bản còn hiệu lực (năm-tháng-ngày); bỏ trống khi còn hiệu lực")
+    replaced_by: str | None = Field(default=None,
+        description="Văn bản thay thế, ví dụ 'Quy định 207-QĐ/TW ngày 26/7/2026'")
     include: list[str] = Field(default=[],
         description="Các bộ tiêu chí được kế thừa: mã có sẵn hoặc đường dẫn tệp .yaml (tính từ thư mục của tệp này)")
     scales: dict[str, Scale] = Field(default={}, description="Các thang giá trị, theo mã thang")
@@ -162,6 +170,33 @@ class Section(Strict):
     items: list[Item]
 
 
+class RubricDocument(Strict):
+    """The official document a rubric (or one it includes) encodes, and the dates it is in force."""
+
+    rubric: str
+    title: str
+    document: str | None = None
+    document_date: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    replaced_by: str | None = None
+
+
+class InForceWarning(Strict):
+    """A period evaluated against a rubric whose document was not in force on the period's last day."""
+
+    code: Literal["replaced", "not_yet_in_force"] = Field(
+        description="replaced: văn bản đã hết hiệu lực (bị thay thế); not_yet_in_force: văn bản chưa có hiệu lực")
+    rubric: str = Field(description="Mã bộ tiêu chí mã hóa văn bản (có thể là bộ được include)")
+    document: str | None = Field(description="Tên văn bản")
+    period: str = Field(description="Kỳ đánh giá như đã ghi (ky_danh_gia, hoặc ô Kỳ đánh giá của bảng tính)")
+    period_end: date = Field(description="Ngày cuối của kỳ, ngày đem so với thời gian hiệu lực")
+    effective_from: date | None = Field(description="Ngày văn bản bắt đầu có hiệu lực")
+    effective_to: date | None = Field(description="Ngày cuối văn bản còn hiệu lực")
+    replaced_by: str | None = Field(description="Văn bản thay thế")
+    message: str = Field(description="Lời cảnh báo")
+
+
 class Rubric(Strict):
     """A resolved rubric: includes merged, defaults applied, every reference checked."""
 
@@ -170,7 +205,13 @@ class Rubric(Strict):
     title: str
     description: str
     source: str
-    effective: date | None
+    document: str | None = None
+    document_date: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    replaced_by: str | None = None
+    # this rubric's own document and those of every rubric it includes, includes first: what "in force" checks
+    documents: list[RubricDocument] = []
     includes: list[str]
     scales: dict[str, Scale]
     sections: list[Section]

@@ -15,6 +15,7 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import (
     Answer,
     DisciplineForm,
+    InForceWarning,
     MemberEvaluation,
     MemberInfo,
     MemberResult,
@@ -158,6 +159,7 @@ class BatchResult:
     ignored_rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things worth saying that are not errors
     scorer: Scorer | None = None  # set by the engine once the members are scored
+    warnings: list[InForceWarning] = field(default_factory=list)  # the rubric's document not in force (exit 0)
 
     def result_of(self, member: BatchMember) -> MemberResult:
         """The detailed result of one member (built on demand, not kept)."""

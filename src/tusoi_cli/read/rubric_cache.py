@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tusoi_cli.model import Cap, Item, Level, Rubric, Scale, ScaleValue, Scoring, Section
+from tusoi_cli.model import Cap, Item, Level, Rubric, RubricDocument, Scale, ScaleValue, Scoring, Section
 
 
 def _cache_dir() -> Path:
@@ -107,5 +107,14 @@ def rubric_from_dict(data: dict[str, Any]) -> Rubric:
         **data, "scales": scales, "sections": sections, "scoring": Scoring.model_construct(**data["scoring"]),
         "levels": [Level.model_construct(**lv) for lv in data["levels"]],
         "caps": [Cap.model_construct(**c) for c in data["caps"]],
-        "effective": date.fromisoformat(data["effective"]) if data["effective"] else None,
+        **{key: _date(data[key]) for key in _DATES},
+        "documents": [RubricDocument.model_construct(**{**d, **{key: _date(d[key]) for key in _DATES if key in d}})
+                      for d in data["documents"]],
     })
+
+
+_DATES = ("document_date", "effective_from", "effective_to")
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

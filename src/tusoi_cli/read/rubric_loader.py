@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tusoi_cli.errors import Problem, RubricError, TusoiError, UsageError
-from tusoi_cli.model import Cap, Item, Level, Rubric, RubricSpec, Scale, Scoring, Section
+from tusoi_cli.model import Cap, Item, Level, Rubric, RubricDocument, RubricSpec, Scale, Scoring, Section
 from tusoi_cli.model.values import NA_WORDS, fmt, to_number
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, load_yaml, read_text
 from tusoi_cli.resources import bundled_dir
@@ -76,6 +76,7 @@ class _State:
     scoring: Scoring | None = None
     levels: tuple[list[Level], _Origin] | None = None
     caps: tuple[list[Cap], _Origin] | None = None
+    documents: list[RubricDocument] = field(default_factory=list)
 
 
 _RUBRIC_KEYS = frozenset({"id", "include", "scales", "sections", "scoring", "levels", "caps"})
@@ -135,7 +136,7 @@ def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
 
 def _copy(state: _State) -> _State:
     """A copy that merging and patching can change without touching the original (kept for reuse)."""
-    return replace(state, includes=list(state.includes), scales=dict(state.scales),
+    return replace(state, includes=list(state.includes), documents=list(state.documents), scales=dict(state.scales),
                    sections={sid: {**data, "items": {iid: dict(item) for iid, item in data["items"].items()}}
                              for sid, data in state.sections.items()},
                    section_origin=dict(state.section_origin), section_new=dict(state.section_new),
@@ -179,11 +180,16 @@ def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Prob
         _merge(state, sub)
         state.includes.append(sub.spec.id)
     _apply(state, spec, doc, problems)
+    if spec.document or spec.effective_from or spec.effective_to or spec.replaced_by:
+        state.documents.append(RubricDocument.model_construct(
+            rubric=spec.id, title=spec.title or spec.id, document=spec.document, document_date=spec.document_date,
+            effective_from=spec.effective_from, effective_to=spec.effective_to, replaced_by=spec.replaced_by))
     return state
 
 
 def _merge(into: _State, sub: _State) -> None:
     into.includes.extend(sub.includes)
+    into.documents.extend(d for d in sub.documents if d not in into.documents)
     into.scales.update(sub.scales)
     for sid, section in sub.sections.items():
         into.sections[sid] = section
@@ -351,7 +357,9 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
     # Every part was validated as a RubricSpec and checked above: construct without re-validating.
     return Rubric.model_construct(
         id=spec.id, version=spec.version, title=spec.title or spec.id, description=spec.description,
-        source=spec.source, effective=spec.effective, includes=state.includes, scales=scales, sections=sections,
+        source=spec.source, document=spec.document, document_date=spec.document_date,
+        effective_from=spec.effective_from, effective_to=spec.effective_to, replaced_by=spec.replaced_by,
+        documents=state.documents, includes=state.includes, scales=scales, sections=sections,
         scoring=state.scoring or Scoring.model_construct(), levels=levels, caps=caps, path=str(path),
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import STATUS_LABELS, MemberResult, Rubric
+from tusoi_cli.model import STATUS_LABELS, InForceWarning, MemberResult, Rubric
 from tusoi_cli.model.compiled import NO_ANSWER_REASON
 
 if TYPE_CHECKING:
@@ -24,9 +24,12 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
             "message": problem.message, "hint": problem.hint}
 
 
-def result_dict(result: MemberResult, problems: list[Problem] | None = None) -> dict[str, Any]:
+def result_dict(result: MemberResult, problems: list[Problem] | None = None,
+                warnings: list[InForceWarning] | None = None) -> dict[str, Any]:
     data = result.model_dump(mode="json")
     data["problems"] = [problem_dict(p) for p in problems or []]
+    if warnings is not None:  # a member file's own; a batch states its rubric's once, at the top level
+        data["warnings"] = [w.model_dump(mode="json") for w in warnings]
     return data
 
 
@@ -80,7 +83,8 @@ def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = Fa
                               "provisional": summary.provisional, "with_unanswered": summary.with_unanswered,
                               "with_invalid": summary.with_invalid, "levels": summary.levels}
     tail = {"counts": counts, "errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
-            "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes}
+            "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes,
+            "warnings": [w.model_dump(mode="json") for w in batch.warnings]}
     yield _safe("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
 
 

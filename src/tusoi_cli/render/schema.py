@@ -67,6 +67,9 @@ _DEFS: dict[str, tuple[str, str]] = {
     "AppliedCap": ("Giới hạn đã áp dụng", "Một quy tắc giới hạn mức xếp loại đã áp dụng, với lý do."),
     "NextLevel": ("Điều còn thiếu để lên mức trên", "Số điểm còn thiếu và các giới hạn đang chặn."),
     "VanDe": ("Lỗi hoặc cảnh báo", "Một vấn đề của tệp đầu vào, có vị trí (dòng, cột) và cách sửa."),
+    "CanhBaoHieuLuc": ("Cảnh báo về hiệu lực văn bản",
+                       "Văn bản mà bộ tiêu chí mã hóa không còn (hoặc chưa) có hiệu lực vào ngày cuối của kỳ đánh "
+                       "giá; kết quả vẫn được tính."),
 }
 
 _VALUE_KEYS = {
@@ -192,6 +195,15 @@ def _result_schema() -> dict[str, Any]:
     body["properties"]["problems"] = {
         "type": "array", "items": {"$ref": "#/$defs/VanDe"},
         "description": "Các câu trả lời không hợp lệ và cảnh báo khi đọc tệp (kết quả vẫn được tính)",
+    }
+    from tusoi_cli.model import InForceWarning
+
+    warning = _from_model(InForceWarning, mode="serialization")
+    body["$defs"]["CanhBaoHieuLuc"] = {k: v for k, v in warning.items() if k != "$defs"}
+    body["properties"]["warnings"] = {
+        "type": "array", "items": {"$ref": "#/$defs/CanhBaoHieuLuc"},
+        "description": "Chỉ có trong `tusoi score`: văn bản của bộ tiêu chí không còn (hoặc chưa) có hiệu lực vào "
+                       "ngày cuối của kỳ đánh giá; kết quả vẫn được tính, mã thoát không đổi",
     }
     body["properties"]["row"] = {
         "type": "integer",

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, SectionResult
+from tusoi_cli.model import DISCIPLINE_LABELS, STATUS_LABELS, MemberResult, Rubric, RubricDocument, SectionResult
 
 if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchResult, BatchSummary
@@ -220,13 +220,24 @@ def print_results(console: Console, results: list[tuple[MemberResult, Rubric]]) 
         console.print(summary_table(results))
 
 
+def in_force_line(doc: RubricDocument) -> str:
+    """'qd37: Quy định 37-QĐ/TW ngày 25/10/2021, hiệu lực 25/10/2021–25/07/2026'."""
+    dated = f" ngày {doc.document_date.strftime('%d/%m/%Y')}" if doc.document_date else ""
+    since = doc.effective_from.strftime("%d/%m/%Y") if doc.effective_from else None
+    until = doc.effective_to.strftime("%d/%m/%Y") if doc.effective_to else None
+    when = (f"hiệu lực {since or '?'}–{until}" if until else f"hiệu lực từ {since}" if since else "")
+    return f"{doc.rubric}: {doc.document or doc.title}{dated}" + (f", {when}" if when else "")
+
+
 def rubric_table(rubric: Rubric) -> Group:
     """Sections and items of a rubric, in official order, with unverified items marked."""
     head = Text.assemble((rubric.title, "bold"), f"\nMã: {rubric.id} · phiên bản {rubric.version}")
-    if rubric.effective:
-        head.append(f" · hiệu lực {rubric.effective.strftime('%d/%m/%Y')}")
     if rubric.source:
         head.append(f"\nNguồn: {rubric.source}")
+    for doc in rubric.documents:
+        head.append(f"\n{in_force_line(doc)}")
+        if doc.replaced_by:
+            head.append(f"\n  Đã được thay bằng {doc.replaced_by}", style="yellow")
     if rubric.includes:
         head.append(f"\nGồm: {', '.join(rubric.includes)}")
     unverified = sum(not i.verified for _, i in rubric.items())
