@@ -225,9 +225,14 @@ def test_matrix_values_marks_and_rules(report: Path) -> None:
     rows = _rows(ws, 5, 8, width)
     col = {item: 2 + index for index, item in enumerate(ALL_ITEMS)}
     assert rows[0][:2] == [1, "Nguyễn Văn An"]
-    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [0, 1, 1, 0]  # zeros stay numbers
-    assert ws["C5"].number_format == "General;-General;;@"  # ... but print blank, so the marks stand out
-    assert [rows[1][col[i]] for i in ("DB2", "D4", "D5")] == [1, 1, 0]
+    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [None, 1, 1, None]  # a zero is an empty cell
+    # ... in the grid all the same: the item columns carry the cells' style, a block's first with its thick edge
+    assert ws.column_dimensions["D"].border.left.style == "thin" and ws.column_dimensions["D"].alignment.horizontal
+    assert ws.column_dimensions["L"].border.left.style == "medium"
+    assert [ws.cell(row=1, column=c).has_style for c in range(2, width + 1)] == [False] * (width - 1)
+    assert ws.print_area == "'Chi tiết'!$A$1:$AV$8"  # the data, not the styled columns below it
+    assert "Ô trống: 0" in ws.oddFooter.right.text  # the legend says what an empty cell means
+    assert [rows[1][col[i]] for i in ("DB2", "D4", "D5")] == [1, 1, None]
     assert [rows[2][col[i]] for i in ("CT1", "CT5")] == ["KAD", 2]
     assert [rows[3][col[i]] for i in ("CT1", "CT2", "CT3", "CT4", "D19")] == [1, "!", "KAD", "?", "?"]
     assert rows[3][2:].count("?") == 43 and None not in rows[3]

@@ -73,7 +73,8 @@ def test_every_cell_matches_the_detailed_result(tmp_path: Path) -> None:
     marks = {"na": "KAD", "invalid": "!", "unanswered": "?"}
     for row_number, r in enumerate(detailed, start=5):
         cells = [c.value for c in matrix[row_number]][2:2 + len(ALL_ITEMS)]
-        assert cells == [item.value if item.state == "answered" else marks[item.state] for item in r.items]
+        # a zero is an empty cell; the three other states each have their mark
+        assert cells == [(item.value or None) if item.state == "answered" else marks[item.state] for item in r.items]
 
     summary = [[c.value for c in row] for row in wb["Tổng hợp"].iter_rows()]
     facts = {row[1]: row[2] for row in summary if row[1]}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule  # type: ignore[
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
+from openpyxl.worksheet.dimensions import ColumnDimension  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import STATUS_LABELS
@@ -447,14 +449,21 @@ class _Report:
 
     def matrix_sheet(self, ws: Worksheet) -> None:
         """Members × items. Printed in page-wide blocks (a section per block) with STT and name repeated on
-        every page; zeros are stored but not shown, so the marks stand out on paper."""
+        every page. Only non-zero values and the three marks (unanswered, not applicable, invalid) are cells:
+        a zero is an empty cell (the legend says so), about a tenth of the cells of a full matrix, and the
+        marks stand out on paper. The item columns carry the grid's style, so empty cells keep their borders."""
         st = self.styles
         pairs = self.rubric.items()
         blocks = self.matrix_blocks()
         title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
         sheet_head(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))], freeze=f"C{_MATRIX_FIRST_ROW}")
-        append_row(ws, [title], [st.title], height=20)
         firsts = {items[0].id for _, items in blocks}
+        for column, (_, item) in enumerate(pairs, start=3):
+            letter = get_column_letter(column)
+            ws.column_dimensions[letter] = ColumnDimension(
+                ws, index=letter, width=_ITEM_WIDTH, style=copy(st.matrix_first if item.id in firsts else st.matrix))
+        # the title row's other cells are written unstyled: they would take the item columns' grid otherwise
+        append_row(ws, [title, *([None] * (1 + len(pairs)))], [st.title], height=20)
         section_row: list[object] = [None, "Phần"]
         section_styles: list[StyleArray] = [None, st.header]
         column = 3
@@ -483,6 +492,8 @@ class _Report:
             for value in m.values:
                 if value is None:
                     values.append(UNANSWERED_MARK)
+                elif not value:
+                    values.append(None)  # zero: an empty cell
                 else:
                     number = numbers.get(value)
                     if number is None:
@@ -492,7 +503,7 @@ class _Report:
                 values[2 + i] = NA_MARK
             for i in m.invalid:
                 values[2 + i] = INVALID_MARK
-            append_row(ws, values, cell_styles, name_fit)
+            append_row(ws, values, cell_styles, name_fit, sparse=True)
         last = _MATRIX_FIRST_ROW - 1 + len(self.members)
         self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs))
         if self.members and pairs:
@@ -503,6 +514,8 @@ class _Report:
             start += count
             ws.col_breaks.append(Break(id=column))
         print_setup(ws, title, title_rows=f"2:{_MATRIX_FIRST_ROW - 1}", title_cols="A:B", legend=MATRIX_LEGEND)
+        # the data only, not the styled item columns below it
+        ws.print_area = f"A1:{get_column_letter(2 + len(pairs))}{max(last, _MATRIX_FIRST_ROW - 1)}"
         ws.page_setup.scale = 100  # the blocks are cut to the page width
 
     def matrix_rules(self, ws: Worksheet, last: int) -> None:
