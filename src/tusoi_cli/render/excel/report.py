@@ -29,15 +29,13 @@ from openpyxl.worksheet.dimensions import ColumnDimension  # type: ignore[import
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import STATUS_LABELS
+from tusoi_cli.render.excel.paper import A4_LONG, SIDE_MARGIN, column_points
 from tusoi_cli.render.excel.styles import (
-    A4_LONG,
     CHART_HEIGHT_PT,
     LINE_HEIGHT,
-    SIDE_MARGIN,
     Column,
     Styles,
     append_row,
-    column_points,
     count_chart,
     distinct,
     excel_number,
