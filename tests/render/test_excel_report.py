@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import textwrap
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -365,3 +366,27 @@ def test_libreoffice_converts_the_report_to_pdf(report: Path, tmp_path: Path) ->
     decoded = text.decode()
     assert "KẾT QUẢ TỰ SOI, TỰ SỬA" in decoded and "Trang 1 / " in decoded
     assert FORMULA_NAME in decoded  # shown as the text it is, not evaluated
+
+
+def test_the_report_is_written_without_openpyxl() -> None:
+    """The batch report goes through XlsxWriter alone (render/excel/xlsxw.py): importing it loads neither
+    openpyxl nor, before a report is asked for, anything of XlsxWriter's into the command's start-up."""
+    code = ("import sys; import tusoi_cli.cli; before = 'xlsxwriter' in sys.modules; "
+            "import tusoi_cli.render.excel.report; "
+            "print(before, 'xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60).stdout
+    assert out.split() == ["False", "True", "False"]
+
+
+def test_an_empty_cell_of_a_formatted_column_is_no_cell(report: Path) -> None:
+    """Kết quả's columns carry the format their empty cells show, so a missing level or reason is no cell at
+    all (a province's report is mostly such cells), while the cell still shows its border on screen."""
+    with zipfile.ZipFile(report) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    # Nguyễn Văn An (row 3) has a reason and a level set by the cell; Lê Quốc Cường (row 5) has neither
+    assert '<c r="O3"' in xml and '<c r="N3"' in xml
+    assert '<c r="O5"' not in xml and '<c r="N5"' not in xml and '<c r="H5"' not in xml
+    ws = load_workbook(report)["Kết quả"]
+    assert ws.column_dimensions["O"].border.left.style == "thin"
+    assert ws.column_dimensions["N"].border.left.style == "thin"
+    assert ws.column_dimensions["N"].fill.fill_type is None  # the plain cell of "no level", not a level's fill

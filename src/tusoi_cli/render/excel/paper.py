@@ -64,6 +64,8 @@ class Column:
 def line_count(text: str, width: float) -> int:
     """Lines ``text`` takes when word-wrapped in a column ``width`` characters wide (a slightly generous guess)."""
     capacity = max(1, int(width * CHARS_PER_WIDTH))
+    if len(text) <= capacity and "\n" not in text:
+        return 1  # the common case, without splitting into words
     total = 0
     for paragraph in text.split("\n"):
         count, used = 1, 0

@@ -90,8 +90,9 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
 class _ResultColumn:
     """One column of Kết quả: its header and width, how a member fills it, and whether it prints.
 
-    ``style``: one format for the whole column (the column carries it: an empty cell costs nothing), or a
-    function giving each member's (a level's fill, a score's decimals)."""
+    ``style``: one format for the whole column, or a function giving each member's (a level's fill, a
+    score's decimals); ``empty``: the format of such a column's empty cells. The column carries its one or
+    empty format, so an empty cell there is no cell at all."""
 
     header: str
     width: float
@@ -99,10 +100,15 @@ class _ResultColumn:
     style: Format | Callable[[BatchMember], Format]
     printed: bool = False
     wrap: bool = False
+    empty: Format | None = None
 
     @property
     def fixed(self) -> Format | None:
         return None if callable(self.style) else self.style
+
+    @property
+    def column_format(self) -> Format | None:
+        return self.empty if callable(self.style) else self.style
 
     def named(self, header: str, width: float, *, printed: bool = False) -> _ResultColumn:
         return replace(self, header=header, width=width, printed=printed)
@@ -213,12 +219,12 @@ class _Report:
 
         def level(get: Callable[[BatchMember], str | None], bold: bool = False) -> _ResultColumn:
             return _ResultColumn("", 0, lambda r, i: self.level_label(get(r)) or None,
-                                 lambda r: self.level_style(get(r), bold=bold))
+                                 lambda r: self.level_style(get(r), bold=bold), empty=st.text)
 
         def points(index: int, section_id: str, mode: str) -> _ResultColumn:
             return _ResultColumn(f"{MODE_LABELS[mode].capitalize()} {section_id}", 7,
                                  lambda r, i: _section_points(r, index),
-                                 lambda r: st.number_or_text(_section_points(r, index)))
+                                 lambda r: st.number_or_text(_section_points(r, index)), empty=st.text)
 
         def rated(value: Callable[[BatchMember, int], object]) -> Callable[[BatchMember, int], object]:
             """Blank for members who are not rated (exempt, not reviewed): their answers give no level."""
@@ -231,7 +237,7 @@ class _Report:
             _ResultColumn("Trạng thái", 14, lambda r, i: None if r.status == "reviewed" else _status_text(r),
                           st.note_cell, printed=True, wrap=True),
             _ResultColumn("Điểm", 6, rated(lambda r, i: r.core.score), lambda r: st.number_or_text(r.core.score),
-                          printed=True),
+                          printed=True, empty=st.text),
             level(self.level_of, bold=True).named("Xếp loại đề xuất", 11, printed=True),
             level(lambda r: r.tu_xep_loai).named("Tự xếp loại", 9, printed=True),
             _ResultColumn("Giới hạn áp dụng", 34, rated(lambda r, i: self.caps_text(r)), st.wrap,
@@ -257,13 +263,13 @@ class _Report:
     def results_sheet(self, sheet: Sheet) -> None:
         st = self.styles
         columns = self.result_columns()
-        fixed = [c.fixed for c in columns]
-        title = self.start(sheet, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns, freeze="C3", formats=fixed)
+        title = self.start(sheet, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns, freeze="C3",
+                           formats=[c.column_format for c in columns])
         sheet.row([c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
         fit = [c.width if c.wrap else None for c in columns]
         values = [c.value for c in columns]
         styles = [(index, c.style) for index, c in enumerate(columns) if c.fixed is None]
-        formats = list(fixed)
+        formats = [c.fixed for c in columns]
         for index, r in enumerate(self.members):
             for column, style in styles:
                 formats[column] = style(r)

@@ -323,6 +323,7 @@ class Styles:
         self.item_title = make(**grid, **titled)
         self.item_title_first = make(**first, **titled)
         self.header_first = make(**first, **header)
+        self._numbers: dict[float, Format] = {}
         self.level: dict[str, Format] = {}
         self.level_bold: dict[str, Format] = {}
         for level_id, color in levels:
@@ -333,7 +334,10 @@ class Styles:
 
     def number(self, value: float) -> Format:
         """'0' for values that display without a decimal, '0.0' otherwise (86.25 -> 86.3, 90 -> 90)."""
-        return self.dec if "." in score_text(value) else self.int
+        made = self._numbers.get(value)
+        if made is None:
+            made = self._numbers[value] = self.dec if "." in score_text(value) else self.int
+        return made
 
     def number_or_text(self, value: float | None) -> Format:
         """As :meth:`number`; plain text style for a member without a score (not rated)."""
