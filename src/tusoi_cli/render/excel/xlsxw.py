@@ -148,25 +148,25 @@ class Sheet:
         self.rows += 1
         row = self.rows - 1
         ws, book, columns = self.ws, self.book, self.column_formats
+        if not isinstance(formats, list | tuple):
+            formats = [formats] * len(values)
+        nformats, ncolumns = len(formats), len(columns)
         lines = min_lines
-        one = formats if not isinstance(formats, list | tuple) else None
         for col, value in enumerate(values):
-            cell_format = one if one is not None else (
-                formats[col] if isinstance(formats, list | tuple) and col < len(formats) else None)
-            if value is None:
-                if cell_format is not None and (col >= len(columns) or cell_format is not columns[col]):
-                    ws.write_blank(row, col, None, cell_format)
-            elif isinstance(value, str):
+            cell_format = formats[col] if col < nformats else None
+            if value.__class__ is str:
                 text = clean_text(value)
-                if not text:
-                    if cell_format is not None and (col >= len(columns) or cell_format is not columns[col]):
-                        ws.write_blank(row, col, None, cell_format)
+                if text:
+                    if fit and col < len(fit) and fit[col]:
+                        lines = max(lines, line_count(text, fit[col] or 0))
+                    ws.write_string(row, col, text, book.text_format(text, cell_format))
                     continue
-                if fit and col < len(fit) and fit[col]:
-                    lines = max(lines, line_count(text, fit[col] or 0))
-                ws.write_string(row, col, text, book.text_format(text, cell_format))
-            else:
+            elif value is not None:
                 ws.write_number(row, col, value, cell_format)
+                continue
+            # an empty cell: written only for a format its column does not carry
+            if cell_format is not None and (col >= ncolumns or cell_format is not columns[col]):
+                ws.write_blank(row, col, None, cell_format)
         if height is None and (lines > 1 or line_height is not None):
             height = (line_height or LINE_HEIGHT) * lines + 3
         if height is not None:
