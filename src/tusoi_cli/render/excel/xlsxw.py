@@ -62,6 +62,7 @@ class Book:
         self.workbook = xlsxwriter.Workbook(self._buffer, {
             "constant_memory": True,
             "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+            "nan_inf_to_errors": True,  # a value that is no number becomes #NUM!, never a failed report
             "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
         })
         self._formats: dict[tuple[tuple[str, object], ...], Format] = {}
