@@ -1,6 +1,7 @@
-"""What the three workbooks share (the report, the comparison report, the sheet template): fonts, colours,
-the style arrays, safe text cells, rows appended with fitted heights, A4 print set-up, charts of counts,
-and writing the workbook atomically."""
+"""What the openpyxl workbooks share (the comparison report, the sheet template): fonts, colours, the style
+arrays, safe text cells, rows appended with fitted heights, A4 print set-up, charts of counts, and writing the
+workbook atomically. The helpers that need no spreadsheet library live in paper.py (the batch report, written
+with XlsxWriter through xlsxw.py, uses them too)."""
 
 from __future__ import annotations
 
@@ -185,13 +186,12 @@ def store_text(cell: Any, text: str) -> None:
 
 def append_row(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleArray | None] | StyleArray | None = None,
             fit: Sequence[float | None] | None = None, *, min_lines: int = 1, line_height: float | None = None,
-            height: float | None = None, sparse: bool = False) -> int:
+            height: float | None = None) -> int:
     """Append a row and return its number; strings are cleaned and always stored as text, never as formulas.
 
     ``fit`` gives the widths of the wrapped columns: the row is made tall enough for their text, since
     neither openpyxl nor LibreOffice's import sizes rows to wrapped text. ``height`` sets the row's height
     in points outright. The height is set before the row is appended, so it holds in a streaming sheet too.
-    ``sparse`` (streaming sheets only): no cell at all for a None value, so the column's style shows there.
     """
     streaming = isinstance(ws, WriteOnlyWorksheet)
     row = (getattr(ws, "max_row", 0) if streaming else int(ws._current_row)) + 1  # the row append fills
@@ -199,8 +199,6 @@ def append_row(ws: Worksheet, values: Sequence[object], styles: Sequence[StyleAr
     cells = []
     lines = min_lines
     for index, value in enumerate(values):
-        if sparse and value is None and at:
-            continue
         style = (styles[index] if index < len(styles) else None) if isinstance(styles, list | tuple) else styles
         if isinstance(value, str):
             value = clean_text(value)
