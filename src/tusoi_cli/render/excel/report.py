@@ -72,13 +72,17 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
     """Build the report workbook for ``batch`` and write it to ``target`` atomically."""
     generated_at = generated_at or datetime.now().astimezone()
     book = Book()
-    report = _Report(book, batch, tool_version, generated_at)
-    report.results_sheet(book.sheet(SHEET_RESULTS))
-    report.summary_sheet(book.sheet(SHEET_SUMMARY))
-    report.matrix_sheet(book.sheet(SHEET_MATRIX))
-    if batch.problems:
-        report.errors_sheet(book.sheet(SHEET_ERRORS))
-    report.info_sheet(book.sheet(SHEET_INFO))
+    try:
+        report = _Report(book, batch, tool_version, generated_at)
+        report.results_sheet(book.sheet(SHEET_RESULTS))
+        report.summary_sheet(book.sheet(SHEET_SUMMARY))
+        report.matrix_sheet(book.sheet(SHEET_MATRIX))
+        if batch.problems:
+            report.errors_sheet(book.sheet(SHEET_ERRORS))
+        report.info_sheet(book.sheet(SHEET_INFO))
+    except BaseException:
+        book.discard()
+        raise
     book.save(target, title=report.title("Báo cáo tự soi, tự sửa"), tool_version=tool_version,
               generated_at=generated_at)
 

@@ -99,6 +99,11 @@ class Book:
     def sheet(self, name: str) -> Sheet:
         return Sheet(self, self.workbook.add_worksheet(name), name)
 
+    def discard(self) -> None:
+        """Drop an unfinished workbook: without this its destructor would zip it (seconds for a province)
+        while an error or Ctrl-C is on its way out. Nothing was written to disk."""
+        self.workbook.fileclosed = True
+
     def save(self, target: Path, *, title: str, tool_version: str, generated_at: datetime) -> None:
         """Stamp the document properties and write the workbook atomically (built in memory, then renamed)."""
         stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
