@@ -189,7 +189,8 @@ class Sheet:
     def merge(self, row: int, first: int, last: int, text: str, cell_format: Format,
               others: Format | None = None) -> None:
         """Merge columns first..last (1-based) of ``row`` (the row being written) with ``text`` in the first."""
-        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, clean_text(text), cell_format)
+        text = clean_text(text)
+        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, text, self.book.text_format(text, cell_format))
         if others is not None:
             for col in range(first, last):
                 self.ws.write_blank(row - 1, col, None, others)
