@@ -61,6 +61,7 @@ def main() -> None:
         print(f"{label:20s} {seconds:7.2f} s   x bare read {seconds / bare:6.2f}")
     if profiler:
         stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(args.profile)
         stats.sort_stats("tottime").print_stats(args.profile)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import textwrap
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -114,9 +115,9 @@ def test_results_sheet_rows_in_input_order(report: Path) -> None:
 
 def test_levels_are_filled_with_their_colour_and_scores_keep_full_precision(report: Path) -> None:
     ws = load_workbook(report)["Kết quả"]
-    assert ws["F3"].fill.fgColor.rgb == "00C6EFCE" and ws["F3"].font.b  # Tốt, green, bold
-    assert ws["F4"].fill.fgColor.rgb == "00FFEB9C"  # Trung bình, yellow
-    assert ws["L4"].fill.fgColor.rgb == "00CCEEF4"  # Khá by score, cyan
+    assert ws["F3"].fill.fgColor.rgb[-6:] == "C6EFCE" and ws["F3"].font.b  # Tốt, green, bold
+    assert ws["F4"].fill.fgColor.rgb[-6:] == "FFEB9C"  # Trung bình, yellow
+    assert ws["L4"].fill.fgColor.rgb[-6:] == "CCEEF4"  # Khá by score, cyan
     assert ws["E3"].number_format == "0"
     assert (ws["B3"].font.name, ws["B3"].font.sz) == ("Arial", 10)
 
@@ -188,7 +189,7 @@ def test_summary_sheet_distribution_prevalence_and_counts(report: Path) -> None:
         [None, "Cộng", 4, 1, 4, 1],
     ]
     assert ws["D14"].number_format == "0.0%"
-    assert ws["B14"].fill.fgColor.rgb == "00C6EFCE"
+    assert ws["B14"].fill.fgColor.rgb[-6:] == "C6EFCE"
     assert ws["B21"].value == "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"
     assert _rows(ws, 22, 27, 5) == [
         ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm", "Mức bình quân (của người có)"],
@@ -209,7 +210,7 @@ def test_summary_chart_uses_written_numbers(report: Path) -> None:
         assert charts == ["xl/charts/chart1.xml"]
         xml = archive.read(charts[0]).decode()
         drawing_rels = archive.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
-    assert "<barChart>" in xml and '<barDir val="col" />' in xml
+    assert "<c:barChart>" in xml and '<c:barDir val="col"/>' in xml
     assert "'Tổng hợp'!$C$14:$C$17" in xml and "'Tổng hợp'!$E$14:$E$17" in xml
     assert "COUNTIF" not in xml
     assert "drawing" in drawing_rels  # the chart is anchored on Tổng hợp
@@ -225,19 +226,24 @@ def test_matrix_values_marks_and_rules(report: Path) -> None:
     rows = _rows(ws, 5, 8, width)
     col = {item: 2 + index for index, item in enumerate(ALL_ITEMS)}
     assert rows[0][:2] == [1, "Nguyễn Văn An"]
-    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [0, 1, 1, 0]  # zeros stay numbers
-    assert ws["C5"].number_format == "General;-General;;@"  # ... but print blank, so the marks stand out
-    assert [rows[1][col[i]] for i in ("DB2", "D4", "D5")] == [1, 1, 0]
+    assert [rows[0][col[i]] for i in ("CT1", "CT5", "DL6", "D4")] == [None, 1, 1, None]  # a zero is an empty cell
+    # ... in the grid all the same: the item columns carry the cells' style, a block's first with its thick edge
+    assert ws.column_dimensions["D"].border.left.style == "thin" and ws.column_dimensions["D"].alignment.horizontal
+    assert ws.column_dimensions["L"].border.left.style == "medium"
+    assert [ws.cell(row=1, column=c).has_style for c in range(2, width + 1)] == [False] * (width - 1)
+    assert ws.print_area == "'Chi tiết'!$A$1:$AV$8"  # the data, not the styled columns below it
+    assert "Ô trống: 0" in ws.oddFooter.right.text  # the legend says what an empty cell means
+    assert [rows[1][col[i]] for i in ("DB2", "D4", "D5")] == [1, 1, None]
     assert [rows[2][col[i]] for i in ("CT1", "CT5")] == ["KAD", 2]
     assert [rows[3][col[i]] for i in ("CT1", "CT2", "CT3", "CT4", "D19")] == [1, "!", "KAD", "?", "?"]
     assert rows[3][2:].count("?") == 43 and None not in rows[3]
-    rules = {str(cf.sqref): [(r.operator, r.formula, r.dxf.fill.fgColor.rgb) for r in cf.rules]
+    rules = {str(cf.sqref): [(r.operator, r.formula, r.dxf.fill.bgColor.rgb[-6:]) for r in cf.rules]
              for cf in ws.conditional_formatting}
     assert rules == {  # one rule per scale value over every column using the scale, not per cell
-        "C5:K8 L5:T8 U5:AC8": [("equal", ["1"], "00FFF2CC"), ("equal", ["2"], "00F8CBAD"),
-                               ("equal", ["3"], "00E9967A")],
-        "AD5:AV8": [("equal", ["1"], "00E9967A")],
-        "C5:AV8": [("equal", ['"?"'], "00FFEB9C"), ("equal", ['"KAD"'], "00EDEDED"), ("equal", ['"!"'], "00FFC7CE")],
+        "C5:K8 L5:T8 U5:AC8": [("equal", ["1"], "FFF2CC"), ("equal", ["2"], "F8CBAD"),
+                               ("equal", ["3"], "E9967A")],
+        "AD5:AV8": [("equal", ["1"], "E9967A")],
+        "C5:AV8": [("equal", ['"?"'], "FFEB9C"), ("equal", ['"KAD"'], "EDEDED"), ("equal", ['"!"'], "FFC7CE")],
     }
     # printed in blocks: CT, DL, DB, then D in two halves (10 + 9 items), STT and name on every page
     assert [b.id for b in ws.col_breaks.brk] == [11, 20, 29, 39]
@@ -312,8 +318,8 @@ def _check_print(ws: Any) -> None:
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
     # a fixed scale, never "fit to page": 10-point text at 90 % or more prints at 9 points or more
-    assert ws.sheet_properties.pageSetUpPr.fitToPage is False
-    assert 90 <= int(ws.page_setup.scale) <= 100
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert 90 <= int(ws.page_setup.scale or 100) <= 100  # no scale written: 100 %
     assert ws.oddFooter.center.text == "Trang &P / &N"
     assert "Chi bộ Thử nghiệm" in ws.oddHeader.center.text
 
@@ -361,3 +367,27 @@ def test_libreoffice_converts_the_report_to_pdf(report: Path, tmp_path: Path) ->
     decoded = text.decode()
     assert "KẾT QUẢ TỰ SOI, TỰ SỬA" in decoded and "Trang 1 / " in decoded
     assert FORMULA_NAME in decoded  # shown as the text it is, not evaluated
+
+
+def test_the_report_is_written_without_openpyxl() -> None:
+    """The batch report goes through XlsxWriter alone (render/excel/xlsxw.py): importing it loads neither
+    openpyxl nor, before a report is asked for, anything of XlsxWriter's into the command's start-up."""
+    code = ("import sys; import tusoi_cli.cli; before = 'xlsxwriter' in sys.modules; "
+            "import tusoi_cli.render.excel.report; "
+            "print(before, 'xlsxwriter' in sys.modules, 'openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60).stdout
+    assert out.split() == ["False", "True", "False"]
+
+
+def test_an_empty_cell_of_a_formatted_column_is_no_cell(report: Path) -> None:
+    """Kết quả's columns carry the format their empty cells show, so a missing level or reason is no cell at
+    all (a province's report is mostly such cells), while the cell still shows its border on screen."""
+    with zipfile.ZipFile(report) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    # Nguyễn Văn An (row 3) has a reason and a level set by the cell; Lê Quốc Cường (row 5) has neither
+    assert '<c r="O3"' in xml and '<c r="N3"' in xml
+    assert '<c r="O5"' not in xml and '<c r="N5"' not in xml and '<c r="H5"' not in xml
+    ws = load_workbook(report)["Kết quả"]
+    assert ws.column_dimensions["O"].border.left.style == "thin"
+    assert ws.column_dimensions["N"].border.left.style == "thin"
+    assert ws.column_dimensions["N"].fill.fill_type is None  # the plain cell of "no level", not a level's fill

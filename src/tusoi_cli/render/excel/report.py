@@ -1,11 +1,11 @@
 """The Excel report of ``tusoi batch``: sheets Kết quả, Tổng hợp, Chi tiết, Lỗi (only when needed), Thông tin.
 
-Built with openpyxl in write-only (streaming) mode, each row written out as it is made, and saved
-atomically. Every piece of text is cleaned of the
-control characters Excel refuses and is never stored as a formula, whatever it starts with.
-Styles are prepared once as style arrays and copied into cells as they are created, and the
-member × item matrix is coloured by conditional-formatting rules (one per scale value), so a
-large cell costs little more than writing its values.
+Written with XlsxWriter in constant-memory mode (render/excel/xlsxw.py): each row goes out as it is made,
+top to bottom, so a province's report keeps one row in memory, and the workbook is saved atomically. Every
+piece of text is cleaned of the control characters Excel refuses and is never stored as a formula,
+whatever it starts with. Formats are made once; columns whose cells all look alike carry the format
+themselves (an empty cell there is no cell at all), and the member × item matrix is coloured by
+conditional-formatting rules (one per scale value), so a large cell costs little more than writing its values.
 """
 
 from __future__ import annotations
@@ -18,39 +18,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.chart import Reference  # type: ignore[import-untyped]
-from openpyxl.chart.marker import DataPoint  # type: ignore[import-untyped]
-from openpyxl.formatting.rule import CellIsRule, ColorScaleRule  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
-from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
-
 from tusoi_cli.model import STATUS_LABELS
-from tusoi_cli.render.excel.styles import (
+from tusoi_cli.render.excel.paper import (
     A4_LONG,
     CHART_HEIGHT_PT,
     LINE_HEIGHT,
     SIDE_MARGIN,
     Column,
-    Styles,
-    append_row,
+    clean_text,
     column_points,
-    count_chart,
     distinct,
     excel_number,
-    finish_count_chart,
-    last_break,
     level_colors,
     line_count,
-    new_workbook,
     page_height,
-    print_setup,
-    rows_height,
-    save_workbook,
-    sheet_head,
-    solid_fill,
 )
+from tusoi_cli.render.excel.xlsxw import Book, ChartSeries, Sheet, Styles, column_letter
 from tusoi_cli.render.labels import MODE_LABELS
 
 if TYPE_CHECKING:
@@ -58,8 +41,7 @@ if TYPE_CHECKING:
     from tusoi_cli.model import Cap, Item, Level, Scale, Section
     from tusoi_cli.model.batch import BatchMember, BatchResult
 
-Worksheet = Any  # openpyxl ships no type information
-StyleArray = Any
+Format = Any  # an XlsxWriter cell format
 
 SHEET_RESULTS = "Kết quả"
 SHEET_SUMMARY = "Tổng hợp"
@@ -89,17 +71,20 @@ _INTENSITY = ("FFF2CC", "F8CBAD", "E9967A")
 def write_report(target: Path, batch: BatchResult, *, tool_version: str, generated_at: datetime | None = None) -> None:
     """Build the report workbook for ``batch`` and write it to ``target`` atomically."""
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = new_workbook(streaming=True)  # rows go out as they are made: a province's report stays small
-    first = workbook.create_sheet(SHEET_RESULTS)
-    report = _Report(first, batch, tool_version, generated_at)
-    report.results_sheet(first)
-    report.summary_sheet(workbook.create_sheet(SHEET_SUMMARY))
-    report.matrix_sheet(workbook.create_sheet(SHEET_MATRIX))
-    if batch.problems:
-        report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
-    report.info_sheet(workbook.create_sheet(SHEET_INFO))
-    save_workbook(workbook, target, title=report.title("Báo cáo tự soi, tự sửa"), tool_version=tool_version,
-                  generated_at=generated_at)
+    book = Book()
+    try:
+        report = _Report(book, batch, tool_version, generated_at)
+        report.results_sheet(book.sheet(SHEET_RESULTS))
+        report.summary_sheet(book.sheet(SHEET_SUMMARY))
+        report.matrix_sheet(book.sheet(SHEET_MATRIX))
+        if batch.problems:
+            report.errors_sheet(book.sheet(SHEET_ERRORS))
+        report.info_sheet(book.sheet(SHEET_INFO))
+    except BaseException:
+        book.discard()
+        raise
+    book.save(target, title=report.title("Báo cáo tự soi, tự sửa"), tool_version=tool_version,
+              generated_at=generated_at)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -107,14 +92,27 @@ def write_report(target: Path, batch: BatchResult, *, tool_version: str, generat
 
 @dataclass(frozen=True)
 class _ResultColumn:
-    """One column of Kết quả: its header and width, how a member fills it, and whether it prints."""
+    """One column of Kết quả: its header and width, how a member fills it, and whether it prints.
+
+    ``style``: one format for the whole column, or a function giving each member's (a level's fill, a
+    score's decimals); ``empty``: the format of such a column's empty cells. The column carries its one or
+    empty format, so an empty cell there is no cell at all."""
 
     header: str
     width: float
     value: Callable[[BatchMember, int], object]  # (member, index in the report) -> cell value
-    style: Callable[[BatchMember], StyleArray]
+    style: Format | Callable[[BatchMember], Format]
     printed: bool = False
     wrap: bool = False
+    empty: Format | None = None
+
+    @property
+    def fixed(self) -> Format | None:
+        return None if callable(self.style) else self.style
+
+    @property
+    def column_format(self) -> Format | None:
+        return self.empty if callable(self.style) else self.style
 
     def named(self, header: str, width: float, *, printed: bool = False) -> _ResultColumn:
         return replace(self, header=header, width=width, printed=printed)
@@ -126,12 +124,13 @@ class _ResultColumn:
 class _Report:
     """The sheets of one report, sharing styles and the batch's context (cell, period)."""
 
-    def __init__(self, first: Worksheet, batch: BatchResult, tool_version: str, generated_at: datetime) -> None:
+    def __init__(self, book: Book, batch: BatchResult, tool_version: str, generated_at: datetime) -> None:
+        self.book = book
         self.batch = batch
         self.rubric = batch.rubric
         self.tool_version = tool_version
         self.generated_at = generated_at
-        self.styles = Styles(first, batch.rubric)
+        self.styles = Styles(book, [(level.id, level.color) for level in batch.rubric.levels])
         self.levels: dict[str, Level] = {level.id: level for level in self.rubric.levels}
         # Rows come from the compact members (values, na, invalid, core), never a detailed result per
         # member: 100,000 of those cost 6.9 GB and 38 s. Rubric facts are looked up once, by index.
@@ -199,22 +198,20 @@ class _Report:
         level = self.levels.get(level_id)
         return level.label if level else level_id
 
-    def level_style(self, level_id: str | None, *, bold: bool = False) -> StyleArray:
+    def level_style(self, level_id: str | None, *, bold: bool = False) -> Format:
         table = self.styles.level_bold if bold else self.styles.level
         return table.get(level_id or "", self.styles.text)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column] | Sequence[_ResultColumn],
-              freeze: str | None = None) -> str:
-        """Column widths, frozen panes, title in row 1; returns the sheet's title. Widths and panes come
-        first: a streaming sheet writes them out with its first row."""
+    def start(self, sheet: Sheet, heading: str, columns: Sequence[Column] | Sequence[_ResultColumn],
+              freeze: str | None = None, formats: Sequence[Format | None] = ()) -> str:
+        """Column widths (and the formats of columns whose cells all look alike), frozen panes, title in
+        row 1; returns the sheet's title."""
         title = self.title(heading)
-        sheet_head(ws, [c.width for c in columns], freeze=freeze)
-        append_row(ws, [title], [self.styles.title], height=20)
+        sheet.set_columns([c.width for c in columns], formats)
+        if freeze:
+            sheet.freeze(freeze)
+        sheet.title_row(title, self.styles.title, len(columns))
         return title
-
-    def finish_table(self, ws: Worksheet, header_row: int, last_row: int, ncols: int) -> None:
-        """Autofilter over header and data (the header was frozen by :meth:`start`)."""
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
 
     # ----------------------------------------------------------------- Kết quả
 
@@ -226,80 +223,87 @@ class _Report:
 
         def level(get: Callable[[BatchMember], str | None], bold: bool = False) -> _ResultColumn:
             return _ResultColumn("", 0, lambda r, i: self.level_label(get(r)) or None,
-                                 lambda r: self.level_style(get(r), bold=bold))
+                                 lambda r: self.level_style(get(r), bold=bold), empty=st.text)
 
         def points(index: int, section_id: str, mode: str) -> _ResultColumn:
             return _ResultColumn(f"{MODE_LABELS[mode].capitalize()} {section_id}", 7,
                                  lambda r, i: _section_points(r, index),
-                                 lambda r: st.number_or_text(_section_points(r, index)))
+                                 lambda r: st.number_or_text(_section_points(r, index)), empty=st.text)
 
         def rated(value: Callable[[BatchMember, int], object]) -> Callable[[BatchMember, int], object]:
             """Blank for members who are not rated (exempt, not reviewed): their answers give no level."""
             return lambda r, i: value(r, i) if r.status == "reviewed" else None
 
         columns = [
-            _ResultColumn("STT", 5, lambda r, i: i + 1, lambda r: st.center, printed=True),
-            _ResultColumn("Họ và tên", 22, lambda r, i: r.ho_ten, lambda r: st.wrap, printed=True, wrap=True),
-            _ResultColumn("Chức vụ", 14, lambda r, i: r.chuc_vu, lambda r: st.wrap, printed=True, wrap=True),
+            _ResultColumn("STT", 5, lambda r, i: i + 1, st.center, printed=True),
+            _ResultColumn("Họ và tên", 22, lambda r, i: r.ho_ten, st.wrap, printed=True, wrap=True),
+            _ResultColumn("Chức vụ", 14, lambda r, i: r.chuc_vu, st.wrap, printed=True, wrap=True),
             _ResultColumn("Trạng thái", 14, lambda r, i: None if r.status == "reviewed" else _status_text(r),
-                          lambda r: st.note_cell, printed=True, wrap=True),
+                          st.note_cell, printed=True, wrap=True),
             _ResultColumn("Điểm", 6, rated(lambda r, i: r.core.score), lambda r: st.number_or_text(r.core.score),
-                          printed=True),
+                          printed=True, empty=st.text),
             level(self.level_of, bold=True).named("Xếp loại đề xuất", 11, printed=True),
             level(lambda r: r.tu_xep_loai).named("Tự xếp loại", 9, printed=True),
-            _ResultColumn("Giới hạn áp dụng", 34, rated(lambda r, i: self.caps_text(r)), lambda r: st.wrap,
+            _ResultColumn("Giới hạn áp dụng", 34, rated(lambda r, i: self.caps_text(r)), st.wrap,
                           printed=True, wrap=True),
             _ResultColumn("Biểu hiện / vi phạm", 15, rated(lambda r, i: ", ".join(self.flagged_of(r))),
-                          lambda r: st.wrap, printed=True, wrap=True),
-            _ResultColumn("Ghi chú", 14, rated(lambda r, i: self.provisional_text(r)), lambda r: st.note_cell,
+                          st.wrap, printed=True, wrap=True),
+            _ResultColumn("Ghi chú", 14, rated(lambda r, i: self.provisional_text(r)), st.note_cell,
                           printed=True, wrap=True),
-            _ResultColumn("Mã đảng viên", 11, lambda r, i: r.ma_dang_vien, lambda r: st.text),
+            _ResultColumn("Mã đảng viên", 11, lambda r, i: r.ma_dang_vien, st.text),
             level(self.score_level_of).named("Mức theo điểm", 10),
             _ResultColumn("So với đề xuất", 9, lambda r, i: COMPARISON.get(self.comparison_of(r) or "", ""),
-                          lambda r: st.center),
+                          st.center),
             level(lambda r: r.chi_bo_xep_loai).named("Chi bộ xếp loại", 10),
-            _ResultColumn("Lý do", 20, lambda r, i: r.ly_do, lambda r: st.wrap, wrap=True),
+            _ResultColumn("Lý do", 20, lambda r, i: r.ly_do, st.wrap, wrap=True),
             *(points(index, s.id, s.mode) for index, s in enumerate(self.rubric.sections)),
-            _ResultColumn("Chưa trả lời", 8, lambda r, i: r.unanswered_count, lambda r: st.int),
-            _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.na), lambda r: st.int),
-            _ResultColumn("Không hợp lệ", 8, lambda r, i: len(r.invalid), lambda r: st.int),
-            _ResultColumn("Dòng", 6, lambda r, i: r.line, lambda r: st.center),
+            _ResultColumn("Chưa trả lời", 8, lambda r, i: r.unanswered_count, st.int),
+            _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.na), st.int),
+            _ResultColumn("Không hợp lệ", 8, lambda r, i: len(r.invalid), st.int),
+            _ResultColumn("Dòng", 6, lambda r, i: r.line, st.center),
         ]
         return columns
 
-    def results_sheet(self, ws: Worksheet) -> None:
+    def results_sheet(self, sheet: Sheet) -> None:
         st = self.styles
         columns = self.result_columns()
-        title = self.start(ws, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns, freeze="C3")
-        append_row(ws, [c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
+        title = self.start(sheet, "KẾT QUẢ TỰ SOI, TỰ SỬA", columns, freeze="C3",
+                           formats=[c.column_format for c in columns])
+        sheet.row([c.header for c in columns], st.header, [c.width for c in columns], min_lines=2)
         fit = [c.width if c.wrap else None for c in columns]
+        values = [c.value for c in columns]
+        styles = [(index, c.style) for index, c in enumerate(columns) if c.fixed is None]
+        formats = [c.fixed for c in columns]
         for index, r in enumerate(self.members):
-            append_row(ws, [c.value(r, index) for c in columns], [c.style(r) for c in columns], fit)
+            for column, style in styles:
+                formats[column] = style(r)
+            sheet.row([value(r, index) for value in values], formats, fit)
         last = 2 + len(self.members)
-        self.finish_table(ws, 2, last, len(columns))
-        letter = {c.header: get_column_letter(n) for n, c in enumerate(columns, start=1)}
+        sheet.autofilter(2, last, len(columns))
+        letter = {c.header: column_letter(n) for n, c in enumerate(columns, start=1)}
         if self.members:
-            invalid_font = Font(bold=True, color="9C0006")
+            book = self.book
             for header, rule in (
-                ("Chưa trả lời", CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill("FFEB9C"))),
-                ("Không hợp lệ", CellIsRule(operator="greaterThan", formula=["0"], fill=solid_fill("FFC7CE"),
-                                            font=invalid_font)),
-                ("So với đề xuất", CellIsRule(operator="equal", formula=[f'"{COMPARISON["higher"]}"'],
-                                              font=Font(bold=True, color="C65911"))),
+                ("Chưa trả lời", {"type": "cell", "criteria": ">", "value": 0,
+                                  "format": book.conditional(bg_color="#FFEB9C")}),
+                ("Không hợp lệ", {"type": "cell", "criteria": ">", "value": 0,
+                                  "format": book.conditional(bg_color="#FFC7CE", bold=True, font_color="#9C0006")}),
+                ("So với đề xuất", {"type": "cell", "criteria": "==", "value": f'"{COMPARISON["higher"]}"',
+                                    "format": book.conditional(bold=True, font_color="#C65911")}),
             ):
-                ws.conditional_formatting.add(f"{letter[header]}3:{letter[header]}{last}", rule)
+                sheet.conditional(f"{letter[header]}3:{letter[header]}{last}", rule)
         printed = sum(c.printed for c in columns)
-        print_setup(ws, title, title_rows="2:2", columns=printed)
+        sheet.print_setup(title, title_rows=(2, 2), columns=printed)
 
     # ----------------------------------------------------------------- Tổng hợp
 
-    def summary_sheet(self, ws: Worksheet) -> None:
+    def summary_sheet(self, sheet: Sheet) -> None:
         st = self.styles
         members = self.members
         columns = [Column("Mã", 8), Column("Nội dung", 52), Column("", 13), Column("", 12), Column("", 13),
                    Column("", 12)]
-        title = self.start(ws, "TỔNG HỢP", columns)
-        append_row(ws, [])
+        title = self.start(sheet, "TỔNG HỢP", columns)
+        sheet.skip()
         statuses = Counter(m.status for m in members)
         rated = [m for m in members if m.status == "reviewed"]
         n = len(rated)  # levels, shares and prevalence are over rated members only
@@ -314,43 +318,43 @@ class _Report:
             ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
         ]
         for label, value in facts:
-            append_row(ws, [None, label, value], [None, st.label, st.int], [None, columns[1].width])
-        append_row(ws, [])
+            sheet.row([None, label, value], [None, st.label, st.int], [None, columns[1].width])
+        sheet.skip()
 
         # level distribution
         decided = any(m.chi_bo_xep_loai for m in rated)
         proposed = Counter(self.level_ids[m.core.rank] for m in rated)
         by_cell = Counter(m.chi_bo_xep_loai for m in rated)
         header = ["", "Mức xếp loại", "Đề xuất (tusoi)", "Tỷ lệ"] + (["Chi bộ xếp loại", "Tỷ lệ"] if decided else [])
-        append_row(ws, [None, "Phân bố xếp loại"], [None, st.subtitle])
-        dist_header = append_row(ws, header, [None] + [st.header] * (len(header) - 1), height=32)
+        sheet.row([None, "Phân bố xếp loại"], [None, st.subtitle])
+        dist_header = sheet.row(header, [None] + [st.header] * (len(header) - 1), height=32)
         last_level_row = dist_header
         for level in self.rubric.levels:
             row: list[object] = [None, level.label, proposed[level.id], _share(proposed[level.id], n)]
-            styles = [None, self.level_style(level.id, bold=True), st.int, st.pct]
+            styles: list[Format] = [None, self.level_style(level.id, bold=True), st.int, st.pct]
             if decided:
                 row += [by_cell[level.id], _share(by_cell[level.id], n)]
                 styles += [st.int, st.pct]
-            last_level_row = append_row(ws, row, styles)
+            last_level_row = sheet.row(row, styles)
         if decided:
-            append_row(ws, [None, "Chưa xếp loại", None, None, by_cell[None], _share(by_cell[None], n)],
+            sheet.row([None, "Chưa xếp loại", None, None, by_cell[None], _share(by_cell[None], n)],
                     [None, st.label, st.int, st.pct, st.int, st.pct])
         total: list[object] = [None, "Cộng", n, _share(n, n)]
         if decided:
             total += [n, _share(n, n)]
-        append_row(ws, total, [None, st.label, st.int, st.pct, st.int, st.pct])
+        sheet.row(total, [None, st.label, st.int, st.pct, st.int, st.pct])
 
         # item prevalence
-        append_row(ws, [])
-        append_row(ws, [None, "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"], [None, st.subtitle])
-        prev_header = append_row(ws, ["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm",
+        sheet.skip()
+        sheet.row([None, "Mức độ phổ biến của từng biểu hiện, vi phạm trong chi bộ"], [None, st.subtitle])
+        prev_header = sheet.row(["Mã", "Nội dung", "Số đảng viên có", "Tỷ lệ trên số được chấm",
                                    "Mức bình quân (của người có)"], st.header, height=47)
         rows, nobody, added = self.prevalence()
         prev_last = prev_header
         for item_id, item_title, count, mean in rows:
-            prev_last = append_row(ws, [item_id, item_title, count, _share(count, n), mean],
+            prev_last = sheet.row([item_id, item_title, count, _share(count, n), mean],
                                 [st.text, st.wrap, st.int, st.pct, st.number(mean)], [None, columns[1].width])
-        ws.auto_filter.ref = f"A{prev_header}:E{prev_last}"
+        sheet.autofilter(prev_header, prev_last, 5)
         notes = []
         if nobody:
             notes.append(f"Không ai tự nhận ở {len(nobody)} mục (không liệt kê ở bảng trên): {', '.join(nobody)}.")
@@ -359,14 +363,14 @@ class _Report:
         if not n:
             notes.append("Chưa có đảng viên nào được xếp loại.")
         for note in notes:
-            append_row(ws, [None, note], [None, st.note_wrap], [None, columns[1].width])
+            sheet.row([None, note], [None, st.note_wrap], [None, columns[1].width])
         # The chart goes below the tables, starting a page of its own when it would not fit on this one.
-        append_row(ws, [])
-        anchor = ws.max_row + 1
-        if rows_height(ws, last_break(ws), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
-            ws.row_breaks.append(Break(id=anchor - 1))
-        self.distribution_chart(ws, dist_header, last_level_row, decided, f"B{anchor}")
-        print_setup(ws, title, title_rows=None)
+        sheet.skip()
+        anchor = sheet.rows + 1
+        if sheet.rows_height(sheet.last_break(), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
+            sheet.break_before_row(anchor)
+        self.distribution_chart(sheet, dist_header, last_level_row, decided, f"B{anchor}")
+        sheet.print_setup(title, title_rows=None)
 
     def prevalence(self) -> tuple[list[tuple[str, str, int, float]], list[str], list[str]]:
         """Flagged items, most common first (ties in rubric order); ids nobody flagged; add-mode section ids."""
@@ -391,26 +395,15 @@ class _Report:
         added = [s.id for s in self.rubric.sections if s.mode == "add"]
         return rows, nobody, added
 
-    def distribution_chart(self, ws: Worksheet, header_row: int, last_row: int, decided: bool, anchor: str) -> None:
-        chart = count_chart("Phân bố xếp loại")
-        for column in (3, 5) if decided else (3,):
-            chart.add_data(Reference(ws, min_col=column, min_row=header_row, max_row=last_row), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=header_row + 1, max_row=last_row))
-        for index, level in enumerate(self.rubric.levels):
-            point = DataPoint(idx=index)
-            point.graphicalProperties.solidFill = level_colors(level.color)[1]
-            point.graphicalProperties.line.solidFill = "595959"
-            chart.series[0].dPt.append(point)
+    def distribution_chart(self, sheet: Sheet, header_row: int, last_row: int, decided: bool, anchor: str) -> None:
+        series = [ChartSeries(3, points=[level_colors(level.color)[1] for level in self.rubric.levels])]
         if decided:
-            chart.series[1].graphicalProperties.solidFill = "A6A6A6"
-            chart.series[1].graphicalProperties.line.solidFill = "595959"
-        else:
-            chart.legend = None
+            series.append(ChartSeries(5, fill="A6A6A6"))
         members = self.members
         counts = [*Counter(self.level_of(m) for m in members).values(),
                   *Counter(m.chi_bo_xep_loai for m in members if m.chi_bo_xep_loai).values()]
-        finish_count_chart(chart, max(counts, default=0))
-        ws.add_chart(chart, anchor)
+        sheet.count_chart("Phân bố xếp loại", (2, header_row + 1, last_row), series, peak=max(counts, default=0),
+                          legend=decided, anchor=anchor)
 
     # ----------------------------------------------------------------- Chi tiết
 
@@ -445,99 +438,124 @@ class _Report:
         room = (A4_LONG - 2 * 72 * SIDE_MARGIN) - sum(column_points(w) for w in (_STT_WIDTH, _NAME_WIDTH))
         return max(1, int(room // column_points(_ITEM_WIDTH)))
 
-    def matrix_sheet(self, ws: Worksheet) -> None:
+    def matrix_sheet(self, sheet: Sheet) -> None:
         """Members × items. Printed in page-wide blocks (a section per block) with STT and name repeated on
-        every page; zeros are stored but not shown, so the marks stand out on paper."""
+        every page. Only non-zero values and the three marks (unanswered, not applicable, invalid) are cells:
+        a zero is an empty cell (the legend says so), about a tenth of the cells of a full matrix, and the
+        marks stand out on paper. The item columns carry the grid's format, so empty cells keep their borders."""
         st = self.styles
         pairs = self.rubric.items()
         blocks = self.matrix_blocks()
-        title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
-        sheet_head(ws, [_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))], freeze=f"C{_MATRIX_FIRST_ROW}")
-        append_row(ws, [title], [st.title], height=20)
         firsts = {items[0].id for _, items in blocks}
+        item_formats = [st.matrix_first if item.id in firsts else st.matrix for _, item in pairs]
+        title = self.title("CHI TIẾT TỰ ĐÁNH GIÁ THEO TỪNG MỤC")
+        sheet.set_columns([_STT_WIDTH, _NAME_WIDTH, *([_ITEM_WIDTH] * len(pairs))], [None, None, *item_formats])
+        sheet.freeze(f"C{_MATRIX_FIRST_ROW}")
+        sheet.title_row(title, st.title, 2 + len(pairs))
         section_row: list[object] = [None, "Phần"]
-        section_styles: list[StyleArray] = [None, st.header]
+        section_styles: list[Format] = [None, st.header]
+        merges: list[tuple[int, int, str]] = []
         column = 3
         section_lines = 1
         for section, items in blocks:
-            section_row += [f"{section.id} — {section.title}", *([None] * (len(items) - 1))]
+            text = f"{section.id} — {section.title}"
+            section_row += [text, *([None] * (len(items) - 1))]
             section_styles += [st.header_first, *([st.header] * (len(items) - 1))]
-            if len(items) > 1:  # merged by reference: a streaming sheet has no merge_cells()
-                ws.merged_cells.add(CellRange(min_row=2, min_col=column, max_row=2, max_col=column + len(items) - 1))
-            section_lines = max(section_lines, line_count(f"{section.id} — {section.title}",
-                                                           _ITEM_WIDTH * len(items) / 1.1))
+            if len(items) > 1:
+                merges.append((column, column + len(items) - 1, text))
+            section_lines = max(section_lines, line_count(text, _ITEM_WIDTH * len(items) / 1.1))
             column += len(items)
-        append_row(ws, section_row, section_styles, height=LINE_HEIGHT * section_lines + 4)
+        row = sheet.row(section_row, section_styles, height=LINE_HEIGHT * section_lines + 4)
+        for first, last, text in merges:
+            sheet.merge(row, first, last, text, st.header_first, others=st.header)
         titles = [_short(item.title, 70) for _, item in pairs]
-        append_row(ws, [None, "Nội dung tóm tắt", *titles],
-                [None, st.note_wrap, *(st.item_title_first if item.id in firsts else st.item_title
-                                       for _, item in pairs)],
-                [None, None, *([_ITEM_WIDTH / 1.1] * len(pairs))], line_height=11.5)
-        append_row(ws, ["STT", "Họ và tên", *(item.id for _, item in pairs)],
-                [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
-        cell_styles = [st.center, st.wrap, *(st.matrix_first if item.id in firsts else st.matrix for _, item in pairs)]
-        name_fit = [None, _NAME_WIDTH]
-        numbers: dict[float, int | float] = {}
-        for index, m in enumerate(self.members):
-            values: list[object] = [index + 1, m.ho_ten]
-            for value in m.values:
-                if value is None:
-                    values.append(UNANSWERED_MARK)
-                else:
-                    number = numbers.get(value)
-                    if number is None:
-                        number = numbers[value] = excel_number(value)
-                    values.append(number)
-            for i in m.na:  # marks override a value, as they do when a member is scored in detail
-                values[2 + i] = NA_MARK
-            for i in m.invalid:
-                values[2 + i] = INVALID_MARK
-            append_row(ws, values, cell_styles, name_fit)
+        sheet.row([None, "Nội dung tóm tắt", *titles],
+                  [None, st.note_wrap, *(st.item_title_first if item.id in firsts else st.item_title
+                                         for _, item in pairs)],
+                  [None, None, *([_ITEM_WIDTH / 1.1] * len(pairs))], line_height=11.5)
+        sheet.row(["STT", "Họ và tên", *(item.id for _, item in pairs)],
+                  [st.header, st.header, *(st.header_first if item.id in firsts else st.header for _, item in pairs)])
+        self.matrix_rows(sheet, item_formats)
         last = _MATRIX_FIRST_ROW - 1 + len(self.members)
-        self.finish_table(ws, _MATRIX_FIRST_ROW - 1, last, 2 + len(pairs))
+        sheet.autofilter(_MATRIX_FIRST_ROW - 1, last, 2 + len(pairs))
         if self.members and pairs:
-            self.matrix_rules(ws, last)
+            self.matrix_rules(sheet, last)
         column, start = 2, 0
+        breaks = []
         for count in self.matrix_pages(blocks)[:-1]:
             column += sum(len(items) for _, items in blocks[start:start + count])
             start += count
-            ws.col_breaks.append(Break(id=column))
-        print_setup(ws, title, title_rows=f"2:{_MATRIX_FIRST_ROW - 1}", title_cols="A:B", legend=MATRIX_LEGEND)
-        ws.page_setup.scale = 100  # the blocks are cut to the page width
+            breaks.append(column)
+        sheet.break_after_columns(breaks)
+        # the blocks are cut to the page width; the print area is the data, not the formatted columns below it
+        sheet.print_setup(title, title_rows=(2, _MATRIX_FIRST_ROW - 1), title_columns=2, legend=MATRIX_LEGEND,
+                          area=True, scale=100)
 
-    def matrix_rules(self, ws: Worksheet, last: int) -> None:
+    def matrix_rows(self, sheet: Sheet, item_formats: list[Format]) -> None:
+        """One row per member: STT, name, then only the non-zero values and the marks. The hot loop of a
+        province's report (100,000 members), so it writes cells directly rather than through Sheet.row."""
+        st = self.styles
+        ws, book = sheet.ws, self.book
+        write_number, write_string = ws.write_number, ws.write_string
+        numbers: dict[float, int | float] = {}
+        row = sheet.rows  # 0-based index of the first member row
+        for index, m in enumerate(self.members):
+            write_number(row, 0, index + 1, st.center)
+            name = clean_text(m.ho_ten) if m.ho_ten else ""
+            if name:
+                write_string(row, 1, name, book.text_format(name, st.wrap))
+                lines = line_count(name, _NAME_WIDTH) if len(name) > _NAME_WIDTH else 1
+                if lines > 1:
+                    sheet.heights[row + 1] = LINE_HEIGHT * lines + 3
+                    ws.set_row(row, LINE_HEIGHT * lines + 3)
+            else:
+                ws.write_blank(row, 1, None, st.wrap)
+            for i, value in enumerate(m.values):
+                if value is None:
+                    write_string(row, 2 + i, UNANSWERED_MARK, item_formats[i])
+                elif value:
+                    number = numbers.get(value)
+                    if number is None:
+                        number = numbers[value] = excel_number(value)
+                    write_number(row, 2 + i, number, item_formats[i])
+            for i in m.na:  # marks override a value, as they do when a member is scored in detail
+                write_string(row, 2 + i, NA_MARK, item_formats[i])
+            for i in m.invalid:
+                write_string(row, 2 + i, INVALID_MARK, item_formats[i])
+            row += 1
+        sheet.rows = row
+
+    def matrix_rules(self, sheet: Sheet, last: int) -> None:
         """Conditional formats by value, one rule per scale value over all columns using that scale."""
+        book = self.book
         ranges: dict[tuple[str, str], list[str]] = {}
         column, top = 3, _MATRIX_FIRST_ROW
         for section in self.rubric.sections:
             if section.items:
-                first, end = get_column_letter(column), get_column_letter(column + len(section.items) - 1)
+                first, end = column_letter(column), column_letter(column + len(section.items) - 1)
                 ranges.setdefault((section.scale, section.mode), []).append(f"{first}{top}:{end}{last}")
             column += len(section.items)
-        everything = f"C{top}:{get_column_letter(column - 1)}{last}"
+        everything = f"C{top}:{column_letter(column - 1)}{last}"
         for (scale_id, mode), refs in ranges.items():
             sqref = " ".join(refs)
             scale = self.rubric.scales[scale_id]
             if scale.values:
                 for value, rgb in _value_fills(scale):
-                    ws.conditional_formatting.add(sqref, CellIsRule(operator="equal", formula=[_formula_number(value)],
-                                                                    fill=solid_fill(rgb)))
+                    sheet.conditional(sqref, {"type": "cell", "criteria": "==", "value": _formula_number(value),
+                                              "format": book.conditional(bg_color="#" + rgb)})
             else:
                 strong = "63BE7B" if mode == "add" else _INTENSITY[-1]
-                ws.conditional_formatting.add(sqref, ColorScaleRule(start_type="num", start_value=scale.min,
-                                                                    start_color="FFFFFF", end_type="max",
-                                                                    end_color=strong))
-        ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{UNANSWERED_MARK}"'],
-                                                             fill=solid_fill("FFEB9C"), font=Font(bold=True)))
-        ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{NA_MARK}"'],
-                                                             fill=solid_fill("EDEDED"), font=Font(color="7F7F7F")))
-        ws.conditional_formatting.add(everything, CellIsRule(operator="equal", formula=[f'"{INVALID_MARK}"'],
-                                                             fill=solid_fill("FFC7CE"), font=Font(bold=True,
-                                                                                             color="9C0006")))
+                sheet.conditional(sqref, {"type": "2_color_scale", "min_type": "num", "min_value": scale.min,
+                                          "min_color": "#FFFFFF", "max_type": "max", "max_color": "#" + strong})
+        for mark, look in ((UNANSWERED_MARK, {"bg_color": "#FFEB9C", "bold": True}),
+                           (NA_MARK, {"bg_color": "#EDEDED", "font_color": "#7F7F7F"}),
+                           (INVALID_MARK, {"bg_color": "#FFC7CE", "bold": True, "font_color": "#9C0006"})):
+            sheet.conditional(everything, {"type": "cell", "criteria": "==", "value": f'"{mark}"',
+                                           "format": book.conditional(**look)})
 
     # ----------------------------------------------------------------- Lỗi
 
-    def errors_sheet(self, ws: Worksheet) -> None:
+    def errors_sheet(self, sheet: Sheet) -> None:
         st = self.styles
         problems = self.batch.problems
         source_name = Path(self.batch.source).name
@@ -545,16 +563,16 @@ class _Report:
         columns = [Column("Dòng", 6), Column("Cột", 20), Column("Lỗi", 52), Column("Cách sửa", 44)]
         if with_file:
             columns.append(Column("Tệp", 22))
-        title = self.start(ws, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns, freeze="A3")
-        append_row(ws, [c.header for c in columns], st.header)
+        title = self.start(sheet, "CÁC DÒNG CHƯA CHẤM ĐƯỢC HOẶC CÓ LỖI", columns, freeze="A3")
+        sheet.row([c.header for c in columns], st.header)
         styles = [st.center, st.wrap, st.wrap, st.wrap, st.wrap]
         for problem in problems:
             values: list[object] = [problem.line, self.column_text(problem), problem.message, problem.hint]
             if with_file:
                 values.append(problem.file)
-            append_row(ws, values, styles, [None, *(c.width for c in columns[1:])])
-        self.finish_table(ws, 2, 2 + len(problems), len(columns))
-        print_setup(ws, title, title_rows="2:2")
+            sheet.row(values, styles, [None, *(c.width for c in columns[1:])])
+        sheet.autofilter(2, 2 + len(problems), len(columns))
+        sheet.print_setup(title, title_rows=(2, 2))
 
     def column_text(self, problem: Problem) -> str | None:
         """'E — CT3 …' for a sheet column (letter and header text); the plain number for other inputs."""
@@ -562,7 +580,7 @@ class _Report:
             return None
         if not self.is_sheet() or problem.column < 1:
             return str(problem.column)
-        letter = get_column_letter(problem.column)
+        letter = column_letter(problem.column)
         header = self.batch.headers.get(problem.column)
         return f"{letter} — {header}" if header else letter
 
@@ -572,14 +590,14 @@ class _Report:
 
     # ----------------------------------------------------------------- Thông tin
 
-    def info_sheet(self, ws: Worksheet) -> None:
+    def info_sheet(self, sheet: Sheet) -> None:
         st = self.styles
         rubric = self.rubric
         columns = [Column("", 28), Column("", 44), Column("", 12), Column("", 36), Column("", 8),
                    Column("", 8)]
-        title = self.start(ws, "THÔNG TIN BÁO CÁO", columns)
+        title = self.start(sheet, "THÔNG TIN BÁO CÁO", columns)
         fit = [c.width for c in columns]
-        append_row(ws, [])
+        sheet.skip()
         when = self.generated_at.strftime("%d/%m/%Y %H:%M:%S")
         if self.generated_at.utcoffset() is not None:
             when += " (UTC" + self.generated_at.strftime("%z")[:3] + ":" + self.generated_at.strftime("%z")[3:] + ")"
@@ -601,45 +619,45 @@ class _Report:
         ]
         for label, value in facts:
             if value is not None:
-                append_row(ws, [label, value], [st.label, st.left], fit)
-        append_row(ws, [])
-        append_row(ws, ["Cách tính điểm (theo bộ tiêu chí)"], [st.subtitle])
+                sheet.row([label, value], [st.label, st.left], fit)
+        sheet.skip()
+        sheet.row(["Cách tính điểm (theo bộ tiêu chí)"], [st.subtitle])
         scoring = rubric.scoring
         bounds = [("Điểm khởi đầu", scoring.start), ("Điểm thấp nhất", scoring.min), ("Điểm cao nhất", scoring.max)]
         for label, number in bounds:
-            append_row(ws, [label, excel_number(number) if number is not None else "không giới hạn"],
+            sheet.row([label, excel_number(number) if number is not None else "không giới hạn"],
                     [st.label, st.left])
-        append_row(ws, [])
-        append_row(ws, ["Phần", "Nội dung", "Cách tính", "Thang giá trị", "Hệ số", "Tối đa"], st.header)
+        sheet.skip()
+        sheet.row(["Phần", "Nội dung", "Cách tính", "Thang giá trị", "Hệ số", "Tối đa"], st.header)
         for section in rubric.sections:
             scale = rubric.scales[section.scale]
-            append_row(ws, [section.id, section.title, f"{MODE_LABELS[section.mode]} điểm", _scale_text(scale),
+            sheet.row([section.id, section.title, f"{MODE_LABELS[section.mode]} điểm", _scale_text(scale),
                          excel_number(section.weight), excel_number(section.max) if section.max is not None else None],
                     [st.label, st.wrap, st.text, st.wrap, st.text, st.text], fit)
             own = [f"{item.id} ({item.weight:g})" for item in section.items if item.weight != section.weight]
             if own:
-                append_row(ws, [None, "Mục có hệ số riêng: " + ", ".join(own)], [None, st.note_wrap], fit)
-        append_row(ws, [None, "Mỗi câu trả lời được tính giá trị × hệ số; phần trừ điểm trừ vào điểm khởi đầu, "
+                sheet.row([None, "Mục có hệ số riêng: " + ", ".join(own)], [None, st.note_wrap], fit)
+        sheet.row([None, "Mỗi câu trả lời được tính giá trị × hệ số; phần trừ điểm trừ vào điểm khởi đầu, "
                            "phần cộng điểm cộng thêm."], [None, st.note_wrap], fit)
-        append_row(ws, [])
-        append_row(ws, ["Mức xếp loại", "Điều kiện về điểm"], st.header)
+        sheet.skip()
+        sheet.row(["Mức xếp loại", "Điều kiện về điểm"], st.header)
         for level in rubric.levels:
             condition = (f"từ {level.min_score:g} điểm trở lên" if level.min_score is not None
                          else "các trường hợp còn lại")
-            append_row(ws, [level.label, condition], [self.level_style(level.id, bold=True), st.wrap], fit)
-        append_row(ws, [None, "Ngưỡng áp dụng cho điểm chưa làm tròn, tính cả bằng (≥)."], [None, st.note_wrap], fit)
+            sheet.row([level.label, condition], [self.level_style(level.id, bold=True), st.wrap], fit)
+        sheet.row([None, "Ngưỡng áp dụng cho điểm chưa làm tròn, tính cả bằng (≥)."], [None, st.note_wrap], fit)
         if rubric.caps:
-            append_row(ws, [])
-            append_row(ws, ["Giới hạn mức xếp loại: xét", "Khi", "Tối đa"], st.header)
+            sheet.skip()
+            sheet.row(["Giới hạn mức xếp loại: xét", "Khi", "Tối đa"], st.header)
             for cap in rubric.caps:
-                append_row(ws, [_cap_scope(cap), cap.reason, self.level_label(cap.at_most)],
+                sheet.row([_cap_scope(cap), cap.reason, self.level_label(cap.at_most)],
                         [st.text, st.wrap, self.level_style(cap.at_most, bold=True)], fit)
-            append_row(ws, [None, "Mức đề xuất là mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng."],
+            sheet.row([None, "Mức đề xuất là mức thấp hơn giữa mức theo điểm và mọi giới hạn áp dụng."],
                     [None, st.note_wrap], fit)
-        append_row(ws, [])
-        append_row(ws, [None, "Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
+        sheet.skip()
+        sheet.row([None, "Điểm và mức xếp loại do tusoi đề xuất theo bộ tiêu chí để chi bộ tham khảo; "
                            "chi bộ biểu quyết mức xếp loại cuối cùng."], [None, st.note_wrap], fit)
-        print_setup(ws, title, title_rows=None)
+        sheet.print_setup(title, title_rows=None)
 
 
 # --------------------------------------------------------------------------- small formatters

@@ -1,19 +1,18 @@
-"""What the three workbooks share (the report, the comparison report, the sheet template): fonts, colours,
-the style arrays, safe text cells, rows appended with fitted heights, A4 print set-up, charts of counts,
-and writing the workbook atomically."""
+"""What the openpyxl workbooks share (the comparison report, the sheet template): fonts, colours, the style
+arrays, safe text cells, rows appended with fitted heights, A4 print set-up, charts of counts, and writing the
+workbook atomically. The helpers that need no spreadsheet library live in paper.py (the batch report, written
+with XlsxWriter through xlsxw.py, uses them too)."""
 
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ERROR_CODES, Cell  # type: ignore[import-untyped]
 from openpyxl.chart import BarChart  # type: ignore[import-untyped]
 from openpyxl.chart.label import DataLabelList  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
@@ -23,6 +22,27 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[im
 from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
 from tusoi_cli.output import write_atomic
+from tusoi_cli.render.excel.paper import (
+    FONT_NAME,
+    FONT_SIZE,
+    FOOTER_SIZE,
+    GRID,
+    HEADER_FILL,
+    RISKY_START,
+    SIDE_MARGIN,
+    TOP_MARGIN,
+    header_text,
+    print_scale,
+)
+
+# isort: off
+# what compare.py, sheet_template.py and report users import from here (defined in paper.py)
+from tusoi_cli.render.excel.paper import (
+    CHART_HEIGHT_PT as CHART_HEIGHT_PT, LINE_HEIGHT as LINE_HEIGHT, Column as Column, clean_text as clean_text,
+    distinct as distinct, excel_number as excel_number, level_colors as level_colors, line_count as line_count,
+    page_height as page_height,
+)
+# isort: on
 from tusoi_cli.render.labels import score_text
 
 if TYPE_CHECKING:
@@ -30,9 +50,6 @@ if TYPE_CHECKING:
 
 Worksheet = Any  # openpyxl ships no type information
 StyleArray = Any
-
-
-LINE_HEIGHT = 13  # points per line of 10-point Arial
 
 
 def new_workbook(*, streaming: bool = False) -> Any:
@@ -92,49 +109,8 @@ def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str,
     write_atomic(target, buffer.getvalue())
 
 
-def clean_text(text: str) -> str:
-    """Drop the control characters Excel cannot store (e.g. Word's soft line break \\x0b)."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
-
-
-def excel_number(value: float) -> int | float:
-    """Integral floats as int, so the sheet shows 2 rather than 2.0 under the General format."""
-    return int(value) if float(value).is_integer() else value
-
-
-def level_colors(name: str) -> tuple[str, str]:
-    """Light fill and chart colour (RRGGBB) for a rich colour/style such as 'green', 'bold bright_red', '#ff8800'."""
-    tokens = [t for t in name.lower().replace(",", " ").split() if t not in STYLE_WORDS]
-    if "on" in tokens:  # 'red on white': the foreground is the level's colour
-        tokens = tokens[: tokens.index("on")]
-    if not tokens:
-        return PALETTE["white"]
-    token = tokens[-1]
-    base = token.removeprefix("bright_").removeprefix("dark_").removeprefix("light_").rstrip("0123456789")
-    if base in PALETTE:
-        return PALETTE[base]
-    try:
-        from rich.color import Color, ColorParseError
-
-        try:
-            triplet = Color.parse(token).get_truecolor()
-        except ColorParseError:
-            return PALETTE["white"]
-    except ImportError:  # pragma: no cover - rich is a dependency
-        return PALETTE["white"]
-    rgb = (triplet.red, triplet.green, triplet.blue)
-    light = "".join(f"{round(c + (255 - c) * 0.75):02X}" for c in rgb)
-    return light, "".join(f"{c:02X}" for c in rgb)
-
-
 def solid_fill(rgb: str) -> Any:
     return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: float
 
 
 class Styles:
@@ -255,25 +231,6 @@ def _placed_cells(cells: list[Any], row: int) -> list[Any]:
     return cells
 
 
-def line_count(text: str, width: float) -> int:
-    """Lines ``text`` takes when word-wrapped in a column ``width`` characters wide (a slightly generous guess)."""
-    capacity = max(1, int(width * CHARS_PER_WIDTH))
-    total = 0
-    for paragraph in text.split("\n"):
-        count, used = 1, 0
-        for word in paragraph.split():
-            if used == 0:
-                used = len(word)
-            elif used + 1 + len(word) <= capacity:
-                used += 1 + len(word)
-            else:
-                count, used = count + 1, len(word)
-            while used > capacity:  # a word longer than the column is broken
-                count, used = count + 1, used - capacity
-        total += count
-    return total
-
-
 def print_setup(ws: Worksheet, title: str, *, title_rows: str | None, columns: int | None = None,
                  title_cols: str | None = None, landscape: bool = True, legend: str | None = None) -> None:
     """A4, at a fixed scale that keeps text at 9 points or more, header rows repeated, title on top, page
@@ -307,15 +264,6 @@ def print_setup(ws: Worksheet, title: str, *, title_rows: str | None, columns: i
     if legend:
         ws.oddFooter.right.text = header_text(legend)
         ws.oddFooter.right.size = FOOTER_SIZE
-
-
-CHART_HEIGHT_PT = 7.5 / 2.54 * 72  # finish_count_chart's height
-
-
-def page_height(*, landscape: bool) -> float:
-    """Printable height in points at 100 %: A4 less the top and bottom margins print_setup sets and, to be
-    safe, the room LibreOffice gives the page header and footer inside them."""
-    return (A4_SHORT if landscape else A4_LONG) - 2 * 72 * TOP_MARGIN - 50
 
 
 def rows_height(ws: Worksheet, first: int, end: int) -> float:
@@ -353,103 +301,11 @@ def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
-# Text starting with one of these is what spreadsheet users may read as a formula (OWASP CSV injection).
-RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-# Rich colour names used by rubrics -> (light cell fill, stronger chart colour).
-PALETTE: dict[str, tuple[str, str]] = {
-    "green": ("C6EFCE", "70AD47"),
-    "cyan": ("CCEEF4", "4BACC6"),
-    "yellow": ("FFEB9C", "FFC000"),
-    "red": ("FFC7CE", "E0474C"),
-    "blue": ("D6E4F5", "4472C4"),
-    "magenta": ("F2D5EC", "A5509D"),
-    "white": ("FFFFFF", "BFBFBF"),
-    "black": ("D9D9D9", "404040"),
-    "grey": ("E7E6E6", "808080"),
-    "gray": ("E7E6E6", "808080"),
-    "orange": ("FCE4D6", "ED7D31"),
-    "purple": ("E4DFEC", "7030A0"),
-}
-
-
-STYLE_WORDS = {"bold", "dim", "italic", "underline", "reverse", "blink", "strike", "not", "b", "i", "u"}
-
-
-HEADER_FILL = "DDE5F0"
-
-
-FONT_NAME = "Arial"
-
-
-FONT_SIZE = 10
-
-
-CHARS_PER_WIDTH = 1.2  # characters of ordinary 10-point Arial text per unit of column width (a unit is one "0")
-
-
-GRID = "BFBFBF"
-
-
-def header_text(text: str) -> str:
-    """Text for a print header/footer: '&' escaped, kept short (Excel allows 255 characters in all)."""
-    text = clean_text(text).replace("\n", " ")
-    if len(text) > 110:
-        text = text[:109] + "…"
-    return text.replace("&", "&&")
-
-
-# A4 and the margins print_setup sets, in points; a column of width w (in '0' characters of the default
-# font, 10-point Arial) prints about (7.4 w + 5) pixels wide, 0.75 point each (Excel rounds the digit width to
-# 7 pixels, LibreOffice does not: the wider is used, so the table fits in both).
-A4_LONG = 842.0  # A4 in points
-
-
-A4_SHORT = 595.0
-
-
-SIDE_MARGIN = 0.4  # inches
-
-
-TOP_MARGIN = 0.5
-
-
-FOOTER_SIZE = 9
-
-
-def print_scale(widths: Sequence[float], *, landscape: bool = True) -> int:
-    """The print scale (%) that fits columns of ``widths`` on the page width, never below MIN_SCALE.
-
-    A table wider than the page at that floor flows over more pages (Excel and LibreOffice split it by
-    columns) instead of printing text too small to read in a meeting.
-    """
-    page = (A4_LONG if landscape else A4_SHORT) - 2 * 72 * SIDE_MARGIN
-    total = sum(column_points(w) for w in widths) or 1.0
-    return max(MIN_SCALE, min(100, math.floor(page / total * 100)))
-
-
 def width_of(ws: Worksheet, index: int) -> float:
     """A column's width as set (openpyxl's default, 13, when it was not)."""
     dimension = ws.column_dimensions.get(get_column_letter(index))
     width = dimension.width if dimension is not None else None
     return float(width) if width else 13.0
-
-
-MIN_SCALE = 90  # 10-point text printed at 90 % is 9 points: the smallest the report prints
-
-
-def column_points(width: float) -> float:
-    """Printed width in points of a column ``width`` units wide, at 100 %."""
-    return (PIXELS_PER_UNIT * width + 5) * 0.75
-
-
-PIXELS_PER_UNIT = 7.5
-
-
-def distinct(values: Iterable[str | None]) -> list[str]:
-    """The non-blank texts of ``values``, stripped, each once, in first-seen order (cells, periods)."""
-    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
 
 
 def set_style(cell: Any, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
