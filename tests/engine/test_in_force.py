@@ -109,3 +109,18 @@ def test_rubric_show_and_list_give_the_dates(invoke: Invoke) -> None:
     listed = {r["id"]: r for r in json.loads(invoke("rubric", "list", "-f", "json").stdout)}
     assert [d["effective_to"] for d in listed["tusoi-mac-dinh"]["documents"]] == [None, "2026-07-25"]
     assert listed["nq04"]["documents"][0]["document_date"] == "2016-10-30"
+
+
+def test_the_report_states_the_warning_on_its_info_sheet(invoke: Invoke, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "chi-bo"
+    folder.mkdir()
+    (folder / "an.yaml").write_text(member_yaml({"CT1": 0}, ho_ten="Nguyễn Văn An"), encoding="utf-8")
+    (folder / "binh.yaml").write_text(member_yaml({"CT1": 0}, ho_ten="Trần Thị Bình", ky_danh_gia="2025"),
+                                      encoding="utf-8")
+    assert invoke("batch", str(folder), "-o", str(tmp_path / "bao-cao.xlsx")).exit_code == 0
+    ws = load_workbook(tmp_path / "bao-cao.xlsx")["Thông tin"]
+    warned = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)
+              if ws.cell(row=r, column=1).value == "Cảnh báo"]
+    assert len(warned) == 1 and "Quy định 207-QĐ/TW" in warned[0] and "kỳ 2026" in warned[0]

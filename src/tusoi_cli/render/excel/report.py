@@ -617,9 +617,10 @@ class _Report:
             ("Số dòng có lỗi, chưa chấm được", len(self.batch.failed_rows)),
             ("Số dòng trống đã bỏ qua", self.batch.blank_rows),
         ]
+        facts += [("Cảnh báo", warning.message) for warning in self.batch.warnings]  # a document not in force
         for label, value in facts:
             if value is not None:
-                sheet.row([label, value], [st.label, st.left], fit)
+                sheet.row([label, value], [st.label, st.wrap if label == "Cảnh báo" else st.left], fit)
         sheet.skip()
         sheet.row(["Cách tính điểm (theo bộ tiêu chí)"], [st.subtitle])
         scoring = rubric.scoring
