@@ -9,6 +9,7 @@ depend on this module only and ``tusoi --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +26,11 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import match_records as match_records
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
+    from tusoi_cli.model.rollup import Rollup, Unit
     from tusoi_cli.read.inputs import check_input as check_input
     from tusoi_cli.read.member_reader import parse_date as parse_date
     from tusoi_cli.read.people import read_people as read_people
+    from tusoi_cli.read.rollup import Node
     from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC as DEFAULT_RUBRIC
     from tusoi_cli.read.rubric_loader import bundled_ids as bundled_ids
     from tusoi_cli.read.rubric_loader import load_rubric as load_rubric
@@ -151,3 +154,109 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
     batch = read_batch(path, chosen, sheet=sheet)
     return Period(batch.source, kind, [Record.from_batch(m, chosen) for m in batch.members], batch.sheet,
                   list(batch.problems), list(batch.failed_rows), list(batch.notes))
+
+
+# --------------------------------------------------------------------------- the committee's roll-up
+
+
+def roll_up(inputs: list[Path], rubric: Rubric, *, previous: list[Path] | None = None,
+            progress: Progress | None = None) -> Rollup:
+    """``tusoi tong-hop``: every cell under ``inputs`` (folder trees, cell sheets, roll-up JSONs) read, scored
+    with ``rubric`` and counted, one cell at a time (only counts are kept); with ``previous``, last period's
+    tree (or roll-up JSON) matched by name. Unreadable files and row problems are collected, names hidden."""
+    from tusoi_cli.engine.rollup import attach_previous, combine
+    from tusoi_cli.engine.scoring import compile_rubric
+    from tusoi_cli.model.rollup import Rollup
+
+    compile_rubric(rubric)
+    result = Rollup(combine("Tổng cộng", []), [str(p) for p in inputs], f"{rubric.id} {rubric.version}")
+    result.item_titles = {item.id: item.title for _, item in rubric.items()}
+    result.level_labels = {level.id: level.label for level in rubric.levels}
+    result.root = _roll_inputs(inputs, rubric, result, progress)
+    if previous:
+        from tusoi_cli.model.rollup import Rollup as _Rollup
+
+        last = _Rollup(combine("Tổng cộng", []), [str(p) for p in previous], result.rubric)
+        last.root = _roll_inputs(previous, rubric, last, None)
+        result.previous_inputs = last.inputs
+        result.problems.extend(last.problems)
+        result.notes.extend(f"kỳ trước: {note}" for note in last.notes)
+        result.skipped.extend(last.skipped)
+        for key, title in last.item_titles.items():
+            result.item_titles.setdefault(key, title)
+        for key, label in last.level_labels.items():
+            result.level_labels.setdefault(key, label)
+        result.unmatched_current, result.unmatched_previous = attach_previous(result.root, last.root)
+    return result
+
+
+def _roll_inputs(inputs: list[Path], rubric: Rubric, result: Rollup, progress: Progress | None) -> Unit:
+    from tusoi_cli.engine.rollup import combine
+    from tusoi_cli.read.rollup import plan
+
+    nodes = []
+    for path in inputs:
+        node = plan(path, result.skipped, result.problems)
+        if node is not None:
+            nodes.append(node)
+    total = sum(_cells_in(node) for node in nodes)
+    done = [0, total]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
+    units = [unit for node in nodes for unit in _roll_node(node, rubric, result, step)]
+    if len(units) == 1 and units[0].kind == "party_unit":
+        return units[0]
+    return combine("Tổng cộng", units)
+
+
+def _cells_in(node: Node) -> int:
+    return 1 if not node.children else sum(_cells_in(child) for child in node.children)
+
+
+def _roll_node(node: Node, rubric: Rubric, result: Rollup, step: Callable[[], None]) -> list[Unit]:
+    """The units one node of the tree makes: a party unit for a folder, one cell per cell it holds."""
+    from tusoi_cli.engine.batch import score_batch
+    from tusoi_cli.engine.rollup import anonymous, cell_name, combine, tally_cell
+    from tusoi_cli.errors import InputError
+    from tusoi_cli.read.rollup import read_cells, read_rollup_json, read_yaml_cell
+
+    if node.kind == "folder":
+        children = [unit for child in node.children for unit in _roll_node(child, rubric, result, step)]
+        return [combine(node.path.name, children, str(node.path))]
+    try:
+        if node.kind == "rollup_json":
+            unit, titles, labels = read_rollup_json(node.path)
+            result.from_json = True
+            for key, title in titles.items():
+                result.item_titles.setdefault(key, title)
+            for key, label in labels.items():
+                result.level_labels.setdefault(key, label)
+            return [unit]
+        if node.kind == "yaml_cell":
+            batches, names, notes = [read_yaml_cell(node.path, rubric)], [node.path.name], []
+        else:
+            cells = read_cells(node.path, rubric)
+            batches, notes = cells.cells, cells.notes
+            names = [sheet or node.path.stem for sheet in cells.names]
+    except InputError as exc:
+        result.problems.extend(exc.problems)  # a file that cannot be read at all: no member of it is known
+        return []
+    finally:
+        step()
+    result.notes.extend(notes)
+    units = []
+    for batch, fallback in zip(batches, names, strict=True):
+        score_batch(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
+        source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
+        unit = tally_cell(batch, cell_name(batch, fallback), source)
+        result.problems.extend(anonymous(batch.problems, batch))
+        result.notes.extend(f"{source}: {note}" for note in batch.notes)
+        for level in batch.rubric.levels:
+            result.level_labels.setdefault(level.id, level.label)
+        batch.members.clear()  # only the counts are kept
+        units.append(unit)
+    return units

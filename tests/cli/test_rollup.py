@@ -1,0 +1,146 @@
+"""``tusoi tong-hop`` through its entry point: the terminal table, JSON, CSV and .xlsx read back, no member named."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from ..rollup_tree import EXPECTED, NAMES, add_reports, make_previous, make_tree
+
+Invoke = Callable[..., Any]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = make_tree(tmp_path)
+    add_reports(root)
+    return root
+
+
+def no_names(text: str) -> None:
+    assert not [name for name in NAMES if name in text]
+
+
+def test_terminal_table_fits_80_columns_and_names_nobody(invoke: Invoke, tree: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke("tong-hop", str(tree))
+    assert result.exit_code == 1  # an unreadable file and a bad row; the rest is counted
+    out = result.stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "có mặt 17 = miễn 2 + chưa kiểm điểm 2 + đã kiểm điểm 13" in " ".join(out.split())
+    row = next(line for line in out.splitlines() if line.strip().startswith("Chi bộ Một"))
+    assert row.split()[3:7] == ["7", "1", "1", "5"]
+    assert "tổng các lý do có thể lớn hơn số người" in " ".join(out.split())
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3
+    assert any("chi-bo-1.xlsx:10:4:" in line and "[tên ẩn]" in line for line in errors)
+    assert any("hong.xlsx:" in line for line in errors) and any("d.yaml:3:1:" in line for line in errors)
+    no_names(out + result.stderr)
+
+
+def test_json_is_documented_tree_and_reads_back_as_an_input(invoke: Invoke, tree: Path, tmp_path: Path) -> None:
+    target = tmp_path / "tong-hop.json"
+    assert invoke("tong-hop", str(tree), "-o", str(target)).exit_code == 1
+    text = target.read_text(encoding="utf-8")
+    no_names(text)
+    data = json.loads(text)
+    assert (data["format"], data["format_version"]) == ("tusoi-tong-hop", 1)
+    units = {}
+    stack = [data["root"]]
+    while stack:
+        unit = stack.pop()
+        units[unit["name"]] = unit
+        assert unit["present"] == unit["exempt"] + unit["not_reviewed"] + unit["reviewed"]
+        stack.extend(unit["children"])
+    for name, (present, exempt, not_reviewed, reviewed, levels) in EXPECTED.items():
+        unit = units[name]
+        assert (unit["present"], unit["exempt"], unit["not_reviewed"], unit["reviewed"]) == (
+            present, exempt, not_reviewed, reviewed)
+        assert tuple(unit["levels"].values()) == levels
+    assert units["Chi bộ Một"]["kind"] == "cell" and units["dang-bo-a"]["kind"] == "party_unit"
+    assert units["tree"]["reasons"] == {"prohibited": 2, "degradation": 1, "discipline": 1, "other": 0}
+    assert units["tree"]["items"]["D1"] == 3
+    assert [(Path(e["file"]).name, e["line"], e["column"]) for e in data["errors"]] == [
+        ("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("hong.xlsx", None, None)]
+    # the roll-up JSON is an input: combined upward, the same counts
+    again = invoke("tong-hop", str(target), "--format", "json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["root"]["schemes"] == data["root"]["schemes"]
+    # and lying in a tree it is skipped, never counted twice
+    (tree / "dang-bo-a" / "cu.json").write_text(text, encoding="utf-8")
+    twice = json.loads(invoke("tong-hop", str(tree), "-f", "json").stdout)
+    assert twice["root"]["present"] == 17
+    assert any(s["path"].endswith("cu.json") and "bảng tổng hợp" in s["reason"] for s in twice["skipped"])
+
+
+def test_csv_one_row_per_unit(invoke: Invoke, tree: Path) -> None:
+    result = invoke("tong-hop", str(tree), "-o", "-", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["don_vi"] for r in rows][:3] == ["tree", "dang-bo-a", "Chi bộ Một"]
+    one = rows[2]
+    assert (one["cap"], one["present"], one["exempt"], one["not_reviewed"], one["reviewed"]) == ("2", "7", "1", "1",
+                                                                                               "5")
+    assert (one["level_tot"], one["final_kha"], one["differ"], one["reason_discipline"]) == ("3", "1", "1", "1")
+    no_names(result.stdout)
+
+
+def test_xlsx_with_last_period_reads_back(invoke: Invoke, tree: Path, tmp_path: Path) -> None:
+    previous = make_previous(tmp_path)
+    target = tmp_path / "tong-hop.xlsx"
+    result = invoke("tong-hop", str(tree), "--ky-truoc", str(previous), "-o", str(target))
+    assert result.exit_code == 1 and target.exists()
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["Tổng hợp", "Xếp loại cuối cùng", "Lý do", "Kỳ trước", "Hạn chế chung", "Lỗi",
+                             "Thông tin"]
+    ws = wb["Tổng hợp"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(r for r in rows if r[0] == "STT")
+    assert header[3:9] == ["(1) Có mặt", "(2) Miễn kiểm điểm", "(3) Chưa kiểm điểm", "(4) Đã kiểm điểm",
+                           "Tốt: số người", "Tốt: %"]
+    by_name = {r[1]: r for r in rows if isinstance(r[0], int)}
+    for name, (present, exempt, not_reviewed, reviewed, levels) in EXPECTED.items():
+        row = by_name[name]
+        assert row[3:7] == [present, exempt, not_reviewed, reviewed], name
+        assert row[3] == row[4] + row[5] + row[6]
+        assert tuple(row[7:15:2]) == levels
+    assert by_name["Chi bộ Một"][8] == pytest.approx(0.6)  # 3 of 5 at Tốt
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.scale >= 90
+    reasons = [[c.value for c in row] for row in wb["Lý do"].iter_rows()]
+    top = next(r for r in reasons if r[1] == "tree")
+    assert top[3:8] == [3, 2, 1, 1, 0]
+    last = [[c.value for c in row] for row in wb["Kỳ trước"].iter_rows()]
+    start = next(i for i, r in enumerate(last) if r[1] == "Chi bộ Một")
+    assert last[start][2:6] == ["(1) Có mặt", 7, 4, pytest.approx(175.0)]
+    kha = next(r for r in last[start:] if r[2] == "Mức Khá")
+    assert kha[3:6] == [0, 0, None]  # blank when last period is 0
+    assert any(r[1] == "Kỳ trước: dang-bo-a / Chi bộ Cũ" for r in last)
+    errors = [[c.value for c in row] for row in wb["Lỗi"].iter_rows()]
+    assert [(Path(r[0]).name, r[1], r[2]) for r in errors if r[0] and str(r[0]).startswith(str(tree))] == [
+        ("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("hong.xlsx", None, None)]
+    info = " ".join(str(c.value) for row in wb["Thông tin"].iter_rows() for c in row if c.value)
+    assert "ketqua.xlsx" in info and "không nêu tên" in info
+    every = " ".join(str(c.value) for sheet in wb for row in sheet.iter_rows() for c in row if c.value)
+    no_names(every)
+    # tusoi's own roll-up workbook lying in the tree is recognised too
+    moved = tree / "dang-bo-b" / "tong-hop.xlsx"
+    moved.write_bytes(target.read_bytes())
+    again = json.loads(invoke("tong-hop", str(tree), "-f", "json").stdout)
+    assert again["root"]["present"] == 17
+    assert any(s["path"] == str(moved) and "tong-hop" in s["reason"] for s in again["skipped"])
+
+
+def test_usage_errors(invoke: Invoke, tmp_path: Path) -> None:
+    missing = invoke("tong-hop", str(tmp_path / "khong-co"))
+    assert missing.exit_code == 2 and "không tìm thấy" in missing.stderr
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    nothing = invoke("tong-hop", str(empty))
+    assert nothing.exit_code == 2 and "không tìm thấy chi bộ nào" in nothing.stderr
