@@ -219,8 +219,7 @@ def _cells_in(node: Node) -> int:
 
 def _roll_node(node: Node, rubric: Rubric, result: Rollup, step: Callable[[], None]) -> list[Unit]:
     """The units one node of the tree makes: a party unit for a folder, one cell per cell it holds."""
-    from tusoi_cli.engine.batch import score_batch
-    from tusoi_cli.engine.rollup import anonymous, cell_name, combine, tally_cell
+    from tusoi_cli.engine.rollup import anonymous, cell_name, combine, score_cell, tally_cell
     from tusoi_cli.errors import InputError
     from tusoi_cli.read.rollup import read_cells, read_rollup_json, read_yaml_cell
 
@@ -250,7 +249,7 @@ def _roll_node(node: Node, rubric: Rubric, result: Rollup, step: Callable[[], No
     result.notes.extend(notes)
     units = []
     for batch, fallback in zip(batches, names, strict=True):
-        score_batch(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
+        score_cell(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
         source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
         unit = tally_cell(batch, cell_name(batch, fallback), source)
         result.problems.extend(anonymous(batch.problems, batch))

@@ -167,3 +167,33 @@ def test_every_cap_of_the_bundled_rubrics_declares_its_reason_category() -> None
     categories = {cap.id: cap.category for cap in load_rubric().caps}
     assert categories["ky_luat"] == "discipline" and categories["vi_pham_dieu_cam"] == "prohibited"
     assert categories["tu_dien_bien_ro"] == "degradation"
+
+
+def test_member_files_counted_through_the_core_score_as_batch_scores_them(tmp_path: Path) -> None:
+    from tusoi_cli.engine.batch import score_batch
+    from tusoi_cli.engine.rollup import score_cell
+    from tusoi_cli.read.batch import read_folder
+
+    folder = tmp_path / "chi-bo"
+    folder.mkdir()
+    bodies = {
+        "a": "ky_luat: cảnh cáo\ndanh_gia:\n  CT1: 2\n  D3: na\n",
+        "b": "danh_gia:\n  DB2: 1\n  DL4: 3\n  D5: 1\n  D6: 1\n",
+        "c": "trang_thai: 'miễn: đình chỉ sinh hoạt'\ndanh_gia:\n  CT1: 1\n",
+        "d": "danh_gia: {}\n",
+        "e": "chi_bo_xep_loai: kha\ndanh_gia:\n  CT2: 9\n  CT3: 1\n",  # an invalid value: provisional
+    }
+    for name, body in bodies.items():
+        (folder / f"{name}.yaml").write_text(f"dang_vien:\n  ho_ten: Người {name.upper()}\n{body}", encoding="utf-8")
+    rubric = load_rubric()
+    compact = score_cell(read_folder(folder, rubric), "tệp")
+    detailed = score_batch(read_folder(folder, rubric), "tệp")
+    assert len(compact.members) == len(detailed.members) == 5
+    for mine, theirs in zip(compact.members, detailed.members, strict=True):
+        assert (mine.status, mine.core.score, mine.core.rank, mine.core.caps) == (
+            theirs.status, theirs.core.score, theirs.core.rank, theirs.core.caps), mine.ho_ten
+        assert (mine.values, mine.na, mine.invalid, mine.chi_bo_xep_loai) == (
+            theirs.values, theirs.na, theirs.invalid, theirs.chi_bo_xep_loai)
+        assert mine.rated == theirs.rated and mine.complete == theirs.complete
+    assert [m.status for m in compact.members] == ["reviewed", "reviewed", "exempt", "not_reviewed", "reviewed"]
+    assert compact.problems == detailed.problems

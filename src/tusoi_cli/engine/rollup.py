@@ -10,10 +10,12 @@ import re
 from collections import Counter
 from itertools import compress
 
-from tusoi_cli.engine.scoring import compile_rubric
+from tusoi_cli.engine.batch import check_duplicates
+from tusoi_cli.engine.scoring import compile_rubric, member_status, score_member, score_values
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import Rubric
+from tusoi_cli.model import Answer, Rubric
 from tusoi_cli.model.batch import BatchMember, BatchResult
+from tusoi_cli.model.compiled import form_index
 from tusoi_cli.model.rollup import Scheme, Unit, empty_tally, total_of
 from tusoi_cli.text import fold
 
@@ -33,6 +35,41 @@ def cell_name(batch: BatchResult, fallback: str) -> str:
     """The cell's name: the most common "Chi bộ" of its members (title block or column), else ``fallback``."""
     names = Counter(m.chi_bo.strip() for m in batch.members if m.chi_bo and m.chi_bo.strip())
     return names.most_common(1)[0][0] if names else fallback
+
+
+_UNANSWERED = Answer.model_construct(state="unanswered")
+
+
+def score_cell(batch: BatchResult, unit: str) -> BatchResult:
+    """Score a cell for counting only (in place), then look for duplicates as ``batch`` does (``unit``: "dòng"
+    or "tệp"). Member files are scored through the compact core, as sheet rows are: the same numbers as
+    :func:`~tusoi_cli.engine.batch.score_batch` (tested), without building each member's detailed result."""
+    rubric = batch.rubric
+    compiled = compile_rubric(rubric)
+    ids = compiled.ids
+    members = batch.members
+    for index, member in enumerate(members):
+        evaluation = member.evaluation
+        if evaluation is not None and member.result is None:
+            answers = [evaluation.answers.get(item_id, _UNANSWERED) for item_id in ids]
+            values = tuple(a.value if a.state == "answered" else None for a in answers)
+            na = tuple(i for i, a in enumerate(answers) if a.state == "na")
+            invalid = tuple(i for i, a in enumerate(answers) if a.state == "invalid")
+            status, reason = member_status(evaluation.status, evaluation.status_reason, answers)
+            info = evaluation.member
+            core = score_values(compiled, values, evaluation.ky_luat, na, form_index(evaluation.ky_luat_form))
+            members[index] = BatchMember(
+                member.line, core, values, na, invalid, info.ho_ten, info.ma_dang_vien, info.chuc_vu,
+                evaluation.tu_xep_loai, evaluation.chi_bo_xep_loai, evaluation.ly_do, evaluation.ky_luat,
+                evaluation.source,
+                chi_bo=info.chi_bo, ky_danh_gia=evaluation.ky_danh_gia, status=status, status_reason=reason,
+                ky_luat_form=evaluation.ky_luat_form)
+        elif member.result is None:
+            member.core = score_values(compiled, member.values, member.ky_luat, member.na,
+                                       form_index(member.ky_luat_form))
+    batch.scorer = score_member
+    check_duplicates(batch, unit)
+    return batch
 
 
 def tally_cell(batch: BatchResult, name: str, source: str) -> Unit:
