@@ -9,7 +9,7 @@ depend on this module only and ``tusoi --help`` stays fast.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -199,63 +199,137 @@ def _roll_inputs(inputs: list[Path], rubric: Rubric, result: Rollup, progress: P
         node = plan(path, result.skipped, result.problems)
         if node is not None:
             nodes.append(node)
-    total = sum(_cells_in(node) for node in nodes)
-    done = [0, total]
-
-    def step() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
-
-    units = [unit for node in nodes for unit in _roll_node(node, rubric, result, step)]
+    leaves = [leaf for node in nodes for leaf in _leaves(node)]
+    outcomes = _read_leaves(leaves, rubric, progress)
+    try:
+        units = [unit for node in nodes for unit in _assemble(node, outcomes, result)]
+    finally:
+        outcomes.close()  # the worker processes end here, not whenever the generator is collected
     if len(units) == 1 and units[0].kind == "party_unit":
         return units[0]
     return combine("Tổng cộng", units)
 
 
-def _cells_in(node: Node) -> int:
-    return 1 if not node.children else sum(_cells_in(child) for child in node.children)
+def _leaves(node: Node) -> list[Node]:
+    return [node] if node.kind != "folder" else [leaf for child in node.children for leaf in _leaves(child)]
 
 
-def _roll_node(node: Node, rubric: Rubric, result: Rollup, step: Callable[[], None]) -> list[Unit]:
-    """The units one node of the tree makes: a party unit for a folder, one cell per cell it holds."""
-    from tusoi_cli.engine.rollup import anonymous, cell_name, combine, score_cell, tally_cell
+def _assemble(node: Node, outcomes: Iterator[_Leaf], result: Rollup) -> list[Unit]:
+    """The units of ``node``, its leaves' outcomes taken in tree order: a party unit for a folder."""
+    from tusoi_cli.engine.rollup import combine
+
+    if node.kind == "folder":
+        children = [unit for child in node.children for unit in _assemble(child, outcomes, result)]
+        return [combine(node.path.name, children, str(node.path))]
+    leaf = next(outcomes)
+    result.problems.extend(leaf.problems)
+    result.notes.extend(leaf.notes)
+    result.from_json = result.from_json or leaf.from_json
+    for key, title in leaf.item_titles.items():
+        result.item_titles.setdefault(key, title)
+    for key, label in leaf.level_labels.items():
+        result.level_labels.setdefault(key, label)
+    return leaf.units
+
+
+@dataclass
+class _Leaf:
+    """What one cell file (or roll-up JSON) of the tree gave: its units' counts and what was said about it."""
+
+    units: list[Unit] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    item_titles: dict[str, str] = field(default_factory=dict)
+    level_labels: dict[str, str] = field(default_factory=dict)
+    from_json: bool = False
+
+
+PARALLEL_MIN_FILES = 48  # below this, starting a second process costs more than it saves (bench/rollup.py)
+_JOB: tuple[list[Node], Rubric] | None = None  # the work a forked worker reads (inherited, never pickled)
+
+
+def _read_leaves(leaves: list[Node], rubric: Rubric, progress: Progress | None) -> Generator[_Leaf, None, None]:
+    """Each leaf read, scored and counted, in order; on both cores (forked workers) when there are many files.
+
+    ``TUSOI_JOBS`` sets the number of processes (1: none started)."""
+    import os
+
+    jobs = int(os.environ.get("TUSOI_JOBS") or min(os.cpu_count() or 1, 4))
+    total = len(leaves)
+    if jobs > 1 and total >= PARALLEL_MIN_FILES and hasattr(os, "fork"):
+        return _read_in_parallel(leaves, rubric, progress, jobs)
+    return _read_in_turn(leaves, rubric, progress)
+
+
+def _read_in_turn(leaves: list[Node], rubric: Rubric, progress: Progress | None) -> Generator[_Leaf, None, None]:
+    for done, leaf in enumerate(leaves, start=1):
+        outcome = _read_leaf(leaf, rubric)
+        if progress is not None:
+            progress(done, len(leaves))
+        yield outcome
+
+
+def _read_in_parallel(leaves: list[Node], rubric: Rubric, progress: Progress | None,
+                      jobs: int) -> Generator[_Leaf, None, None]:
+    import multiprocessing
+
+    global _JOB
+    _JOB = (leaves, rubric)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
+            for done, outcome in enumerate(pool.imap(_read_leaf_at, range(len(leaves)), chunksize=4), start=1):
+                if progress is not None:
+                    progress(done, len(leaves))
+                yield outcome
+    finally:
+        _JOB = None
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C and termination to the main process, which stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _read_leaf_at(index: int) -> _Leaf:
+    assert _JOB is not None
+    leaves, rubric = _JOB
+    return _read_leaf(leaves[index], rubric)
+
+
+def _read_leaf(node: Node, rubric: Rubric) -> _Leaf:
+    """One cell file, cell folder or roll-up JSON: read, scored and counted; only counts leave (names hidden)."""
+    from tusoi_cli.engine.rollup import anonymous, cell_name, score_cell, tally_cell
     from tusoi_cli.errors import InputError
     from tusoi_cli.read.rollup import read_cells, read_rollup_json, read_yaml_cell
 
-    if node.kind == "folder":
-        children = [unit for child in node.children for unit in _roll_node(child, rubric, result, step)]
-        return [combine(node.path.name, children, str(node.path))]
+    leaf = _Leaf()
     try:
         if node.kind == "rollup_json":
-            unit, titles, labels = read_rollup_json(node.path)
-            result.from_json = True
-            for key, title in titles.items():
-                result.item_titles.setdefault(key, title)
-            for key, label in labels.items():
-                result.level_labels.setdefault(key, label)
-            return [unit]
+            unit, leaf.item_titles, leaf.level_labels = read_rollup_json(node.path)
+            leaf.from_json = True
+            leaf.units.append(unit)
+            return leaf
         if node.kind == "yaml_cell":
-            batches, names, notes = [read_yaml_cell(node.path, rubric)], [node.path.name], []
+            batches, names = [read_yaml_cell(node.path, rubric)], [node.path.name]
         else:
             cells = read_cells(node.path, rubric)
-            batches, notes = cells.cells, cells.notes
+            batches, leaf.notes = cells.cells, cells.notes
             names = [sheet or node.path.stem for sheet in cells.names]
     except InputError as exc:
-        result.problems.extend(exc.problems)  # a file that cannot be read at all: no member of it is known
-        return []
-    finally:
-        step()
-    result.notes.extend(notes)
-    units = []
+        leaf.problems.extend(exc.problems)  # a file that cannot be read at all: no member of it is known
+        return leaf
     for batch, fallback in zip(batches, names, strict=True):
         score_cell(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
         source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
-        unit = tally_cell(batch, cell_name(batch, fallback), source)
-        result.problems.extend(anonymous(batch.problems, batch))
-        result.notes.extend(f"{source}: {note}" for note in batch.notes)
+        leaf.units.append(tally_cell(batch, cell_name(batch, fallback), source))
+        leaf.problems.extend(anonymous(batch.problems, batch))
+        leaf.notes.extend(f"{source}: {note}" for note in batch.notes)
         for level in batch.rubric.levels:
-            result.level_labels.setdefault(level.id, level.label)
+            leaf.level_labels.setdefault(level.id, level.label)
         batch.members.clear()  # only the counts are kept
-        units.append(unit)
-    return units
+    return leaf

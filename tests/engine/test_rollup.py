@@ -197,3 +197,18 @@ def test_member_files_counted_through_the_core_score_as_batch_scores_them(tmp_pa
         assert mine.rated == theirs.rated and mine.complete == theirs.complete
     assert [m.status for m in compact.members] == ["reviewed", "reviewed", "exempt", "not_reviewed", "reviewed"]
     assert compact.problems == detailed.problems
+
+
+def test_both_cores_give_the_same_rollup_in_the_same_order(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tusoi_cli.api as api
+
+    rubric = load_rubric()
+    monkeypatch.setenv("TUSOI_JOBS", "1")
+    alone = rollup_dict(roll_up([tree], rubric), tool_version="t")
+    monkeypatch.setenv("TUSOI_JOBS", "2")
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 1)
+    seen: list[tuple[int, int]] = []
+    shared = rollup_dict(roll_up([tree], rubric, progress=lambda done, total: seen.append((done, total))),
+                         tool_version="t")
+    assert shared == alone
+    assert seen[-1] == (5, 5)  # three cell files, a cell folder and the broken file
