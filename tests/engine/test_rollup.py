@@ -212,3 +212,15 @@ def test_both_cores_give_the_same_rollup_in_the_same_order(tree: Path, monkeypat
                          tool_version="t")
     assert shared == alone
     assert seen[-1] == (5, 5)  # three cell files, a cell folder and the broken file
+
+
+def test_last_period_from_a_previous_rollup_json(tree: Path, tmp_path: Path) -> None:
+    from tusoi_cli.render.rollup_data import rollup_json
+
+    rubric = load_rubric()
+    last = tmp_path / "ky-truoc.json"
+    last.write_bytes(b"".join(rollup_json(roll_up([make_previous(tmp_path)], rubric), tool_version="t")))
+    from_json = roll_up([tree], rubric, previous=[last])
+    from_tree = roll_up([tree], rubric, previous=[tmp_path / "ky-truoc"])
+    assert rollup_dict(from_json, tool_version="t")["root"] == rollup_dict(from_tree, tool_version="t")["root"]
+    assert from_json.unmatched_previous == ["dang-bo-a / Chi bộ Cũ"]
