@@ -249,16 +249,29 @@ _JOB: tuple[list[Node], Rubric] | None = None  # the work a forked worker reads 
 
 
 def _read_leaves(leaves: list[Node], rubric: Rubric, progress: Progress | None) -> Generator[_Leaf, None, None]:
-    """Each leaf read, scored and counted, in order; on both cores (forked workers) when there are many files.
+    """Each leaf read, scored and counted, in order; on several cores (forked workers) when there are many files
+    and the cores are free: on a machine already busy a second process only adds work (bench/README.md).
 
     ``TUSOI_JOBS`` sets the number of processes (1: none started)."""
     import os
 
-    jobs = int(os.environ.get("TUSOI_JOBS") or min(os.cpu_count() or 1, 4))
+    jobs = int(os.environ.get("TUSOI_JOBS") or 0) or _free_cores()
     total = len(leaves)
     if jobs > 1 and total >= PARALLEL_MIN_FILES and hasattr(os, "fork"):
         return _read_in_parallel(leaves, rubric, progress, jobs)
     return _read_in_turn(leaves, rubric, progress)
+
+
+def _free_cores() -> int:
+    """Cores not busy with other work (the load average), at most 4; 1 when unknown."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 1
+    return max(1, min(4, cores, round(cores - load)))
 
 
 def _read_in_turn(leaves: list[Node], rubric: Rubric, progress: Progress | None) -> Generator[_Leaf, None, None]:
