@@ -144,3 +144,18 @@ def test_usage_errors(invoke: Invoke, tmp_path: Path) -> None:
     empty.mkdir()
     nothing = invoke("tong-hop", str(empty))
     assert nothing.exit_code == 2 and "không tìm thấy chi bộ nào" in nothing.stderr
+
+
+def test_a_sheet_made_by_tusoi_template_is_a_cell_not_a_report(invoke: Invoke, tree: Path, tmp_path: Path) -> None:
+    names = tmp_path / "ds.txt"
+    names.write_text("Người Mẫu Một\nNgười Mẫu Hai\nNgười Mẫu Ba\n", encoding="utf-8")
+    sheet = tree / "dang-bo-b" / "chi-bo-6.xlsx"
+    made = invoke("template", "sheet", "--members", str(names), "--chi-bo", "Chi bộ Sáu", "-o", str(sheet))
+    assert made.exit_code == 0, made.stderr
+    data = json.loads(invoke("tong-hop", str(tree), "-f", "json").stdout)
+    b = next(u for u in data["root"]["children"] if u["name"] == "dang-bo-b")
+    six = next(u for u in b["children"] if u["name"] == "Chi bộ Sáu")
+    # handed out, not filled in yet: three members present, none has answered, so none is reviewed
+    assert (six["present"], six["not_reviewed"], six["reviewed"]) == (3, 3, 0)
+    assert b["present"] == EXPECTED["dang-bo-b"][0] + 3
+    assert not any(s["path"] == str(sheet) for s in data["skipped"])

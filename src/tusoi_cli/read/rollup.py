@@ -127,11 +127,15 @@ def own_output(path: Path) -> str | None:
         return None  # not a tusoi output; the reader will say what is wrong with it, if anything
     if b"<dc:creator>tusoi " not in core:
         return None
-    if "So sánh".encode() in core:
+    # by the title tusoi gives each report; a sheet made by `tusoi template sheet` (filled in) is a cell
+    title = core.partition(b"<dc:title>")[2].decode("utf-8", "replace")
+    if title.startswith("So sánh hai kỳ"):
         return "báo cáo so sánh của tusoi (tusoi compare), không tính"
-    if "Tổng hợp tự soi".encode() in core:
+    if title.startswith("Tổng hợp tự soi"):
         return "báo cáo tổng hợp của tusoi (tusoi tong-hop), không tính lại"
-    return "báo cáo của tusoi (tusoi batch -o .xlsx), không tính lại"
+    if title.startswith("Báo cáo tự soi"):
+        return "báo cáo của tusoi (tusoi batch -o .xlsx), không tính lại"
+    return None
 
 
 ROLLUP_CSV_MARK = '"cap","don_vi"'
@@ -185,10 +189,15 @@ def read_cells(path: Path, rubric: Rubric) -> SheetCells:
     problems: list[Problem] = []
     for table, layout in found:
         try:
-            cells.cells.append(_read_members(table, layout, rubric, None))
+            cell = _read_members(table, layout, rubric, None)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        if not cell.members and not cell.failed_rows:
+            where = f"trang '{table.sheet}'" if several else "tệp"
+            cells.notes.append(f"{name}: {where} chỉ có dòng tiêu đề, chưa có dòng đảng viên nào (tính là chi bộ "
+                               "0 người)")
+        cells.cells.append(cell)
         cells.names.append(table.sheet if several else None)
         table.rows = []  # free the sheet: only its members (and soon only their counts) are kept
     if problems and not cells.cells:
