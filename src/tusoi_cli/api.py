@@ -340,8 +340,9 @@ def _read_leaf(node: Node, rubric: Rubric) -> _Leaf:
         score_cell(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
         source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
         leaf.units.append(tally_cell(batch, cell_name(batch, fallback), source))
-        leaf.problems.extend(anonymous(batch.problems, batch))
-        leaf.notes.extend(f"{source}: {note}" for note in batch.notes)
+        problems, notes = anonymous(batch.problems, batch.notes, batch)
+        leaf.problems.extend(problems)
+        leaf.notes.extend(f"{source}: {note}" for note in notes)
         for level in batch.rubric.levels:
             leaf.level_labels.setdefault(level.id, level.label)
         batch.members.clear()  # only the counts are kept

@@ -113,19 +113,20 @@ def tally_cell(batch: BatchResult, name: str, source: str) -> Unit:
     return unit
 
 
-def anonymous(problems: list[Problem], batch: BatchResult) -> list[Problem]:
-    """``problems`` with the names of the cell's members taken out of their messages and hints."""
-    if not problems:
-        return []
+def anonymous(problems: list[Problem], notes: list[str], batch: BatchResult) -> tuple[list[Problem], list[str]]:
+    """``problems`` and ``notes`` with the names of the cell's members taken out (messages, hints, notes)."""
+    if not problems and not notes:
+        return [], []
     names = sorted({m.ho_ten for m in batch.members if m.ho_ten and len(m.ho_ten) > 1}, key=len, reverse=True)
     if not names:
-        return list(problems)
+        return list(problems), list(notes)
     pattern = re.compile("|".join(map(re.escape, names)))
 
     def hide(text: str | None) -> str | None:
         return pattern.sub(HIDDEN_NAME, text) if text else text
 
-    return [Problem(p.file, hide(p.message) or "", p.line, p.column, hide(p.hint)) for p in problems]
+    return ([Problem(p.file, hide(p.message) or "", p.line, p.column, hide(p.hint)) for p in problems],
+            [hide(note) or "" for note in notes])
 
 
 def combine(name: str, children: list[Unit], source: str = "") -> Unit:
