@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import match_records as match_records
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
-    from tusoi_cli.model.rollup import Rollup, Unit
+    from tusoi_cli.model.rollup import MemberRow, Rollup, Unit
     from tusoi_cli.read.inputs import check_input as check_input
     from tusoi_cli.read.member_reader import parse_date as parse_date
     from tusoi_cli.read.people import read_people as read_people
@@ -160,7 +160,7 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
 
 
 def roll_up(inputs: list[Path], rubric: Rubric, *, previous: list[Path] | None = None,
-            progress: Progress | None = None) -> Rollup:
+            progress: Progress | None = None, names: bool = False) -> Rollup:
     """``tusoi tong-hop``: every cell under ``inputs`` (folder trees, cell sheets, roll-up JSONs) read, scored
     with ``rubric`` and counted, one cell at a time (only counts are kept); with ``previous``, last period's
     tree (or roll-up JSON) matched by name. Unreadable files and row problems are collected, names hidden."""
@@ -172,6 +172,8 @@ def roll_up(inputs: list[Path], rubric: Rubric, *, previous: list[Path] | None =
     result = Rollup(combine("Tổng cộng", []), [str(p) for p in inputs], f"{rubric.id} {rubric.version}")
     result.item_titles = {item.id: item.title for _, item in rubric.items()}
     result.level_labels = {level.id: level.label for level in rubric.levels}
+    if names:
+        result.members = []
     result.root = _roll_inputs(inputs, rubric, result, progress)
     if previous:
         from tusoi_cli.model.rollup import Rollup as _Rollup
@@ -200,7 +202,7 @@ def _roll_inputs(inputs: list[Path], rubric: Rubric, result: Rollup, progress: P
         if node is not None:
             nodes.append(node)
     leaves = [leaf for node in nodes for leaf in _leaves(node)]
-    outcomes = _read_leaves(leaves, rubric, progress)
+    outcomes = _read_leaves(leaves, rubric, progress, result.members is not None)
     try:
         units = [unit for node in nodes for unit in _assemble(node, outcomes, result)]
     finally:
@@ -225,6 +227,8 @@ def _assemble(node: Node, outcomes: Iterator[_Leaf], result: Rollup) -> list[Uni
     result.problems.extend(leaf.problems)
     result.notes.extend(leaf.notes)
     result.from_json = result.from_json or leaf.from_json
+    if result.members is not None:
+        result.members.extend(leaf.members)
     for key, title in leaf.item_titles.items():
         result.item_titles.setdefault(key, title)
     for key, label in leaf.level_labels.items():
@@ -242,13 +246,15 @@ class _Leaf:
     item_titles: dict[str, str] = field(default_factory=dict)
     level_labels: dict[str, str] = field(default_factory=dict)
     from_json: bool = False
+    members: list[MemberRow] = field(default_factory=list)  # only with --ten
 
 
 PARALLEL_MIN_FILES = 48  # below this, starting a second process costs more than it saves (bench/rollup.py)
-_JOB: tuple[list[Node], Rubric] | None = None  # the work a forked worker reads (inherited, never pickled)
+_JOB: tuple[list[Node], Rubric, bool] | None = None  # the work a forked worker reads (inherited, never pickled)
 
 
-def _read_leaves(leaves: list[Node], rubric: Rubric, progress: Progress | None) -> Generator[_Leaf, None, None]:
+def _read_leaves(leaves: list[Node], rubric: Rubric, progress: Progress | None,
+                 names: bool) -> Generator[_Leaf, None, None]:
     """Each leaf read, scored and counted, in order; on several cores (forked workers) when there are many files
     and the cores are free: on a machine already busy a second process only adds work (bench/README.md).
 
@@ -258,8 +264,8 @@ def _read_leaves(leaves: list[Node], rubric: Rubric, progress: Progress | None) 
     jobs = int(os.environ.get("TUSOI_JOBS") or 0) or _free_cores()
     total = len(leaves)
     if jobs > 1 and total >= PARALLEL_MIN_FILES and hasattr(os, "fork"):
-        return _read_in_parallel(leaves, rubric, progress, jobs)
-    return _read_in_turn(leaves, rubric, progress)
+        return _read_in_parallel(leaves, rubric, progress, jobs, names)
+    return _read_in_turn(leaves, rubric, progress, names)
 
 
 def _free_cores() -> int:
@@ -274,20 +280,21 @@ def _free_cores() -> int:
     return max(1, min(4, cores, round(cores - load)))
 
 
-def _read_in_turn(leaves: list[Node], rubric: Rubric, progress: Progress | None) -> Generator[_Leaf, None, None]:
+def _read_in_turn(leaves: list[Node], rubric: Rubric, progress: Progress | None,
+                  names: bool) -> Generator[_Leaf, None, None]:
     for done, leaf in enumerate(leaves, start=1):
-        outcome = _read_leaf(leaf, rubric)
+        outcome = _read_leaf(leaf, rubric, names)
         if progress is not None:
             progress(done, len(leaves))
         yield outcome
 
 
-def _read_in_parallel(leaves: list[Node], rubric: Rubric, progress: Progress | None,
-                      jobs: int) -> Generator[_Leaf, None, None]:
+def _read_in_parallel(leaves: list[Node], rubric: Rubric, progress: Progress | None, jobs: int,
+                      names: bool) -> Generator[_Leaf, None, None]:
     import multiprocessing
 
     global _JOB
-    _JOB = (leaves, rubric)
+    _JOB = (leaves, rubric, names)
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
             for done, outcome in enumerate(pool.imap(_read_leaf_at, range(len(leaves)), chunksize=4), start=1):
@@ -310,13 +317,13 @@ def _worker_signals() -> None:
 
 def _read_leaf_at(index: int) -> _Leaf:
     assert _JOB is not None
-    leaves, rubric = _JOB
-    return _read_leaf(leaves[index], rubric)
+    leaves, rubric, names = _JOB
+    return _read_leaf(leaves[index], rubric, names)
 
 
-def _read_leaf(node: Node, rubric: Rubric) -> _Leaf:
+def _read_leaf(node: Node, rubric: Rubric, names: bool = False) -> _Leaf:
     """One cell file, cell folder or roll-up JSON: read, scored and counted; only counts leave (names hidden)."""
-    from tusoi_cli.engine.rollup import anonymous, cell_name, score_cell, tally_cell
+    from tusoi_cli.engine.rollup import anonymous, cell_name, member_rows, score_cell, tally_cell
     from tusoi_cli.errors import InputError
     from tusoi_cli.read.rollup import read_cells, read_rollup_json, read_yaml_cell
 
@@ -328,18 +335,21 @@ def _read_leaf(node: Node, rubric: Rubric) -> _Leaf:
             leaf.units.append(unit)
             return leaf
         if node.kind == "yaml_cell":
-            batches, names = [read_yaml_cell(node.path, rubric)], [node.path.name]
+            batches, fallbacks = [read_yaml_cell(node.path, rubric)], [node.path.name]
         else:
             cells = read_cells(node.path, rubric)
             batches, leaf.notes = cells.cells, cells.notes
-            names = [sheet or node.path.stem for sheet in cells.names]
+            fallbacks = [sheet or node.path.stem for sheet in cells.names]
     except InputError as exc:
         leaf.problems.extend(exc.problems)  # a file that cannot be read at all: no member of it is known
         return leaf
-    for batch, fallback in zip(batches, names, strict=True):
+    for batch, fallback in zip(batches, fallbacks, strict=True):
         score_cell(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
         source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
-        leaf.units.append(tally_cell(batch, cell_name(batch, fallback), source))
+        unit = tally_cell(batch, cell_name(batch, fallback), source)
+        leaf.units.append(unit)
+        if names:
+            leaf.members.extend(member_rows(batch, unit.name, source))
         problems, notes = anonymous(batch.problems, batch.notes, batch)
         leaf.problems.extend(problems)
         leaf.notes.extend(f"{source}: {note}" for note in notes)

@@ -159,3 +159,27 @@ def test_a_sheet_made_by_tusoi_template_is_a_cell_not_a_report(invoke: Invoke, t
     assert (six["present"], six["not_reviewed"], six["reviewed"]) == (3, 3, 0)
     assert b["present"] == EXPECTED["dang-bo-b"][0] + 3
     assert not any(s["path"] == str(sheet) for s in data["skipped"])
+
+
+def test_ten_adds_the_internal_member_list_and_only_then(invoke: Invoke, tree: Path, tmp_path: Path) -> None:
+    from ..rollup_tree import CELL_1
+
+    target = tmp_path / "noi-bo.xlsx"
+    assert invoke("tong-hop", str(tree), "--ten", "-o", str(target)).exit_code == 1
+    wb = openpyxl.load_workbook(target)
+    assert "Đảng viên" in wb.sheetnames
+    rows = [[c.value for c in row] for row in wb["Đảng viên"].iter_rows()]
+    listed = [r for r in rows if isinstance(r[0], int)]
+    assert len(listed) == EXPECTED["tree"][0]  # every member present, exempt and not reviewed included
+    assert {r[2] for r in listed} == set(NAMES)
+    dung = next(r for r in listed if r[2] == CELL_1[3][0])
+    assert dung[1] == "Chi bộ Một" and dung[4] == "đã kiểm điểm" and dung[5] == "Yếu kém" and dung[7] == 7
+    em = next(r for r in listed if r[2] == CELL_1[4][0])
+    assert em[4] == "miễn kiểm điểm: nghỉ sinh hoạt" and em[5] is None
+    data = json.loads(invoke("tong-hop", str(tree), "--ten", "-f", "json").stdout)
+    assert len(data["members"]) == 17 and data["members"][0]["ho_ten"] == CELL_1[0][0]
+    summary = tmp_path / "a.json"
+    invoke("tong-hop", str(tree / "dang-bo-a"), "-o", str(summary))
+    from_json = invoke("tong-hop", str(summary), "--ten", "-f", "json")
+    assert "không có danh sách đảng viên" in from_json.stderr
+    assert json.loads(from_json.stdout)["members"] == []

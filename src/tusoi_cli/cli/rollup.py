@@ -43,6 +43,9 @@ def rollup_cmd(
         help="Kỳ trước: thư mục các chi bộ, hoặc tệp .json tổng hợp kỳ trước; đơn vị ghép theo tên.")] = None,
     rubric: Annotated[str, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
                                         help="Bộ tiêu chí dùng cho mọi chi bộ.")] = "tusoi-mac-dinh",
+    names: Annotated[bool, typer.Option(
+        "--ten", help="Thêm danh sách đảng viên (họ tên, trạng thái, mức) vào tệp .xlsx/.json, chỉ dùng nội bộ; "
+                      "không có với đầu vào là bảng tổng hợp .json.")] = False,
     force: ForceOutputOption = False,
 ) -> None:
     """Tổng hợp nhiều chi bộ thành số liệu báo cáo cấp trên (không nêu tên đảng viên)."""
@@ -66,11 +69,17 @@ def rollup_cmd(
         if not chosen.levels:
             raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
         rollup = _with_progress(lambda progress: roll_up(list(inputs), chosen, previous=list(previous or []),
-                                                         progress=progress))
+                                                         progress=progress, names=names))
         report(rollup.problems)
         if rollup.root.present == 0 and not rollup.root.children:
             raise UsageError("không tìm thấy chi bộ nào để tổng hợp (bảng tính .xlsx/.xls/.ods/.csv hoặc thư mục "
                              "tệp .yaml)")
+        if names and rollup.from_json:
+            stderr().print("Lưu ý: bảng tổng hợp .json không có danh sách đảng viên; --ten chỉ liệt kê đảng viên "
+                           "của các chi bộ được đọc trực tiếp.", style="yellow", markup=False)
+        if names and (target is None or target.fmt == "csv"):
+            stderr().print("Lưu ý: danh sách đảng viên (--ten) chỉ có trong tệp .xlsx hoặc .json, không in ra màn "
+                           "hình hay .csv.", style="yellow", markup=False)
         if target is not None:
             _write(rollup, chosen, target.path, target.fmt)
         from tusoi_cli.render.rollup_terminal import rollup_summary

@@ -16,7 +16,7 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import Answer, Rubric
 from tusoi_cli.model.batch import BatchMember, BatchResult
 from tusoi_cli.model.compiled import form_index
-from tusoi_cli.model.rollup import Scheme, Unit, empty_tally, total_of
+from tusoi_cli.model.rollup import MemberRow, Scheme, Unit, empty_tally, total_of
 from tusoi_cli.text import fold
 
 HIDDEN_NAME = "[tên ẩn]"
@@ -111,6 +111,14 @@ def tally_cell(batch: BatchResult, name: str, source: str) -> Unit:
                 item_counts[i] += 1
     tally.items = {compiled.ids[i]: n for i, n in enumerate(item_counts) if n}
     return unit
+
+
+def member_rows(batch: BatchResult, unit: str, source: str) -> list[MemberRow]:
+    """The members of a scored cell for the internal list (``--ten``), in the cell's order."""
+    ids = [level.id for level in batch.rubric.levels]
+    return [MemberRow(unit, source, m.line, m.ho_ten, m.ma_dang_vien, m.status, m.status_reason,
+                      ids[m.core.rank] if m.rated else None, final_level(m) if m.rated else None)
+            for m in batch.members]
 
 
 def anonymous(problems: list[Problem], notes: list[str], batch: BatchResult) -> tuple[list[Problem], list[str]]:

@@ -82,6 +82,21 @@ class Unit:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One member, for the internal list ``--ten`` adds (never in the default outputs)."""
+
+    unit: str  # the cell's name
+    source: str  # file (and sheet) the member was read from
+    line: int  # sheet row, or file number in a folder
+    ho_ten: str
+    ma_dang_vien: str | None
+    status: str
+    status_reason: str | None
+    level: str | None  # tusoi's proposed level (None when not rated)
+    final_level: str | None
+
+
 @dataclass
 class Skipped:
     """A file of the tree that is not counted, and why (tusoi's own outputs, other documents...)."""
@@ -106,6 +121,7 @@ class Rollup:
     unmatched_current: list[str] = field(default_factory=list)  # units of this period with no previous match
     unmatched_previous: list[str] = field(default_factory=list)  # previous units with no match now
     from_json: bool = False  # some input was a roll-up JSON (no per-member data there)
+    members: list[MemberRow] | None = None  # only with --ten: every member read (internal use)
 
     @property
     def with_previous(self) -> bool:

@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tusoi_cli.model import REASON_LABELS
-from tusoi_cli.model.rollup import FORMAT, FORMAT_VERSION, KIND_LABELS, Rollup, Tally, Unit, change
+from tusoi_cli.model import REASON_LABELS, STATUS_LABELS
+from tusoi_cli.model.rollup import FORMAT, FORMAT_VERSION, KIND_LABELS, MemberRow, Rollup, Tally, Unit, change
 from tusoi_cli.render.data import problem_dict
 from tusoi_cli.render.safe import json_text
 
@@ -90,7 +90,15 @@ def rollup_dict(rollup: Rollup, *, tool_version: str) -> dict[str, Any]:
         "errors": [problem_dict(p) for p in rollup.problems],
         "skipped": [{"path": s.path, "reason": s.reason} for s in rollup.skipped],
         "notes": list(rollup.notes),
+        **({"members": [member_dict(m) for m in rollup.members]} if rollup.members is not None else {}),
     }
+
+
+def member_dict(member: MemberRow) -> dict[str, Any]:
+    """One member of the internal list (``--ten``): member-file names for its fields, codes for the computed ones."""
+    return {"unit": member.unit, "source": member.source, "row": member.line, "ho_ten": member.ho_ten,
+            "ma_dang_vien": member.ma_dang_vien, "status": member.status, "status_label": STATUS_LABELS[member.status],
+            "status_reason": member.status_reason, "level": member.level, "final_level": member.final_level}
 
 
 def rollup_json(rollup: Rollup, *, tool_version: str) -> Iterator[bytes]:

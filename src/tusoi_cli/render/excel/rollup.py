@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.styles import Alignment  # type: ignore[import-untyped]
 
-from tusoi_cli.model import REASON_LABELS, Rubric
+from tusoi_cli.model import REASON_LABELS, STATUS_LABELS, Rubric
 from tusoi_cli.model.rollup import KIND_LABELS, Rollup, Scheme, Tally, Unit, change
 from tusoi_cli.render.excel.styles import (
     Column,
@@ -32,6 +32,7 @@ SHEET_FINAL = "Xếp loại cuối cùng"
 SHEET_REASONS = "Lý do"
 SHEET_PREVIOUS = "Kỳ trước"
 SHEET_ITEMS = "Hạn chế chung"
+SHEET_MEMBERS = "Đảng viên"
 SHEET_ERRORS = "Lỗi"
 SHEET_INFO = "Thông tin"
 TITLE = "Tổng hợp tự soi, tự sửa"
@@ -52,6 +53,8 @@ def write_rollup(target: Path, rollup: Rollup, rubric: Rubric, *, tool_version: 
     if rollup.with_previous:
         book.previous_sheet(workbook.create_sheet(SHEET_PREVIOUS))
     book.items_sheet(workbook.create_sheet(SHEET_ITEMS))
+    if rollup.members is not None:
+        book.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
     if rollup.problems:
         book.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
     book.info_sheet(workbook.create_sheet(SHEET_INFO), when, tool_version)
@@ -281,6 +284,29 @@ class _Book:
             append_row(ws, [])
         print_setup(ws, title, title_rows=f"{header}:{header}" if header else None)
 
+    # ----------------------------------------------------------------- the members (--ten, internal use)
+
+    def members_sheet(self, ws: Worksheet) -> None:
+        st = self.st
+        labels = self.rollup.level_labels
+        members = self.rollup.members or []
+        columns = [Column("STT", 6), Column("Chi bộ", 24), Column("Họ và tên", 26), Column("Mã đảng viên", 12),
+                   Column("Trạng thái", 16), Column("Mức tusoi đề xuất", 12), Column("Mức cuối cùng", 12),
+                   Column("Dòng / tệp số", 8)]
+        title = self.start(ws, "DANH SÁCH ĐẢNG VIÊN (CHỈ DÙNG NỘI BỘ)", columns, [
+            "Có do chạy với --ten; không gửi trang này lên cấp trên."])
+        header = append_row(ws, [c.header for c in columns], st.header, [c.width for c in columns], line_height=13)
+        for number, m in enumerate(members, start=1):
+            status = STATUS_LABELS[m.status] + (f": {m.status_reason}" if m.status_reason else "")
+            append_row(ws, [number, m.unit, m.ho_ten, m.ma_dang_vien, status, labels.get(m.level or "", m.level),
+                            labels.get(m.final_level or "", m.final_level), m.line],
+                       [st.center, st.wrap, st.wrap, st.text, st.wrap,
+                        st.level.get(m.level or "", st.text), st.level.get(m.final_level or "", st.text), st.center],
+                       [None, 24, 26, None, 16])
+        ws.freeze_panes = f"A{header + 1}"
+        ws.auto_filter.ref = f"A{header}:H{header + len(members)}"
+        print_setup(ws, title, title_rows=f"{header}:{header}")
+
     # ----------------------------------------------------------------- errors and facts
 
     def errors_sheet(self, ws: Worksheet) -> None:
@@ -311,7 +337,8 @@ class _Book:
             ("Thời điểm tạo báo cáo", when.strftime("%d/%m/%Y %H:%M:%S")),
             ("Phiên bản tusoi", tool_version),
             ("Tệp, dòng có lỗi", len(rollup.problems)),
-            ("Ẩn danh", "báo cáo không nêu tên đảng viên nào"),
+            ("Ẩn danh", "báo cáo không nêu tên đảng viên nào" if rollup.members is None else
+             "KHÔNG: có trang Đảng viên (--ten), chỉ dùng nội bộ"),
         ]
         if rollup.from_json:
             facts.append(("Bảng tổng hợp (JSON) làm đầu vào", "có: số liệu lấy từ bảng tổng hợp cấp dưới"))
