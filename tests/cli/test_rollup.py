@@ -144,6 +144,24 @@ def test_usage_errors(invoke: Invoke, tmp_path: Path) -> None:
     empty.mkdir()
     nothing = invoke("tong-hop", str(empty))
     assert nothing.exit_code == 2 and "không tìm thấy chi bộ nào" in nothing.stderr
+    member = tmp_path / "an.yaml"
+    member.write_text("dang_vien:\n  ho_ten: An\n", encoding="utf-8")
+    one = invoke("tong-hop", str(member))
+    assert one.exit_code == 1 and "không phải một chi bộ" in one.stderr
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    bad = invoke("tong-hop", str(broken), "-o", str(tmp_path / "th.json"))
+    assert bad.exit_code == 1 and "hong.xlsx" in bad.stderr and not (tmp_path / "th.json").exists()
+
+
+def test_cells_in_natural_order(invoke: Invoke, tmp_path: Path) -> None:
+    from ..rollup_tree import CSV_5, HEADER
+
+    for number in (10, 2, 1):
+        lines = [",".join(f'"{h}"' for h in HEADER), ",".join(f'"{v}"' for v in [1, *CSV_5[0]])]
+        (tmp_path / f"chi-bo-{number}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = json.loads(invoke("tong-hop", str(tmp_path), "-f", "json").stdout)
+    assert [c["name"] for c in data["root"]["children"]] == ["chi-bo-1", "chi-bo-2", "chi-bo-10"]
 
 
 def test_a_sheet_made_by_tusoi_template_is_a_cell_not_a_report(invoke: Invoke, tree: Path, tmp_path: Path) -> None:

@@ -71,7 +71,9 @@ def rollup_cmd(
         rollup = _with_progress(lambda progress: roll_up(list(inputs), chosen, previous=list(previous or []),
                                                          progress=progress, names=names))
         report(rollup.problems)
-        if rollup.root.present == 0 and not rollup.root.children:
+        if not rollup.root.children and rollup.root.kind == "party_unit":
+            if rollup.problems:  # every cell given was unreadable (each said above): nothing to write
+                raise typer.Exit(ExitCode.INPUT)
             raise UsageError("không tìm thấy chi bộ nào để tổng hợp (bảng tính .xlsx/.xls/.ods/.csv hoặc thư mục "
                              "tệp .yaml)")
         if names and rollup.from_json:

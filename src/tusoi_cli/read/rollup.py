@@ -8,6 +8,7 @@ case, which keeps only their counts.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +36,10 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def _sort_key(path: Path) -> tuple[str, str]:
-    return fold(path.name), path.name
+def _sort_key(path: Path) -> tuple[list[tuple[int, str]], str]:
+    """Natural order, diacritics and case aside: chi-bo-2 before chi-bo-10."""
+    parts = re.split(r"(\d+)", fold(path.name))
+    return [(int(p), "") if p.isdigit() else (-1, p) for p in parts if p], path.name
 
 
 def plan(root: Path, skipped: list[Skipped], problems: list[Problem]) -> Node | None:
@@ -49,6 +52,10 @@ def plan(root: Path, skipped: list[Skipped], problems: list[Problem]) -> Node | 
         return _plan_folder(root, skipped, problems, 0, set())
     if root.suffix.lower() == ".json":
         return Node(root, "rollup_json")
+    if root.suffix.lower() in YAML_SUFFIXES:
+        problems.append(Problem(str(root), "đây là tệp tự đánh giá của một đảng viên, không phải một chi bộ",
+                                hint="đưa thư mục chứa các tệp .yaml của chi bộ (hoặc thư mục cha của nó)"))
+        return None
     return Node(root, "sheet")
 
 
