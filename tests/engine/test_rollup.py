@@ -53,6 +53,16 @@ def test_every_unit_matches_the_hand_computed_counts(tree: Path) -> None:
     assert root.items == {"CT1": 2, "D1": 3, "D2": 2, "DB1": 2, "DL1": 2, "DL2": 1}
     one = units["Chi bộ Một"].tally
     assert one is not None and one.items == {"CT1": 1, "D1": 2, "D2": 1}
+    assert units["tree"].exempt_reasons == {"nghỉ sinh hoạt": 1, "mới kết nạp dưới 6 tháng": 1}
+    assert units["Chi bộ Bốn"].exempt_reasons == {"mới kết nạp dưới 6 tháng": 1}
+
+
+def test_exemption_reasons_are_one_however_spelled() -> None:
+    from tusoi_cli.model.rollup import add_reasons
+
+    reasons = {"Nghỉ sinh hoạt": 2}
+    add_reasons(reasons, {"nghi sinh hoat": 1, "NGHỈ SINH HOẠT": 1, "đình chỉ sinh hoạt": 1})
+    assert reasons == {"Nghỉ sinh hoạt": 4, "đình chỉ sinh hoạt": 1}
 
 
 def test_own_outputs_and_other_files_are_skipped_and_bad_files_listed(tree: Path) -> None:
@@ -118,6 +128,8 @@ def test_a_rollup_json_reads_back_and_combines_upward(tree: Path, tmp_path: Path
         path.write_bytes(b"".join(rollup_json(roll_up([tree / name], rubric), tool_version="t")))
         unit, titles, labels = read_rollup_json(path)
         assert (unit.name, unit.present) == (name, EXPECTED[name][0])
+        assert unit.exempt_reasons == {"dang-bo-a": {"nghỉ sinh hoạt": 1},
+                                       "dang-bo-b": {"mới kết nạp dưới 6 tháng": 1}}[name]
         assert titles["CT1"] and labels["tot"] == "Tốt"
         parts.append(path)
     combined = roll_up(parts, rubric)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from itertools import compress
 
 from tusoi_cli.engine.batch import check_duplicates
@@ -16,7 +17,7 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import Answer, Rubric
 from tusoi_cli.model.batch import BatchMember, BatchResult
 from tusoi_cli.model.compiled import form_index
-from tusoi_cli.model.rollup import MemberRow, Scheme, Unit, empty_tally, total_of
+from tusoi_cli.model.rollup import NO_REASON, MemberRow, Scheme, Unit, add_reasons, empty_tally, total_of
 from tusoi_cli.text import fold
 
 HIDDEN_NAME = "[tên ẩn]"
@@ -86,9 +87,12 @@ def tally_cell(batch: BatchResult, name: str, source: str) -> Unit:
     indices = range(len(compiled.ids))
     item_counts = [0] * len(compiled.ids)
     unit = Unit(name, "cell", source, tallies=[tally])
+    exempt_reasons: Counter[str] = Counter()
+    hide = name_hider(batch)
     for member in batch.members:
         if member.status == "exempt":
             unit.exempt += 1
+            exempt_reasons[hide((member.status_reason or "").strip()) or NO_REASON] += 1
             continue
         if member.status == "not_reviewed":
             unit.not_reviewed += 1
@@ -110,6 +114,7 @@ def tally_cell(batch: BatchResult, name: str, source: str) -> Unit:
             if deducting[i]:
                 item_counts[i] += 1
     tally.items = {compiled.ids[i]: n for i, n in enumerate(item_counts) if n}
+    add_reasons(unit.exempt_reasons, dict(exempt_reasons))
     return unit
 
 
@@ -121,20 +126,22 @@ def member_rows(batch: BatchResult, unit: str, source: str) -> list[MemberRow]:
             for m in batch.members]
 
 
+def name_hider(batch: BatchResult) -> Callable[[str], str]:
+    """A function taking the names of the cell's members out of a text (replaced by ``[tên ẩn]``)."""
+    names = sorted({m.ho_ten for m in batch.members if m.ho_ten and len(m.ho_ten) > 1}, key=len, reverse=True)
+    if not names:
+        return lambda text: text
+    pattern = re.compile("|".join(map(re.escape, names)))
+    return lambda text: pattern.sub(HIDDEN_NAME, text) if text else text
+
+
 def anonymous(problems: list[Problem], notes: list[str], batch: BatchResult) -> tuple[list[Problem], list[str]]:
     """``problems`` and ``notes`` with the names of the cell's members taken out (messages, hints, notes)."""
     if not problems and not notes:
         return [], []
-    names = sorted({m.ho_ten for m in batch.members if m.ho_ten and len(m.ho_ten) > 1}, key=len, reverse=True)
-    if not names:
-        return list(problems), list(notes)
-    pattern = re.compile("|".join(map(re.escape, names)))
-
-    def hide(text: str | None) -> str | None:
-        return pattern.sub(HIDDEN_NAME, text) if text else text
-
-    return ([Problem(p.file, hide(p.message) or "", p.line, p.column, hide(p.hint)) for p in problems],
-            [hide(note) or "" for note in notes])
+    hide = name_hider(batch)
+    return ([Problem(p.file, hide(p.message), p.line, p.column, hide(p.hint) if p.hint else p.hint)
+             for p in problems], [hide(note) for note in notes])
 
 
 def combine(name: str, children: list[Unit], source: str = "") -> Unit:

@@ -55,6 +55,7 @@ class Unit:
     exempt: int = 0
     not_reviewed: int = 0
     tallies: list[Tally] = field(default_factory=list)
+    exempt_reasons: dict[str, int] = field(default_factory=dict)  # the reason as written (first spelling) -> members
     children: list[Unit] = field(default_factory=list)
     previous: Unit | None = None  # the same unit last period, matched by name (only with --ky-truoc)
 
@@ -150,6 +151,22 @@ def merge_tally(into: Tally, other: Tally) -> None:
     into.rubrics.extend(r for r in other.rubrics if r not in into.rubrics)
 
 
+NO_REASON = "không ghi lý do"
+
+
+def add_reasons(into: dict[str, int], more: dict[str, int]) -> None:
+    """Add exemption reasons, the same reason however it is spelled (case, diacritics) counted once, under the
+    first spelling seen."""
+    from tusoi_cli.text import fold
+
+    if not more:
+        return
+    spelled = {fold(key): key for key in into}
+    for reason, count in more.items():
+        key = spelled.setdefault(fold(reason), reason)
+        into[key] = into.get(key, 0) + count
+
+
 def empty_tally(scheme: Scheme) -> Tally:
     ids = [level_id for level_id, _ in scheme]
     return Tally(scheme, levels=dict.fromkeys(ids, 0), final_levels=dict.fromkeys(ids, 0))
@@ -161,6 +178,7 @@ def total_of(name: str, children: list[Unit], source: str = "") -> Unit:
     by_scheme: dict[Scheme, Tally] = {}
     for child in children:
         unit.exempt += child.exempt
+        add_reasons(unit.exempt_reasons, child.exempt_reasons)
         unit.not_reviewed += child.not_reviewed
         for tally in child.tallies:
             target = by_scheme.get(tally.scheme)

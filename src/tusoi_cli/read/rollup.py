@@ -285,6 +285,7 @@ def _unit(data: Any, where: str) -> Unit:
         raise ValueError(f"{where}: 'kind' phải là cell hoặc party_unit")
     unit = Unit(name, kind, str(data.get("source") or ""), _count(data, "exempt", where),
                 _count(data, "not_reviewed", where))
+    unit.exempt_reasons = _counts(data.get("exempt_reasons"), "exempt_reasons", where)
     for scheme_data in data.get("schemes") or []:
         levels = scheme_data.get("rubric_levels") or []
         scheme = tuple((str(level["id"]), str(level["label"])) for level in levels)

@@ -38,6 +38,9 @@ def rollup_summary(rollup: Rollup) -> Group:
         f"\nBộ tiêu chí: {rollup.rubric} · {sum(1 for _, u in rows if u.kind == 'cell')} chi bộ · "
         f"có mặt {root.present} = miễn {root.exempt} + chưa kiểm điểm {root.not_reviewed} + "
         f"đã kiểm điểm {root.reviewed}")]
+    if root.exempt_reasons:
+        parts.append(Text("Miễn kiểm điểm: " + ", ".join(
+            f"{reason} {count}" for reason, count in sorted(root.exempt_reasons.items(), key=lambda p: -p[1]))))
     schemes = _schemes(root)
     for index, scheme_tally in enumerate(schemes):
         parts += [Text(""), _count_table(rollup, rows, scheme_tally, index, len(schemes))]

@@ -202,6 +202,13 @@ class _Book:
             append_row(ws, [])
         append_row(ws, ["Lý do lấy từ nhóm của các giới hạn (caps) đã áp dụng cho đảng viên; người ở mức thấp nhất "
                         "chỉ vì điểm (không giới hạn nào) tính là 'Lý do khác'."], [st.note])
+        reasons = self.rollup.root.exempt_reasons
+        if reasons:
+            append_row(ws, [])
+            append_row(ws, [f"Lý do miễn kiểm điểm ({self.rollup.root.exempt} người)"], [st.subtitle])
+            append_row(ws, ["STT", "Lý do", "", "Số người"], st.header)
+            for number, (reason, count) in enumerate(sorted(reasons.items(), key=lambda p: -p[1]), start=1):
+                append_row(ws, [number, reason, "", count], [st.center, st.wrap, st.text, st.int], [None, 30])
         print_setup(ws, title, title_rows=f"{first}:{first}" if first else None)
 
     # ----------------------------------------------------------------- last period
