@@ -176,9 +176,7 @@ def roll_up(inputs: list[Path], rubric: Rubric, *, previous: list[Path] | None =
         result.members = []
     result.root = _roll_inputs(inputs, rubric, result, progress)
     if previous:
-        from tusoi_cli.model.rollup import Rollup as _Rollup
-
-        last = _Rollup(combine("Tổng cộng", []), [str(p) for p in previous], result.rubric)
+        last = Rollup(combine("Tổng cộng", []), [str(p) for p in previous], result.rubric)
         last.root = _roll_inputs(previous, rubric, last, None)
         result.previous_inputs = last.inputs
         result.problems.extend(last.problems)
