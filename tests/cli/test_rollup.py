@@ -201,3 +201,25 @@ def test_ten_adds_the_internal_member_list_and_only_then(invoke: Invoke, tree: P
     from_json = invoke("tong-hop", str(summary), "--ten", "-f", "json")
     assert "không có danh sách đảng viên" in from_json.stderr
     assert json.loads(from_json.stdout)["members"] == []
+
+
+def test_groups_of_other_levels_are_shown_apart(invoke: Invoke, tree: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    other = Path(__file__).parents[2] / "rubrics" / "examples" / "xep-loai-hoan-thanh.yaml"
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    invoke("tong-hop", str(tree / "dang-bo-a"), "-o", str(a))
+    invoke("tong-hop", str(tree / "dang-bo-b"), "-r", str(other), "-o", str(b))
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = invoke("tong-hop", str(a), str(b))
+    assert shown.exit_code == 0, shown.stderr
+    out = shown.stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    top = next(line for line in out.splitlines() if line.strip().startswith("Tổng cộng"))
+    assert top.split()[2:6] == ["17", "2", "2", "13"]  # (1) = (2) + (3) + (4) over both groups
+    assert "Nhóm 1/2" in out and "Nhóm 2/2" in out and "không cộng lẫn" in out
+    target = tmp_path / "th.xlsx"
+    assert invoke("tong-hop", str(a), str(b), "-o", str(target)).exit_code == 0
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(target)["Tổng hợp"].iter_rows()]
+    tops = [r for r in rows if r[1] == "Tổng cộng"]
+    assert [r[3:8] for r in tops] == [[17, 2, 2, 13, 7], [17, 2, 2, 13, 6]]  # (1)-(4), then the group's own
+    assert tops[0][8:10] == [4, pytest.approx(4 / 7)]  # Tốt: 4 of the 7 scored with the default levels

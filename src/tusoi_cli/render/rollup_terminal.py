@@ -42,6 +42,10 @@ def rollup_summary(rollup: Rollup) -> Group:
         parts.append(Text("Miễn kiểm điểm: " + ", ".join(
             f"{reason} {count}" for reason, count in sorted(root.exempt_reasons.items(), key=lambda p: -p[1]))))
     schemes = _schemes(root)
+    if len(schemes) > 1:
+        parts += [Text(""), _statuses_table(rows),
+                  Text(f"Các chi bộ được chấm theo {len(schemes)} bộ mức xếp loại khác nhau: mỗi nhóm được tính "
+                       "riêng, không cộng lẫn.", style="yellow")]
     for index, scheme_tally in enumerate(schemes):
         parts += [Text(""), _count_table(rollup, rows, scheme_tally, index, len(schemes))]
         parts += [Text(""), _final_table(rows, scheme_tally)]
@@ -79,37 +83,55 @@ def _table(title: str) -> Table:
 
 
 def _count_table(rollup: Rollup, rows: list[tuple[int, Unit]], scheme: Tally, index: int, count: int) -> Table:
-    title = "(1) có mặt = (2) miễn + (3) chưa + (4) đã kiểm điểm; mức tusoi đề xuất (người, % của (4))"
+    """The count form with tusoi's levels; with several schemes of levels (count > 1) only the levels of one
+    scheme, over the members scored with it (the count form itself is then :func:`_statuses_table`)."""
     if count > 1:
-        title += f" — nhóm {index + 1}/{count}: {', '.join(scheme.rubrics)}"
+        title = (f"Nhóm {index + 1}/{count} ({', '.join(scheme.rubrics)}): mức tusoi đề xuất (người, % số đã "
+                 "kiểm điểm của nhóm)")
+    else:
+        title = "(1) có mặt = (2) miễn + (3) chưa + (4) đã kiểm điểm; mức tusoi đề xuất (người, % của (4))"
     table = _table(title)
-    table.add_column("Đơn vị", no_wrap=True, max_width=NAME_WIDTH)
-    for head in ("(1)", "(2)", "(3)", "(4)"):
+    table.add_column("Đơn vị", no_wrap=True, min_width=12, max_width=NAME_WIDTH)
+    for head in ("(1)", "(2)", "(3)", "(4)") if count == 1 else ("Đã KĐ",):
         table.add_column(head, justify="right", no_wrap=True)
-    for _, label in scheme.scheme:
-        table.add_column(label, justify="right", no_wrap=True)
+    for _, label in scheme.scheme:  # a long label ("Hoàn thành xuất sắc nhiệm vụ") wraps in its header
+        table.add_column(label, justify="right", min_width=8)
     shown = 0
     for depth, unit in rows:
         tally = next((t for t in unit.tallies if t.scheme == scheme.scheme), None)
         if tally is None:
             continue
         if shown >= MAX_UNITS:
-            table.add_row(f"… {len(rows) - shown} đơn vị nữa", *[""] * (4 + len(scheme.scheme)))
+            table.add_row(f"… {len(rows) - shown} đơn vị nữa")
             break
         shown += 1
-        style = "bold" if unit.kind == "party_unit" else None
+        counts = [str(unit.present), str(unit.exempt), str(unit.not_reviewed)] if count == 1 else []
+        table.add_row(_name(depth, unit), *counts, str(tally.reviewed),
+                      *(_share(tally.levels.get(k, 0), tally.reviewed) for k, _ in scheme.scheme),
+                      style="bold" if unit.kind == "party_unit" else None)
+    return table
+
+
+def _statuses_table(rows: list[tuple[int, Unit]]) -> Table:
+    """(1) = (2) + (3) + (4) alone, for a tree whose cells were scored with rubrics of different levels."""
+    table = _table("(1) có mặt = (2) miễn + (3) chưa + (4) đã kiểm điểm (mọi nhóm mức)")
+    table.add_column("Đơn vị", no_wrap=True, max_width=NAME_WIDTH)
+    for head in ("(1) Có mặt", "(2) Miễn", "(3) Chưa", "(4) Đã"):
+        table.add_column(head, justify="right", no_wrap=True)
+    for depth, unit in rows[:MAX_UNITS]:
         table.add_row(_name(depth, unit), str(unit.present), str(unit.exempt), str(unit.not_reviewed),
-                      str(tally.reviewed), *(_share(tally.levels.get(k, 0), tally.reviewed) for k, _ in scheme.scheme),
-                      style=style)
+                      str(unit.reviewed), style="bold" if unit.kind == "party_unit" else None)
+    if len(rows) > MAX_UNITS:
+        table.add_row(f"… {len(rows) - MAX_UNITS} đơn vị nữa")
     return table
 
 
 def _final_table(rows: list[tuple[int, Unit]], scheme: Tally) -> Table:
     table = _table("Xếp loại cuối cùng (nơi đã ghi) và số người khác với đề xuất của tusoi")
-    table.add_column("Đơn vị", no_wrap=True, max_width=NAME_WIDTH)
+    table.add_column("Đơn vị", no_wrap=True, min_width=12, max_width=NAME_WIDTH)
     table.add_column("Đã ghi", justify="right")
     for _, label in scheme.scheme:
-        table.add_column(label, justify="right", no_wrap=True)
+        table.add_column(label, justify="right", min_width=8)
     table.add_column("Khác", justify="right")
     for depth, unit in rows[:MAX_UNITS]:
         tally = next((t for t in unit.tallies if t.scheme == scheme.scheme), None)

@@ -103,22 +103,27 @@ class _Book:
     # ----------------------------------------------------------------- the count form
 
     def counts_sheet(self, ws: Worksheet) -> None:
+        """The count form: (1) = (2) + (3) + (4) per unit, then tusoi's levels. Cells scored with rubrics of
+        different levels make one block per group, each with the members of the group ("Của nhóm")."""
         st = self.st
         root = self.rollup.root
         schemes = [t.scheme for t in root.tallies] or [()]
+        mixed = len(schemes) > 1
         levels = max(len(s) for s in schemes)
         columns = [Column("STT", 5), Column("Đơn vị", 30), Column("Cấp", 8), Column("(1) Có mặt", 7.5),
                    Column("(2) Miễn kiểm điểm", 8.5), Column("(3) Chưa kiểm điểm", 8.5),
-                   Column("(4) Đã kiểm điểm", 8.5)] + [Column("", 6.5), Column("", 7.5)] * levels
+                   Column("(4) Đã kiểm điểm", 8.5), *([Column("Của nhóm này", 8.5)] if mixed else []),
+                   *[Column("", 6.5), Column("", 7.5)] * levels]
+        fixed = 8 if mixed else 7
         title = self.start(ws, "TỔNG HỢP KẾT QUẢ TỰ SOI, TỰ SỬA", columns, [
             f"Bộ tiêu chí: {self.rollup.rubric} · (1) = (2) + (3) + (4) ở mọi đơn vị · mức do tusoi đề xuất; "
-            "% tính trên số đã kiểm điểm (4)"])
+            + ("% tính trên số đã kiểm điểm của nhóm" if mixed else "% tính trên số đã kiểm điểm (4)")])
         header_rows = []
         for index, scheme in enumerate(schemes):
-            if len(schemes) > 1:
-                append_row(ws, [f"Nhóm {index + 1}: chấm theo {', '.join(root.tallies[index].rubrics)}"],
-                           [st.subtitle])
-            heads = [c.header for c in columns[:7]]
+            if mixed:
+                append_row(ws, [f"Nhóm {index + 1}: chấm theo {', '.join(root.tallies[index].rubrics)} (các nhóm "
+                                "mức khác nhau được tính riêng)"], [st.subtitle])
+            heads = [c.header for c in columns[:fixed]]
             for _, label in scheme:
                 heads += [f"{label}: số người", f"{label}: %"]
             header_rows.append(append_row(ws, heads, st.header, [c.width for c in columns], line_height=13))
@@ -128,12 +133,13 @@ class _Book:
                 if tally is None and unit.reviewed:
                     continue  # counted in another group
                 number += 1
+                rated = tally.reviewed if tally else 0
                 values, styles = self.unit_cells(number, depth, unit)
-                values += [unit.present, unit.exempt, unit.not_reviewed, tally.reviewed if tally else 0]
-                styles += [st.int] * 4
+                values += [unit.present, unit.exempt, unit.not_reviewed, unit.reviewed, *([rated] if mixed else [])]
+                styles += [st.int] * (fixed - 3)
                 for level_id, _ in scheme:
                     count = tally.levels.get(level_id, 0) if tally else 0
-                    values += [count, _share(count, tally.reviewed if tally else 0)]
+                    values += [count, _share(count, rated)]
                     styles += [st.level.get(level_id, st.int), st.pct]
                 append_row(ws, values, styles, [None, 30])
             append_row(ws, [])
