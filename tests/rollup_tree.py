@@ -12,7 +12,7 @@ tree/
     ketqua.json      a tusoi batch JSON: skipped
   dang-bo-b/
     hai-chi-bo.xlsx  two cell sheets, "Chi bộ Ba" and "Chi bộ Bốn" (named by their sheets)
-    chi-bo-5.csv     "Chi bộ Năm" in a "Chi bộ" column
+    chi-bo-5.csv     "Chi bộ Năm" in a "Chi bộ" column, and a row of answers without a name (line 4)
     hong.xlsx        not a spreadsheet: an unreadable file
     ghi-chu.txt      not a cell: skipped
 """
@@ -101,6 +101,7 @@ def make_tree(base: Path) -> Path:
     lines = [",".join(['"' + h + '"' for h in ["Chi bộ", *HEADER]])]
     for number, row in enumerate(CSV_5, start=1):
         lines.append(",".join(f'"{v}"' for v in ["Chi bộ Năm", number, *row]))
+    lines.append('"Chi bộ Năm","3","","","1","0","0","0","0","0","0","",""')  # line 4: answers but no name
     (b / "chi-bo-5.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (b / "hong.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook at all")
     (b / "ghi-chu.txt").write_text("ghi chú của văn phòng\n", encoding="utf-8")

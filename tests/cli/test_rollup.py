@@ -40,7 +40,7 @@ def test_terminal_table_fits_80_columns_and_names_nobody(invoke: Invoke, tree: P
     assert row.split()[3:7] == ["7", "1", "1", "5"]
     assert "tổng các lý do có thể lớn hơn số người" in " ".join(out.split())
     errors = result.stderr.splitlines()
-    assert len(errors) == 3
+    assert len(errors) == 4
     assert any("chi-bo-1.xlsx:10:4:" in line and "[tên ẩn]" in line for line in errors)
     assert any("hong.xlsx:" in line for line in errors) and any("d.yaml:3:1:" in line for line in errors)
     no_names(out + result.stderr)
@@ -69,7 +69,7 @@ def test_json_is_documented_tree_and_reads_back_as_an_input(invoke: Invoke, tree
     assert units["tree"]["reasons"] == {"prohibited": 2, "degradation": 1, "discipline": 1, "other": 0}
     assert units["tree"]["items"]["D1"] == 3
     assert [(Path(e["file"]).name, e["line"], e["column"]) for e in data["errors"]] == [
-        ("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("hong.xlsx", None, None)]
+        ("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("chi-bo-5.csv", 4, 3), ("hong.xlsx", None, None)]
     # the roll-up JSON is an input: combined upward, the same counts
     again = invoke("tong-hop", str(target), "--format", "json")
     assert again.exit_code == 0, again.stderr
@@ -124,7 +124,7 @@ def test_xlsx_with_last_period_reads_back(invoke: Invoke, tree: Path, tmp_path: 
     assert any(r[1] == "Kỳ trước: dang-bo-a / Chi bộ Cũ" for r in last)
     errors = [[c.value for c in row] for row in wb["Lỗi"].iter_rows()]
     assert [(Path(r[0]).name, r[1], r[2]) for r in errors if r[0] and str(r[0]).startswith(str(tree))] == [
-        ("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("hong.xlsx", None, None)]
+        ("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("chi-bo-5.csv", 4, 3), ("hong.xlsx", None, None)]
     info = " ".join(str(c.value) for row in wb["Thông tin"].iter_rows() for c in row if c.value)
     assert "ketqua.xlsx" in info and "không nêu tên" in info
     every = " ".join(str(c.value) for sheet in wb for row in sheet.iter_rows() for c in row if c.value)

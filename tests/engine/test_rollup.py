@@ -71,7 +71,7 @@ def test_own_outputs_and_other_files_are_skipped_and_bad_files_listed(tree: Path
     assert set(skipped) == {"ketqua.xlsx", "ketqua.json", "ghi-chu.txt"}
     assert "tusoi batch" in skipped["ketqua.xlsx"] and "kết quả chấm của tusoi" in skipped["ketqua.json"]
     where = sorted((Path(p.file).name, p.line, p.column) for p in rollup.problems)
-    assert where == [("chi-bo-1.xlsx", 10, 4), ("d.yaml", 3, 1), ("hong.xlsx", None, None)]
+    assert where == [("chi-bo-1.xlsx", 10, 4), ("chi-bo-5.csv", 4, 3), ("d.yaml", 3, 1), ("hong.xlsx", None, None)]
     text = json.dumps(rollup_dict(rollup, tool_version="t"), ensure_ascii=False)
     assert not [name for name in NAMES if name in text]
     assert "hai-chi-bo.xlsx: mỗi trang tính có dòng tiêu đề là một chi bộ ('Chi bộ Ba', 'Chi bộ Bốn')" in " ".join(
