@@ -236,3 +236,25 @@ def test_last_period_from_a_previous_rollup_json(tree: Path, tmp_path: Path) -> 
     from_tree = roll_up([tree], rubric, previous=[tmp_path / "ky-truoc"])
     assert rollup_dict(from_json, tool_version="t")["root"] == rollup_dict(from_tree, tool_version="t")["root"]
     assert from_json.unmatched_previous == ["dang-bo-a / Chi bộ Cũ"]
+
+
+def test_a_third_party_unit_of_xls_and_ods_cells_adds_up(tree: Path) -> None:
+    import shutil
+
+    sheets = Path(__file__).parents[1] / "fixtures" / "sheets"
+    c = tree / "dang-bo-c"
+    c.mkdir()
+    for name in ("chibo-mau.xls", "chibo-mau.ods"):
+        shutil.copy(sheets / name, c / name)
+    rubric = load_rubric()
+    rollup = roll_up([tree], rubric)
+    third = next(u for u in rollup.root.children if u.name == "dang-bo-c")
+    assert [u.kind for u in third.children] == ["cell", "cell"]
+    expected = summarize(read_batch(sheets / "chibo-mau.xlsx", rubric))
+    for cell in third.children:  # the same cell in two more formats: the same counts as batch gives
+        assert cell.tally is not None
+        assert (cell.exempt, cell.not_reviewed, cell.reviewed) == (
+            expected.statuses["exempt"], expected.statuses["not_reviewed"], expected.statuses["reviewed"])
+        assert cell.tally.levels == expected.levels
+    assert rollup.root.present == EXPECTED["tree"][0] + 2 * third.children[0].present
+    assert rollup.root.present == rollup.root.exempt + rollup.root.not_reviewed + rollup.root.reviewed
