@@ -258,3 +258,16 @@ def test_a_third_party_unit_of_xls_and_ods_cells_adds_up(tree: Path) -> None:
         assert cell.tally.levels == expected.levels
     assert rollup.root.present == EXPECTED["tree"][0] + 2 * third.children[0].present
     assert rollup.root.present == rollup.root.exempt + rollup.root.not_reviewed + rollup.root.reviewed
+
+
+def test_a_cap_with_an_unknown_category_is_a_located_rubric_error(tmp_path: Path) -> None:
+    from tusoi_cli.errors import InputError
+
+    source = (Path(__file__).parents[2] / "rubrics" / "tusoi-mac-dinh.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "thu.yaml"
+    bad.write_text(source.replace("id: tusoi-mac-dinh", "id: thu", 1).replace("category: discipline",
+                                                                             "category: ky_luat"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_rubric(str(bad))
+    [problem] = caught.value.problems
+    assert "'category'" in problem.message and problem.line is not None and "discipline" in (problem.hint or "")
