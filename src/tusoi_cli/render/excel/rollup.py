@@ -43,10 +43,9 @@ def write_rollup(target: Path, rollup: Rollup, rubric: Rubric, *, tool_version: 
                  generated_at: datetime | None = None) -> None:
     """Write the roll-up workbook atomically."""
     when = generated_at or datetime.now().astimezone()
-    workbook = new_workbook()
-    first = workbook.active
+    workbook = new_workbook(streaming=True)  # rows go out as they are made (a province's --ten list is long)
+    first = workbook.create_sheet(SHEET_COUNTS)
     book = _Book(rollup, rubric, first)
-    first.title = SHEET_COUNTS
     book.counts_sheet(first)
     book.final_sheet(workbook.create_sheet(SHEET_FINAL))
     book.reasons_sheet(workbook.create_sheet(SHEET_REASONS))
@@ -87,9 +86,11 @@ class _Book:
                 alignment=Alignment(vertical="top", wrap_text=True, indent=key[0]))
         return style
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column], lines: Sequence[str] = ()) -> str:
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column], lines: Sequence[str] = (),
+              freeze: str | None = None) -> str:
+        """Widths and frozen panes (a streaming sheet writes them with its first row), the title, notes."""
         title = f"{heading} — {self.rollup.root.name}"
-        sheet_head(ws, [c.width for c in columns])
+        sheet_head(ws, [c.width for c in columns], freeze=freeze)
         append_row(ws, [title], [self.st.title], height=20)
         for line in lines:
             append_row(ws, [line], [self.st.note])
@@ -117,7 +118,8 @@ class _Book:
         fixed = 8 if mixed else 7
         title = self.start(ws, "TỔNG HỢP KẾT QUẢ TỰ SOI, TỰ SỬA", columns, [
             f"Bộ tiêu chí: {self.rollup.rubric} · (1) = (2) + (3) + (4) ở mọi đơn vị · mức do tusoi đề xuất; "
-            + ("% tính trên số đã kiểm điểm của nhóm" if mixed else "% tính trên số đã kiểm điểm (4)")])
+            + ("% tính trên số đã kiểm điểm của nhóm" if mixed else "% tính trên số đã kiểm điểm (4)")],
+            freeze=f"C{5 if mixed else 4}")  # below the first header row
         header_rows = []
         for index, scheme in enumerate(schemes):
             if mixed:
@@ -143,7 +145,6 @@ class _Book:
                     styles += [st.level.get(level_id, st.int), st.pct]
                 append_row(ws, values, styles, [None, 30])
             append_row(ws, [])
-        ws.freeze_panes = f"C{header_rows[0] + 1}"
         print_setup(ws, title, title_rows=f"{header_rows[0]}:{header_rows[0]}")
 
     def final_sheet(self, ws: Worksheet) -> None:
@@ -307,7 +308,7 @@ class _Book:
                    Column("Trạng thái", 16), Column("Mức tusoi đề xuất", 12), Column("Mức cuối cùng", 12),
                    Column("Dòng / tệp số", 8)]
         title = self.start(ws, "DANH SÁCH ĐẢNG VIÊN (CHỈ DÙNG NỘI BỘ)", columns, [
-            "Có do chạy với --ten; không gửi trang này lên cấp trên."])
+            "Có do chạy với --ten; không gửi trang này lên cấp trên."], freeze="A4")
         header = append_row(ws, [c.header for c in columns], st.header, [c.width for c in columns], line_height=13)
         for number, m in enumerate(members, start=1):
             status = STATUS_LABELS[m.status] + (f": {m.status_reason}" if m.status_reason else "")
@@ -316,7 +317,6 @@ class _Book:
                        [st.center, st.wrap, st.wrap, st.text, st.wrap,
                         st.level.get(m.level or "", st.text), st.level.get(m.final_level or "", st.text), st.center],
                        [None, 24, 26, None, 16])
-        ws.freeze_panes = f"A{header + 1}"
         ws.auto_filter.ref = f"A{header}:H{header + len(members)}"
         print_setup(ws, title, title_rows=f"{header}:{header}")
 
