@@ -223,3 +223,20 @@ def test_groups_of_other_levels_are_shown_apart(invoke: Invoke, tree: Path, tmp_
     tops = [r for r in rows if r[1] == "Tổng cộng"]
     assert [r[3:8] for r in tops] == [[17, 2, 2, 13, 7], [17, 2, 2, 13, 6]]  # (1)-(4), then the group's own
     assert tops[0][8:10] == [4, pytest.approx(4 / 7)]  # Tốt: 4 of the 7 scored with the default levels
+
+
+def test_compare_reports_csv_results_and_lock_files_in_the_tree_are_skipped(invoke: Invoke, tree: Path,
+                                                                           tmp_path: Path) -> None:
+    previous = make_previous(tmp_path)
+    a = tree / "dang-bo-a"
+    made = invoke("compare", str(previous / "Dang-Bo-A" / "mot.csv"), str(a / "chi-bo-1.xlsx"), "-o",
+                  str(a / "so-sanh.xlsx"))
+    assert made.exit_code in (0, 1), made.stderr
+    assert invoke("batch", str(a / "chi-bo-1.xlsx"), "-o", str(a / "ketqua.csv")).exit_code == 1
+    (a / "~$chi-bo-1.xlsx").write_bytes(b"lock")
+    data = json.loads(invoke("tong-hop", str(tree), "-f", "json").stdout)
+    assert data["root"]["present"] == EXPECTED["tree"][0]
+    skipped = {Path(s["path"]).name: s["reason"] for s in data["skipped"]}
+    assert "tusoi compare" in skipped["so-sanh.xlsx"]
+    assert "tusoi batch -o .csv" in skipped["ketqua.csv"]
+    assert "tệp khóa" in skipped["~$chi-bo-1.xlsx"]
