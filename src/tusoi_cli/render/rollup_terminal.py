@@ -32,16 +32,20 @@ def _share(count: int, whole: int) -> str:
 def rollup_summary(rollup: Rollup) -> Group:
     """The count form and what goes with it, no member named."""
     root = rollup.root
-    rows = root.walk()
+    every = root.walk()
+    rows = _top_rows(every)
     parts: list[RenderableType] = [Text.assemble(
         ("Tổng hợp tự soi, tự sửa: ", "bold"), (", ".join(rollup.inputs), "bold"),
-        f"\nBộ tiêu chí: {rollup.rubric} · {sum(1 for _, u in rows if u.kind == 'cell')} chi bộ · "
+        f"\nBộ tiêu chí: {rollup.rubric} · {sum(1 for _, u in every if u.kind == 'cell')} chi bộ · "
         f"có mặt {root.present} = miễn {root.exempt} + chưa kiểm điểm {root.not_reviewed} + "
         f"đã kiểm điểm {root.reviewed}")]
     if root.exempt_reasons:
         parts.append(Text("Miễn kiểm điểm: " + ", ".join(
             f"{reason} {count}" for reason, count in sorted(root.exempt_reasons.items(), key=lambda p: -p[1]))))
     schemes = _schemes(root)
+    if len(rows) < len(every):
+        parts.append(Text(f"Bảng dưới đây đến cấp {max(d for d, _ in rows) + 1} của cây ({len(rows)} trên "
+                          f"{len(every)} đơn vị); từng chi bộ: ghi ra tệp bằng -o (.xlsx, .csv, .json).", style="dim"))
     if len(schemes) > 1:
         parts += [Text(""), _statuses_table(rows),
                   Text(f"Các chi bộ được chấm theo {len(schemes)} bộ mức xếp loại khác nhau: mỗi nhóm được tính "
@@ -71,6 +75,14 @@ def rollup_summary(rollup: Rollup) -> Group:
         parts.append(Text(f"{len(rollup.problems)} lỗi (đã in ở trên); các chi bộ khác vẫn được tính.",
                           style="bold red"))
     return Group(*parts)
+
+
+def _top_rows(rows: list[tuple[int, Unit]]) -> list[tuple[int, Unit]]:
+    """The units down to the deepest level of the tree that still fits MAX_UNITS rows (at least the top)."""
+    depth = 0
+    while depth < max(d for d, _ in rows) and sum(1 for d, _ in rows if d <= depth + 1) <= MAX_UNITS:
+        depth += 1
+    return [(d, u) for d, u in rows if d <= depth]
 
 
 def _schemes(root: Unit) -> list[Tally]:
