@@ -154,6 +154,13 @@ def test_usage_errors(invoke: Invoke, tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "hong.xlsx" in bad.stderr and not (tmp_path / "th.json").exists()
 
 
+def test_an_input_inside_another_would_count_twice(invoke: Invoke, tree: Path) -> None:
+    twice = invoke("tong-hop", str(tree), str(tree / "dang-bo-a"))
+    assert twice.exit_code == 2 and "tính hai lần" in twice.stderr
+    same = invoke("tong-hop", str(tree), str(tree) + "/")
+    assert same.exit_code == 2
+
+
 def test_cells_in_natural_order(invoke: Invoke, tmp_path: Path) -> None:
     from ..rollup_tree import CSV_5, HEADER
 

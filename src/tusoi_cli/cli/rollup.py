@@ -60,6 +60,14 @@ def rollup_cmd(
         for path in [*inputs, *(previous or [])]:
             if not path.exists():
                 raise UsageError(f"không tìm thấy '{path}'")
+        for group in (inputs, previous or []):
+            resolved = [(path, path.resolve()) for path in group]
+            for path, full in resolved:
+                outer = next((other for other, whole in resolved if other is not path
+                              and (whole == full or whole in full.parents)), None)
+                if outer is not None:
+                    raise UsageError(f"'{path}' nằm trong '{outer}' (hoặc là một) nên sẽ bị tính hai lần — chỉ đưa "
+                                     "một trong hai")
         target = None
         if output is not None or fmt is not None:
             target = cli_output.plan(output, fmt.value if fmt else None, force=force,
