@@ -40,7 +40,7 @@ def _figures(unit: Unit) -> dict[str, Any]:
     data: dict[str, Any] = {"present": unit.present, "exempt": unit.exempt, "not_reviewed": unit.not_reviewed,
                             "reviewed": unit.reviewed, "exempt_reasons": dict(unit.exempt_reasons)}
     shown = _tally_dict(one) if one is not None else None
-    for key in ("levels", "final_levels", "final_recorded", "differ", "lowest", "reasons", "items"):
+    for key in ("levels", "final_levels", "final_recorded", "differ", "lowest_level", "lowest", "reasons", "items"):
         data[key] = shown[key] if shown is not None else None
     return data
 
