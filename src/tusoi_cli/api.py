@@ -342,6 +342,9 @@ def _read_leaf(node: Node, rubric: Rubric, names: bool = False) -> _Leaf:
         leaf.problems.extend(exc.problems)  # a file that cannot be read at all: no member of it is known
         return leaf
     for batch, fallback in zip(batches, fallbacks, strict=True):
+        if node.kind == "yaml_cell" and not batch.members and batch.failed_rows:  # no member file could be read
+            leaf.problems.extend(batch.problems)
+            continue
         score_cell(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
         source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
         unit = tally_cell(batch, cell_name(batch, fallback), source)

@@ -247,3 +247,15 @@ def test_compare_reports_csv_results_and_lock_files_in_the_tree_are_skipped(invo
     assert "tusoi compare" in skipped["so-sanh.xlsx"]
     assert "tusoi batch -o .csv" in skipped["ketqua.csv"]
     assert "tệp khóa" in skipped["~$chi-bo-1.xlsx"]
+
+
+def test_a_stray_yaml_beside_cells_does_not_swallow_the_party_unit(invoke: Invoke, tree: Path) -> None:
+    rubric = (Path(__file__).parents[2] / "rubrics" / "qd37.yaml").read_bytes()
+    (tree / "dang-bo-b" / "bo-tieu-chi.yaml").write_bytes(rubric)
+    result = invoke("tong-hop", str(tree), "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    b = next(u for u in data["root"]["children"] if u["name"] == "dang-bo-b")
+    assert [c["name"] for c in b["children"]] == ["Chi bộ Năm", "Chi bộ Ba", "Chi bộ Bốn"]
+    assert b["present"] == EXPECTED["dang-bo-b"][0]
+    assert any(e["file"].endswith("bo-tieu-chi.yaml") for e in data["errors"])  # listed, not silently dropped

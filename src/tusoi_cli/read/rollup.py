@@ -73,15 +73,20 @@ def _plan_folder(folder: Path, skipped: list[Skipped], problems: list[Problem], 
         skipped.append(Skipped(str(folder), "thư mục đã được đọc (liên kết vòng) hoặc lồng quá sâu"))
         return None
     seen = seen | {key}
-    if any(e.suffix.lower() in YAML_SUFFIXES for e in entries):
-        # a folder of member files is one cell; anything else in it is not counted (said so)
-        for entry in entries:
-            if entry.suffix.lower() not in YAML_SUFFIXES:
-                skipped.append(Skipped(str(entry), "nằm trong thư mục của một chi bộ (các tệp .yaml), không tính"))
-        return Node(folder, "yaml_cell")
     node = Node(folder, "folder")
+    if any(e.suffix.lower() in YAML_SUFFIXES for e in entries):
+        # the member files of a folder are one cell; beside cells or sub-folders (a stray .yaml in a party
+        # unit's folder), that cell is one unit among them, and whatever is wrong with its files is listed
+        if not any(e.is_dir() or e.suffix.lower() in SHEET_SUFFIXES for e in entries):
+            for entry in entries:
+                if entry.suffix.lower() not in YAML_SUFFIXES:
+                    skipped.append(Skipped(str(entry), "nằm trong thư mục của một chi bộ (các tệp .yaml), không tính"))
+            return Node(folder, "yaml_cell")
+        node.children.append(Node(folder, "yaml_cell"))
     for entry in entries:
         name = entry.name
+        if entry.suffix.lower() in YAML_SUFFIXES and node.children and node.children[0].path == folder:
+            continue  # read with the folder's cell
         if name.startswith((".~lock.", "~$")) or name.startswith("."):
             skipped.append(Skipped(str(entry), "tệp ẩn hoặc tệp khóa của Excel/LibreOffice"))
             continue
