@@ -9,6 +9,7 @@ depend on this module only and ``tusoi --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +26,11 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import match_records as match_records
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
+    from tusoi_cli.model.rollup import MemberRow, Rollup, Unit
     from tusoi_cli.read.inputs import check_input as check_input
     from tusoi_cli.read.member_reader import parse_date as parse_date
     from tusoi_cli.read.people import read_people as read_people
+    from tusoi_cli.read.rollup import Node
     from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC as DEFAULT_RUBRIC
     from tusoi_cli.read.rubric_loader import bundled_ids as bundled_ids
     from tusoi_cli.read.rubric_loader import load_rubric as load_rubric
@@ -168,3 +171,207 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
     batch = read_batch(path, chosen, sheet=sheet)
     return Period(batch.source, kind, [Record.from_batch(m, chosen) for m in batch.members], batch.sheet,
                   list(batch.problems), list(batch.failed_rows), list(batch.notes))
+
+
+# --------------------------------------------------------------------------- the committee's roll-up
+
+
+def roll_up(inputs: list[Path], rubric: Rubric, *, previous: list[Path] | None = None,
+            progress: Progress | None = None, names: bool = False) -> Rollup:
+    """``tusoi tong-hop``: every cell under ``inputs`` (folder trees, cell sheets, roll-up JSONs) read, scored
+    with ``rubric`` and counted, one cell at a time (only counts are kept); with ``previous``, last period's
+    tree (or roll-up JSON) matched by name. Unreadable files and row problems are collected, names hidden."""
+    from tusoi_cli.engine.rollup import attach_previous, combine
+    from tusoi_cli.engine.scoring import compile_rubric
+    from tusoi_cli.model.rollup import Rollup
+
+    compile_rubric(rubric)
+    result = Rollup(combine("Tổng cộng", []), [str(p) for p in inputs], f"{rubric.id} {rubric.version}")
+    result.item_titles = {item.id: item.title for _, item in rubric.items()}
+    result.level_labels = {level.id: level.label for level in rubric.levels}
+    if names:
+        result.members = []
+    result.root = _roll_inputs(inputs, rubric, result, progress)
+    if previous:
+        last = Rollup(combine("Tổng cộng", []), [str(p) for p in previous], result.rubric)
+        last.root = _roll_inputs(previous, rubric, last, None)
+        result.previous_inputs = last.inputs
+        result.problems.extend(last.problems)
+        result.notes.extend(f"kỳ trước: {note}" for note in last.notes)
+        result.skipped.extend(last.skipped)
+        for key, title in last.item_titles.items():
+            result.item_titles.setdefault(key, title)
+        for key, label in last.level_labels.items():
+            result.level_labels.setdefault(key, label)
+        result.unmatched_current, result.unmatched_previous = attach_previous(result.root, last.root)
+    return result
+
+
+def _roll_inputs(inputs: list[Path], rubric: Rubric, result: Rollup, progress: Progress | None) -> Unit:
+    from tusoi_cli.engine.rollup import combine
+    from tusoi_cli.read.rollup import plan
+
+    nodes = []
+    for path in inputs:
+        node = plan(path, result.skipped, result.problems)
+        if node is not None:
+            nodes.append(node)
+    leaves = [leaf for node in nodes for leaf in _leaves(node)]
+    outcomes = _read_leaves(leaves, rubric, progress, result.members is not None)
+    try:
+        units = [unit for node in nodes for unit in _assemble(node, outcomes, result)]
+    finally:
+        outcomes.close()  # the worker processes end here, not whenever the generator is collected
+    if len(units) == 1 and units[0].kind == "party_unit":
+        return units[0]
+    return combine("Tổng cộng", units)
+
+
+def _leaves(node: Node) -> list[Node]:
+    return [node] if node.kind != "folder" else [leaf for child in node.children for leaf in _leaves(child)]
+
+
+def _assemble(node: Node, outcomes: Iterator[_Leaf], result: Rollup) -> list[Unit]:
+    """The units of ``node``, its leaves' outcomes taken in tree order: a party unit for a folder."""
+    from tusoi_cli.engine.rollup import combine
+
+    if node.kind == "folder":
+        children = [unit for child in node.children for unit in _assemble(child, outcomes, result)]
+        return [combine(node.path.name, children, str(node.path))]
+    leaf = next(outcomes)
+    result.problems.extend(leaf.problems)
+    result.notes.extend(leaf.notes)
+    result.from_json = result.from_json or leaf.from_json
+    if result.members is not None:
+        result.members.extend(leaf.members)
+    for key, title in leaf.item_titles.items():
+        result.item_titles.setdefault(key, title)
+    for key, label in leaf.level_labels.items():
+        result.level_labels.setdefault(key, label)
+    return leaf.units
+
+
+@dataclass
+class _Leaf:
+    """What one cell file (or roll-up JSON) of the tree gave: its units' counts and what was said about it."""
+
+    units: list[Unit] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    item_titles: dict[str, str] = field(default_factory=dict)
+    level_labels: dict[str, str] = field(default_factory=dict)
+    from_json: bool = False
+    members: list[MemberRow] = field(default_factory=list)  # only with --ten
+
+
+PARALLEL_MIN_FILES = 48  # below this, starting a second process costs more than it saves (bench/rollup.py)
+_JOB: tuple[list[Node], Rubric, bool] | None = None  # the work a forked worker reads (inherited, never pickled)
+
+
+def _read_leaves(leaves: list[Node], rubric: Rubric, progress: Progress | None,
+                 names: bool) -> Generator[_Leaf, None, None]:
+    """Each leaf read, scored and counted, in order; on several cores (forked workers) when there are many files
+    and the cores are free: on a machine already busy a second process only adds work (bench/README.md).
+
+    ``TUSOI_JOBS`` sets the number of processes (1: none started)."""
+    import os
+
+    jobs = int(os.environ.get("TUSOI_JOBS") or 0) or _free_cores()
+    total = len(leaves)
+    if jobs > 1 and total >= PARALLEL_MIN_FILES and hasattr(os, "fork"):
+        return _read_in_parallel(leaves, rubric, progress, jobs, names)
+    return _read_in_turn(leaves, rubric, progress, names)
+
+
+def _free_cores() -> int:
+    """Cores not busy with other work (the load average), at most 4; 1 when unknown."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 1
+    return max(1, min(4, cores, round(cores - load)))
+
+
+def _read_in_turn(leaves: list[Node], rubric: Rubric, progress: Progress | None,
+                  names: bool) -> Generator[_Leaf, None, None]:
+    for done, leaf in enumerate(leaves, start=1):
+        outcome = _read_leaf(leaf, rubric, names)
+        if progress is not None:
+            progress(done, len(leaves))
+        yield outcome
+
+
+def _read_in_parallel(leaves: list[Node], rubric: Rubric, progress: Progress | None, jobs: int,
+                      names: bool) -> Generator[_Leaf, None, None]:
+    import multiprocessing
+
+    global _JOB
+    _JOB = (leaves, rubric, names)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals) as pool:
+            for done, outcome in enumerate(pool.imap(_read_leaf_at, range(len(leaves)), chunksize=4), start=1):
+                if progress is not None:
+                    progress(done, len(leaves))
+                yield outcome
+    finally:
+        _JOB = None
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C and termination to the main process, which stops the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _read_leaf_at(index: int) -> _Leaf:
+    assert _JOB is not None
+    leaves, rubric, names = _JOB
+    return _read_leaf(leaves[index], rubric, names)
+
+
+def _read_leaf(node: Node, rubric: Rubric, names: bool = False) -> _Leaf:
+    """One cell file, cell folder or roll-up JSON: read, scored and counted; only counts leave (names hidden)."""
+    from tusoi_cli.engine.rollup import anonymous, cell_name, member_rows, score_cell, tally_cell
+    from tusoi_cli.errors import InputError
+    from tusoi_cli.read.rollup import read_cells, read_rollup_json, read_yaml_cell
+
+    leaf = _Leaf()
+    try:
+        if node.kind == "rollup_json":
+            unit, leaf.item_titles, leaf.level_labels = read_rollup_json(node.path)
+            leaf.from_json = True
+            leaf.units.append(unit)
+            return leaf
+        if node.kind == "yaml_cell":
+            batches, fallbacks = [read_yaml_cell(node.path, rubric)], [node.path.name]
+        else:
+            cells = read_cells(node.path, rubric)
+            batches, leaf.notes = cells.cells, cells.notes
+            fallbacks = [sheet or node.path.stem for sheet in cells.names]
+    except InputError as exc:
+        leaf.problems.extend(exc.problems)  # a file that cannot be read at all: no member of it is known
+        return leaf
+    for batch, fallback in zip(batches, fallbacks, strict=True):
+        if node.kind == "yaml_cell" and not batch.members and batch.failed_rows:  # no member file could be read
+            leaf.problems.extend(batch.problems)
+            continue
+        score_cell(batch, "tệp" if node.kind == "yaml_cell" else "dòng")
+        source = str(node.path) if batch.sheet is None or len(batches) == 1 else f"{node.path} [{batch.sheet}]"
+        unit = tally_cell(batch, cell_name(batch, fallback), source)
+        leaf.units.append(unit)
+        if names:
+            leaf.members.extend(member_rows(batch, unit.name, source))
+        problems, notes = anonymous(batch.problems, batch.notes, batch)
+        leaf.problems.extend(problems)
+        leaf.notes.extend(f"{source}: {note}" for note in notes)
+        for level in batch.rubric.levels:
+            leaf.level_labels.setdefault(level.id, level.label)
+        batch.members.clear()  # only the counts are kept
+    return leaf

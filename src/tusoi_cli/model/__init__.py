@@ -31,6 +31,13 @@ DISCIPLINE_LABELS: dict[str, str] = {"khien_trach": "Khiển trách", "canh_cao"
 MemberStatus = Literal["reviewed", "exempt", "not_reviewed"]
 STATUS_LABELS: dict[str, str] = {"reviewed": "đã kiểm điểm", "exempt": "miễn kiểm điểm",
                                  "not_reviewed": "chưa kiểm điểm"}
+# Official reason categories of the lowest level, as the statistics forms sent upward count them; a cap
+# declares its category, and the roll-up counts members at the lowest level by the categories of their caps.
+ReasonCategory = Literal["prohibited", "degradation", "discipline", "other"]
+REASON_LABELS: dict[str, str] = {"prohibited": "Vi phạm những điều đảng viên không được làm",
+                                 "degradation": "Suy thoái tư tưởng chính trị, đạo đức, lối sống, \"tự diễn biến\", "
+                                                "\"tự chuyển hóa\"",
+                                 "discipline": "Bị kỷ luật trong năm", "other": "Lý do khác"}
 
 
 # --------------------------------------------------------------------------- rubric
@@ -109,6 +116,10 @@ class Cap(Strict):
     min_form: DisciplineForm | None = Field(default=None,
         description="Với field: ky_luat — chỉ áp dụng khi hình thức kỷ luật từ mức này trở lên (khien_trach <"
                     " canh_cao < cach_chuc < khai_tru)")
+    category: ReasonCategory | None = Field(default=None,
+        description="Nhóm lý do chính thức khi đảng viên bị xếp mức thấp nhất (báo cáo tổng hợp `tusoi tong-hop`):"
+                    " prohibited (vi phạm điều đảng viên không được làm), degradation (suy thoái, \"tự diễn biến\","
+                    " \"tự chuyển hóa\"), discipline (bị kỷ luật), other (khác, mặc định)")
 
 
 class Scoring(Strict):
