@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tusoi_cli.collation import name_key
+from tusoi_cli.engine.raters import rating_flags
 from tusoi_cli.engine.scoring import compile_rubric, score_member, score_values
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import STATUS_LABELS
@@ -29,8 +30,11 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
         if member.evaluation is not None:
             members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
         else:
-            member.core = score_values(compiled, member.values, member.ky_luat, member.na,
-                                       form_index(member.ky_luat_form))
+            member.core = core = score_values(compiled, member.values, member.ky_luat, member.na,
+                                              form_index(member.ky_luat_form))
+            if member.raters is not None:
+                member.flags = rating_flags(rubric, member.raters, core.rank if member.rated else None,
+                                            (n for n, _ in core.caps)) or None
     batch.scorer = score_member
     check_duplicates(batch, unit)
     return batch

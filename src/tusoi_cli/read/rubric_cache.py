@@ -20,7 +20,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tusoi_cli.model import Cap, Item, Level, Rubric, Scale, ScaleValue, Scoring, Section
+from tusoi_cli.model import (
+    Cap,
+    Item,
+    Level,
+    Quota,
+    RaterSlot,
+    RatingRules,
+    Rubric,
+    Scale,
+    ScaleValue,
+    Scoring,
+    Section,
+    VoteRule,
+)
 
 
 def _cache_dir() -> Path:
@@ -108,4 +121,7 @@ def rubric_from_dict(data: dict[str, Any]) -> Rubric:
         "levels": [Level.model_construct(**lv) for lv in data["levels"]],
         "caps": [Cap.model_construct(**c) for c in data["caps"]],
         "effective": date.fromisoformat(data["effective"]) if data["effective"] else None,
+        "raters": [RaterSlot.model_construct(**slot) for slot in data["raters"]],
+        "ratings": RatingRules.model_construct(**data["ratings"]), "vote": VoteRule.model_construct(**data["vote"]),
+        "quota": Quota.model_construct(**data["quota"]) if data["quota"] else None,
     })

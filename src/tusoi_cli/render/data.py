@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import STATUS_LABELS, MemberResult, Rubric
 from tusoi_cli.model.compiled import NO_ANSWER_REASON
+from tusoi_cli.model.raters import final_level
 
 if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchMember, BatchResult, BatchSummary
@@ -223,10 +224,19 @@ class MemberJson:
                 "invalid": invalid_ids, "ky_luat": m.ky_luat, "ky_luat_form": m.ky_luat_form,
                 "self_level": m.tu_xep_loai, "self_comparison": self_comparison, "cell_level": m.chi_bo_xep_loai,
                 "cell_reason": m.ly_do, "next_level": next_level, "complete": not invalid_ids and not unanswered,
-                "problems": [], "row": m.line}
+                **self._meeting(m), "problems": [], "row": m.line}
         return b"".join((_safe(_encode(head)[:-1]), b', "sections": ', self._sections(m, states),
                          b', "items": [', b", ".join(texts), b"], ",  # type: ignore[arg-type]
                          _safe(_encode(tail)[1:])))
+
+    def _meeting(self, m: BatchMember) -> dict[str, Any]:
+        """The rater slots' fields of the record (as score_member makes them)."""
+        if not m.raters:
+            return _NO_RATERS
+        final = final_level(self.rubric, m.raters)
+        return {"raters": {slot: rating.model_dump(mode="json") for slot, rating in m.raters.items()},
+                "final_level": final, "final_level_label": self.rubric.level(final).label if final else None,
+                "rating_flags": [flag.model_dump(mode="json") for flag in m.flags or ()], "vote": None}
 
     def _answered(self, i: int, value: float | None) -> bytes:
         if type(value) is not float and value is not None:  # 1, 1.0 and True are one dict key, not one text
@@ -266,3 +276,5 @@ class MemberJson:
 
 
 _FLOATS = frozenset({float, type(None)})
+_NO_RATERS: dict[str, Any] = {"raters": {}, "final_level": None, "final_level_label": None, "rating_flags": [],
+                              "vote": None}

@@ -82,9 +82,14 @@ def cell_text(value: Cell) -> str | None:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def field_of(header: str) -> str | None:
+def rater_fields(rubric: Rubric) -> dict[str, tuple[str, ...]]:
+    """The columns of the rubric's rater slots: slot field -> folded headers (its label and aliases)."""
+    return {slot.field: (fold(slot.label), *(fold(alias) for alias in slot.aliases)) for slot in rubric.raters}
+
+
+def field_of(header: str, extra: dict[str, tuple[str, ...]] | None = None) -> str | None:
     key = fold(header)
-    for field_name, names in FIELDS.items():
+    for field_name, names in (*(extra or {}).items(), *FIELDS.items()):
         for known in names:
             if key == known or key.startswith(known + " ") or key.startswith(known + "("):
                 return field_name
@@ -168,13 +173,14 @@ def find_layout(rows: list[list[Cell]], rubric: Rubric) -> Layout | None:
                 if item_id is not None:
                     items[col] = item_id
         if len(items) >= 3:
+            extra = rater_fields(rubric)
             layout = Layout(index, items, {}, dict(enumerate(texts)))
             layout.cleaned = [col for col, value in enumerate(row)
                               if isinstance(value, str) and has_invisible(value)]
             for col, text in enumerate(texts):
                 if col in items or not text:
                     continue
-                field_name = field_of(text)
+                field_name = field_of(text, extra)
                 if field_name is not None and field_name not in layout.fields:
                     layout.fields[field_name] = col
                 elif field_name is None:

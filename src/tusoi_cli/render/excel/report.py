@@ -27,6 +27,7 @@ from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyp
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import STATUS_LABELS
+from tusoi_cli.model.raters import final_level
 from tusoi_cli.render.excel.styles import (
     A4_LONG,
     CHART_HEIGHT_PT,
@@ -52,6 +53,7 @@ from tusoi_cli.render.excel.styles import (
     solid_fill,
 )
 from tusoi_cli.render.labels import MODE_LABELS
+from tusoi_cli.render.meeting import flags_text
 
 if TYPE_CHECKING:
     from tusoi_cli.errors import Problem
@@ -265,6 +267,10 @@ class _Report:
             _ResultColumn("Không hợp lệ", 8, lambda r, i: len(r.invalid), lambda r: st.int),
             _ResultColumn("Dòng", 6, lambda r, i: r.line, lambda r: st.center),
         ]
+        if any((m.raters and len(m.raters) > 1) or m.flags for m in self.batch.members):  # the meeting's columns
+            columns += [level(lambda r: final_level(self.rubric, r.raters)).named("Xếp loại cuối cùng", 11),
+                        _ResultColumn("Cần trả lời (biên bản)", 30, lambda r, i: flags_text(r.flags),
+                                      lambda r: st.wrap, wrap=True)]
         return columns
 
     def results_sheet(self, ws: Worksheet) -> None:
