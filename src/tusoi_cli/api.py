@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import match_records as match_records
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
+    from tusoi_cli.model.meeting import MeetingResult
     from tusoi_cli.read.inputs import check_input as check_input
     from tusoi_cli.read.member_reader import parse_date as parse_date
     from tusoi_cli.read.people import read_people as read_people
@@ -151,3 +152,34 @@ def read_period(path: Path, *, rubric: Rubric | None = None, sheet: str | None =
     batch = read_batch(path, chosen, sheet=sheet)
     return Period(batch.source, kind, [Record.from_batch(m, chosen) for m in batch.members], batch.sheet,
                   list(batch.problems), list(batch.failed_rows), list(batch.notes))
+
+
+# --------------------------------------------------------------------------- the cell meeting
+
+
+def hold_vote(source: Path, rubric: Rubric, *, ballots: Path | None = None, sheet: str | None = None,
+              present: int | None = None, exceptional: bool | None = None) -> MeetingResult:
+    """`tusoi bieu-quyet`: the cell read and scored, the ballots tallied by the rubric's rule (a decided vote
+    fills the cell slot of the result, never the input), the quota checked on final levels, who is missing.
+
+    ``ballots`` is the ballot file (None: the vote columns of the cell sheet, if it has any); ``present``
+    overrides the title block's number of members present; ``exceptional`` (None: the title block's
+    "Đơn vị đặc biệt") chooses the quota's share for exceptional units.
+    """
+    from tusoi_cli.engine.meeting import run_meeting
+    from tusoi_cli.read.ballots import read_ballots
+
+    batch = read_batch(source, rubric, sheet=sheet)
+    read = None
+    if ballots is not None:
+        read = read_ballots(ballots, rubric)
+    elif not source.is_dir():
+        read = read_ballots(source, rubric, sheet, required=False)
+    return run_meeting(batch, read, present=present, exceptional=exceptional)
+
+
+def final_level(rubric: Rubric, raters: Any) -> str | None:
+    """A member's final level: the level of the last filled rater slot (see tusoi_cli.model.raters)."""
+    from tusoi_cli.model.raters import final_level as final
+
+    return final(rubric, raters)

@@ -1,0 +1,83 @@
+"""The terminal view of `tusoi bieu-quyet`: one line per member (slots, vote, final level), then the quota,
+the flags the meeting must answer on record, and who is still missing a level or a ballot."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from tusoi_cli.model import MemberResult, Rubric
+from tusoi_cli.model.meeting import VOTE_KEY, MeetingResult, QuotaResult
+from tusoi_cli.render.labels import status_text, vn_score
+from tusoi_cli.render.meeting import percent, vote_cell
+
+
+def _level(rubric: Rubric, level_id: str | None, bold: bool = False) -> Text:
+    if level_id is None:
+        return Text("")
+    level = rubric.level(level_id)
+    return Text(level.label, style=f"{'bold ' if bold else ''}{level.color}")
+
+
+def meeting_view(meeting: MeetingResult) -> Group:
+    rubric = meeting.rubric
+    slots = [slot for slot in rubric.raters if any(slot.id in r.raters for r in meeting.results)]
+    voted = any(r.vote is not None for r in meeting.results)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
+                  title=f"Kết quả họp chi bộ — {meeting.source}", title_style="bold")
+    table.add_column("STT", justify="right", no_wrap=True)
+    table.add_column("Họ và tên")
+    table.add_column("Đề xuất (tusoi)")
+    for slot in slots:
+        table.add_column(slot.label)
+    if voted:
+        table.add_column("Biểu quyết")
+    table.add_column("Cuối cùng")
+    for number, r in enumerate(meeting.results, start=1):
+        cells: list[RenderableType] = [str(number), r.ho_ten]
+        cells.append(_level(rubric, r.level) if r.level else Text(status_text(r), style="yellow"))
+        cells += [_level(rubric, r.raters[s.id].level) if s.id in r.raters else Text("") for s in slots]
+        if voted:
+            cells.append(Text(vote_cell(rubric, r.vote)) if r.vote else Text(""))
+        final = _level(rubric, r.final_level, bold=True)
+        if r.rating_flags:
+            final.append(f" ⚑{len(r.rating_flags)}", style="yellow")
+        cells.append(final)
+        table.add_row(*cells)
+    parts: list[RenderableType] = [table]
+    flagged = [r for r in meeting.results if r.rating_flags]
+    if flagged:
+        parts.append(Text("Cần trả lời trong biên bản họp (⚑)", style="bold"))
+        for r in flagged:
+            for flag in r.rating_flags:
+                parts.append(Text.assemble("• ", (r.ho_ten, "bold"), f" — {flag.slot_label}: {flag.level_label}: ",
+                                           flag.reason))
+    if meeting.quota is not None:
+        parts += [Text(""), quota_text(meeting.quota, meeting.results)]
+    missing = {key: names for key, names in meeting.missing.items() if names}
+    if missing:
+        labels = {slot.id: slot.label for slot in rubric.raters} | {VOTE_KEY: "Biểu quyết"}
+        parts.append(Text(""))
+        parts.append(Text("Còn thiếu", style="bold"))
+        for key, names in missing.items():
+            parts.append(Text.assemble("• ", (f"{labels.get(key, key)} ({len(names)}): ", "bold yellow"),
+                                       ", ".join(names)))
+    return Group(*parts)
+
+
+def quota_text(quota: QuotaResult, results: list[MemberResult]) -> Text:
+    base = ", ".join(quota.base_levels) if quota.base_levels else "mọi đảng viên được xếp loại"
+    text = Text.assemble(("Định mức ", "bold"), (quota.level_label, "bold"),
+                         f": tối đa {percent(quota.share)} của {quota.base} ({base})"
+                         f"{' — đơn vị đặc biệt' if quota.exceptional else ''} = {quota.limit}; hiện có {quota.count}")
+    if quota.exceeded:
+        text.append(f" — VƯỢT {quota.count - quota.limit}", style="bold red")
+    else:
+        text.append(" — trong định mức", style="green")
+    if quota.candidates:
+        text.append("\nĐang xét (theo số phiếu, rồi điểm): ", style="dim")
+        text.append("; ".join(f"{c.ho_ten} ({c.votes if c.votes is not None else '–'} phiếu, {vn_score(c.score)}"
+                              " điểm)" for c in quota.candidates))
+    return text
