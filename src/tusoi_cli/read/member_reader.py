@@ -191,6 +191,7 @@ def _read_status(doc: YamlDoc, data: dict[str, Any], problems: list[Problem]) ->
     return read
 
 
+_DEFAULT_SLOT_KEYS = {key for slot in DEFAULT_RATERS for key in slot_keys(slot)}
 _RATER_KEYS = {"muc": "muc", "level": "muc", "ly_do": "ly_do", "reason": "ly_do", "ngay": "ngay", "date": "ngay"}
 
 
@@ -204,6 +205,10 @@ def read_raters(doc: YamlDoc, data: dict[str, Any], rubric: Rubric, problems: li
     for key, value in data.items():
         slot = slot_of_key(rubric, key) if isinstance(key, str) else None
         if slot is None:
+            if isinstance(key, str) and fold(key).replace(" ", "_") in _DEFAULT_SLOT_KEYS and value not in (None, ""):
+                names = ", ".join(f"{s.field} ({s.label})" for s in rubric.raters)
+                problems.append(doc.problem((key,), f"bộ tiêu chí '{rubric.id}' không có bước xếp loại '{key}'",
+                                            f"các bước của bộ này: {names}", key=True))
             continue
         if value is None or value == "":
             continue
