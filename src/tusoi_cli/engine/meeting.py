@@ -4,17 +4,19 @@ have one); every mismatch is a located problem, never a silent drop."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from tusoi_cli.engine.quota import check_quota, missing
 from tusoi_cli.engine.vote import apply_vote, tally
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import MemberResult
 from tusoi_cli.model.batch import BatchResult
 from tusoi_cli.model.meeting import BallotRow, Ballots, MeetingResult
-from tusoi_cli.text import fold
 
 
 def _key(name: str) -> str:
-    return " ".join(fold(name).split())
+    """Names match whatever the case and spacing, never across diacritics: Dung and Dũng are two people."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
 def run_meeting(batch: BatchResult, ballots: Ballots | None, *, present: int | None = None,

@@ -8,10 +8,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tusoi_cli.model import MemberResult, Rubric
-from tusoi_cli.model.meeting import VOTE_KEY, MeetingResult, QuotaResult
-from tusoi_cli.render.labels import status_text, vn_score
-from tusoi_cli.render.meeting import percent, vote_cell
+from tusoi_cli.model import CELL_SLOT, MemberResult, Rubric
+from tusoi_cli.model.meeting import VOTE_KEY, MeetingResult, QuotaResult, vote_support
+from tusoi_cli.render.labels import vn_score
+from tusoi_cli.render.meeting import percent
 
 
 def _level(rubric: Rubric, level_id: str | None, bold: bool = False) -> Text:
@@ -23,24 +23,30 @@ def _level(rubric: Rubric, level_id: str | None, bold: bool = False) -> Text:
 
 def meeting_view(meeting: MeetingResult) -> Group:
     rubric = meeting.rubric
-    slots = [slot for slot in rubric.raters if any(slot.id in r.raters for r in meeting.results)]
     voted = any(r.vote is not None for r in meeting.results)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
+    # the cell's column shows the vote where there is one (a decided vote is the cell's level)
+    slots = [slot for slot in rubric.raters
+             if any(slot.id in r.raters for r in meeting.results) or (voted and slot.id == CELL_SLOT)]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
                   title=f"Kết quả họp chi bộ — {meeting.source}", title_style="bold")
-    table.add_column("STT", justify="right", no_wrap=True)
-    table.add_column("Họ và tên")
-    table.add_column("Đề xuất (tusoi)")
+    table.add_column("Họ và tên", min_width=14, max_width=20)
+    table.add_column("tusoi", width=11)
     for slot in slots:
-        table.add_column(slot.label)
-    if voted:
-        table.add_column("Biểu quyết")
-    table.add_column("Cuối cùng")
-    for number, r in enumerate(meeting.results, start=1):
-        cells: list[RenderableType] = [str(number), r.ho_ten]
-        cells.append(_level(rubric, r.level) if r.level else Text(status_text(r), style="yellow"))
-        cells += [_level(rubric, r.raters[s.id].level) if s.id in r.raters else Text("") for s in slots]
-        if voted:
-            cells.append(Text(vote_cell(rubric, r.vote)) if r.vote else Text(""))
+        table.add_column(f"{slot.label} (biểu quyết)" if voted and slot.id == CELL_SLOT else slot.label, width=12)
+    table.add_column("Cuối cùng", width=12)
+    for r in meeting.results:
+        cells: list[RenderableType] = [r.ho_ten]
+        cells.append(_level(rubric, r.level) if r.level else Text(r.status_label, style="yellow"))
+        for slot in slots:
+            if slot.id == CELL_SLOT and r.vote is not None:
+                vote = r.vote
+                if vote.level is not None:
+                    cells.append(Text.assemble(_level(rubric, vote.level),
+                                               f" {vote_support(rubric, vote, vote.level)}/{vote.present}"))
+                else:
+                    cells.append(Text(f"không đủ {sum(vote.counts.values())}/{vote.present}", style="yellow"))
+            else:
+                cells.append(_level(rubric, r.raters[slot.id].level) if slot.id in r.raters else Text(""))
         final = _level(rubric, r.final_level, bold=True)
         if r.rating_flags:
             final.append(f" ⚑{len(r.rating_flags)}", style="yellow")

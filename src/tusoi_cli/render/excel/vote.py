@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tusoi_cli.model.meeting import OUTCOME_LABELS, VOTE_KEY, MeetingResult
+from tusoi_cli.model.meeting import VOTE_KEY, MeetingResult
 from tusoi_cli.render.excel.styles import (
     Styles,
     append_row,
@@ -65,7 +65,7 @@ def _results(ws: Any, meeting: MeetingResult) -> None:
             values += [vote.counts.get(level.id, 0) if vote else None for level in rubric.levels]
             styles += [st.int] * len(rubric.levels)
             values += [vote.present if vote else None,
-                       (vote_cell(rubric, vote) if vote.level else OUTCOME_LABELS[vote.outcome]) if vote else None]
+                       vote_cell(rubric, vote) if vote else None]
             styles += [st.int, st.wrap]
         values += [r.final_level_label, flags_text(r.rating_flags)]
         styles += [_level_style(st, r.final_level, bold=True), st.wrap]
