@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
     from tusoi_cli.model.meeting import MeetingResult
+    from tusoi_cli.model.people import Person
     from tusoi_cli.read.inputs import check_input as check_input
     from tusoi_cli.read.member_reader import parse_date as parse_date
     from tusoi_cli.read.people import read_people as read_people
@@ -176,6 +177,25 @@ def hold_vote(source: Path, rubric: Rubric, *, ballots: Path | None = None, shee
     elif not source.is_dir():
         read = read_ballots(source, rubric, sheet, required=False)
     return run_meeting(batch, read, present=present, exceptional=exceptional)
+
+
+def ballot_people(path: Path, rubric: Rubric) -> tuple[list[Person], int]:
+    """The members a ballot lists, and how many were left out: from a list of names (everyone), or from the
+    cell's sheet or folder, read with ``rubric`` (exempt and not-reviewed members are left out)."""
+    from tusoi_cli.errors import InputError
+    from tusoi_cli.model.people import Person
+    from tusoi_cli.read.people import read_people
+
+    if path.suffix.lower() in {".txt", ".text", ".lst", ""} and not path.is_dir():
+        return read_people(path), 0
+    try:
+        batch = read_batch(path, rubric)
+    except InputError:
+        if path.is_dir():
+            raise
+        return read_people(path), 0  # a plain table of names (no item columns)
+    people = [Person(m.ho_ten, m.ma_dang_vien, m.chuc_vu) for m in batch.members if m.rated]
+    return people, len(batch.members) - len(people)
 
 
 def final_level(rubric: Rubric, raters: Any) -> str | None:
