@@ -171,11 +171,11 @@ def hold_vote(source: Path, rubric: Rubric, *, ballots: Path | None = None, shee
     from tusoi_cli.read.ballots import read_ballots
 
     batch = read_batch(source, rubric, sheet=sheet)
-    read = None
-    if ballots is not None:
-        read = read_ballots(ballots, rubric)
-    elif not source.is_dir():
-        read = read_ballots(source, rubric, sheet, required=False)
+    cell = read_ballots(source, rubric, sheet, required=False) if not source.is_dir() else None
+    read = read_ballots(ballots, rubric) if ballots is not None else cell
+    if exceptional is None:  # the option, else the ballot form's title block, else the cell sheet's
+        found = [b.exceptional for b in (read, cell) if b is not None and b.exceptional is not None]
+        exceptional = found[0] if found else None
     return run_meeting(batch, read, present=present, exceptional=exceptional)
 
 

@@ -252,3 +252,28 @@ def test_xlsx_output_read_back(invoke: Invoke, tmp_path: Path, cell: Path) -> No
     summary = {r[0]: r[1] for r in wb["Định mức, còn thiếu"].iter_rows(min_row=2, values_only=True)}
     assert summary["Số đảng viên có mặt và biểu quyết"] == "9"
     assert summary["Còn thiếu: Chi ủy đề xuất"] == "Phạm Thị Dung" and summary["Còn thiếu: Biểu quyết"] == "đủ"
+
+
+def test_exceptional_unit_from_the_ballot_form_or_the_cell_sheet_title(invoke: Invoke, tmp_path: Path) -> None:
+    sheet = _quota_cell(tmp_path, 2, 8)
+    over = _run(invoke, str(sheet), "-r", EXAMPLE)[1]["quota"]
+    assert (over["limit"], over["exceeded"], over["exceptional"]) == (1, True, False)
+    marked = _write(tmp_path, "dac-biet.csv", "Đơn vị đặc biệt:,có\n" + sheet.read_text(encoding="utf-8"))
+    quota = _run(invoke, str(marked), "-r", EXAMPLE)[1]["quota"]
+    assert (quota["share"], quota["limit"], quota["exceeded"], quota["exceptional"]) == (0.25, 2, False, True)
+    # the option wins over the sheet
+    assert _run(invoke, str(marked), "-r", EXAMPLE, "--don-vi-thuong")[1]["quota"]["limit"] == 1
+    ballots = _write(tmp_path, "phieu.csv", "Số đảng viên có mặt:,11\nĐơn vị đặc biệt (có/không):,có\n"
+                     "Họ và tên,HTXSNV,HTTNV,HTNV,KHTNV\nXuất Sắc 1,11,,,\n")
+    voted = _run(invoke, str(sheet), "--phieu", str(ballots), "-r", EXAMPLE)[1]
+    assert voted["quota"]["exceptional"] is True and voted["quota"]["limit"] == 2
+    assert voted["missing"]["vote"] == ["Xuất Sắc 2", *(f"Tốt Việc {n}" for n in range(1, 9)), "Hoàn Thành 1"]
+
+
+def test_rubric_show_tells_the_meeting_rules(invoke: Invoke) -> None:
+    text = " ".join(invoke("rubric", "show", EXAMPLE).stdout.split())
+    assert ("Biểu quyết: mức cao nhất được quá 50 % số đảng viên có mặt và biểu quyết tán thành; mỗi phiếu tính cho"
+            " mức của nó và mọi mức thấp hơn") in text
+    assert ("Định mức: Hoàn thành xuất sắc nhiệm vụ không quá 20 % (25 % ở đơn vị đặc biệt) số Hoàn thành tốt nhiệm"
+            " vụ") in text
+    assert "Định mức: không có" in " ".join(invoke("rubric", "show", "tusoi-mac-dinh").stdout.split())

@@ -25,14 +25,15 @@ def run_meeting(batch: BatchResult, ballots: Ballots | None, *, present: int | N
     results: list[MemberResult] = [batch.result_of(m) for m in batch.members]
     meeting = MeetingResult(batch.source, rubric, results, batch.rows, problems=list(batch.problems),
                             notes=list(batch.notes))
+    if ballots is not None and not ballots.rows:
+        ballots = None  # a cell sheet without vote columns: no vote was given
     if ballots is not None:
         meeting.ballots_source = ballots.source
         meeting.problems.extend(ballots.problems)
         meeting.present = present if present is not None else ballots.present
         _vote(meeting, ballots)
-    unit = exceptional if exceptional is not None else bool(ballots is not None and ballots.exceptional)
-    meeting.quota = check_quota(rubric, meeting.results, exceptional=unit)
-    meeting.missing = missing(rubric, meeting.results, voted=ballots is not None and bool(ballots.rows))
+    meeting.quota = check_quota(rubric, meeting.results, exceptional=bool(exceptional))
+    meeting.missing = missing(rubric, meeting.results, voted=ballots is not None)
     return meeting
 
 

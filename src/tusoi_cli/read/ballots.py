@@ -36,17 +36,27 @@ _NUMBER = re.compile(r"^\s*(\d+)\s*$")
 
 
 def read_ballots(path: Path, rubric: Rubric, sheet: str | None = None, *, required: bool = True) -> Ballots | None:
-    """The ballots of ``path``; None when it has no ballot columns and ``required`` is False (a cell sheet
-    without vote columns). Raises :class:`InputError` when a required ballot file has no header row."""
+    """The ballots of ``path``. When ``required`` is False (the cell sheet itself), a sheet without ballot columns
+    gives no rows, only what its title block says. Raises :class:`InputError` when a required ballot file has
+    no header row."""
     from tusoi_cli.read.sheet.tables import read_tables
 
     name = str(path)
-    for table in read_tables(path, sheet, name):
+    tables = read_tables(path, sheet, name)
+    for table in tables:
         found = _header(table.rows, rubric)
         if found is not None:
             return _read(name, table.rows, found, rubric)
     if not required:
-        return None
+        # a cell sheet without vote columns: only its title block ("Đơn vị đặc biệt:", "Số đảng viên có mặt:")
+        if not tables:
+            return None
+        rows = tables[0].rows
+        end = next((i for i, row in enumerate(rows[:HEADER_SCAN_ROWS])
+                    if any(field_of(header_text(v)) == "ho_ten" for v in row if not isinstance(v, BadCell))), 0)
+        title = Ballots(name, "tally", None)
+        _title(title, rows[:end])
+        return title
     labels = ", ".join(f"'{lv.label}'" for lv in rubric.levels)
     raise InputError([Problem(name, "không tìm thấy dòng tiêu đề của phiếu biểu quyết", None, None,
                               f"dòng tiêu đề cần cột 'Họ và tên' và một cột cho mỗi mức ({labels}), hoặc cột 'Phiếu'"

@@ -318,6 +318,11 @@ def rubric_table(rubric: Rubric) -> Group:
             caps.add_row(cap.id, Text(rubric.level(cap.at_most).label, style=rubric.level(cap.at_most).color),
                          cap.reason)
         parts += [Text(""), caps]
+    if rubric.levels:
+        from tusoi_cli.render.meeting import meeting_lines
+
+        parts += [Text(""), Text("Cuộc họp chi bộ", style="bold"),
+                  *(Text(f"• {line}") for line in meeting_lines(rubric))]
     return Group(*parts)
 
 
