@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import compare_periods as compare_periods
     from tusoi_cli.engine.compare import compare_results as compare_results
     from tusoi_cli.engine.compare import match_records as match_records
+    from tusoi_cli.engine.quota import batch_meeting as batch_meeting
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
     from tusoi_cli.model.meeting import MeetingResult
@@ -41,7 +42,7 @@ _REEXPORTS = {
     "check_input": "read.inputs", "parse_date": "read.member_reader", "read_people": "read.people",
     "DEFAULT_RUBRIC": "read.rubric_loader", "bundled_ids": "read.rubric_loader", "load_rubric": "read.rubric_loader",
     "load_rubric_file": "read.rubric_loader", "match_level": "read.rubric_loader", "MAX_BYTES": "read.yaml_reader",
-    "sort_by_name": "engine.batch", "summarize": "engine.batch",
+    "sort_by_name": "engine.batch", "summarize": "engine.batch", "batch_meeting": "engine.quota",
     "compare_periods": "engine.compare", "compare_results": "engine.compare", "match_records": "engine.compare",
 }
 

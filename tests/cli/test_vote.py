@@ -277,3 +277,13 @@ def test_rubric_show_tells_the_meeting_rules(invoke: Invoke) -> None:
     assert ("Định mức: Hoàn thành xuất sắc nhiệm vụ không quá 20 % (25 % ở đơn vị đặc biệt) số Hoàn thành tốt nhiệm"
             " vụ") in text
     assert "Định mức: không có" in " ".join(invoke("rubric", "show", "tusoi-mac-dinh").stdout.split())
+
+
+def test_batch_checks_the_quota_on_the_sheets_final_levels_too(invoke: Invoke, tmp_path: Path) -> None:
+    sheet = _quota_cell(tmp_path, 2, 8)
+    for extra, limit in (([], 1), (["--don-vi-dac-biet"], 2)):
+        out = tmp_path / f"kq{limit}.json"
+        result = invoke("batch", str(sheet), "-r", EXAMPLE, "-o", str(out), *extra)
+        quota = json.loads(out.read_text(encoding="utf-8"))["quota"]
+        assert (quota["base"], quota["limit"], quota["count"], quota["exceeded"]) == (8, limit, 2, limit < 2)
+        assert ("VƯỢT 1" in " ".join(result.stdout.split())) is (limit < 2)

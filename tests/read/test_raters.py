@@ -139,6 +139,14 @@ def test_cell_sheet_with_the_four_rater_columns(invoke: Invoke, tmp_path: Path) 
         "Hoàng Văn Em": (None, None, None, None, []),
         "Phạm Thị Dung": (None, None, None, None, []),
     }
+    # who is missing a level, per slot: reviewed members only (Em is exempt); Dung's unreadable level counts as none
+    assert doc["missing"] == {"self": ["Lê Văn Cường", "Phạm Thị Dung"],
+                              "cell_committee": ["Lê Văn Cường", "Phạm Thị Dung"],
+                              "cell": ["Lê Văn Cường", "Phạm Thị Dung"],
+                              "party_committee": ["Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"]}
+    assert doc["quota"] is None
+    assert "Còn thiếu Đảng ủy quyết định (3): Trần Thị Bình, Lê Văn Cường, Phạm Thị Dung" in " ".join(
+        result.stdout.split())
     # the detailed path (a member scored one by one) writes the same record as the batch's fast path
     assert doc["members"][1]["raters"]["cell"] == {"level": "tot", "label": "Tốt", "reason": "Bình có thành tích",
                                                    "date": None}

@@ -13,6 +13,7 @@ from tusoi_cli.model.raters import final_level
 
 if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchMember, BatchResult, BatchSummary
+    from tusoi_cli.model.meeting import QuotaResult
 
 # Sums of float weights are rounded as the engine rounds them (scoring._PRECISION), so equal numbers print equal.
 _PRECISION = 9
@@ -41,14 +42,16 @@ def to_yaml(payload: Any) -> str:
     return yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=100)
 
 
-def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = False) -> Iterator[bytes]:
+def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = False,
+               meeting: tuple[QuotaResult | None, dict[str, list[str]]] | None = None) -> Iterator[bytes]:
     """The batch as one JSON document, streamed member by member (a province's batch is large), as UTF-8 made
     safe to show (:func:`~tusoi_cli.render.safe.json_text`).
 
     ``{"source", "sheet", "rubric": {id, version}, "members": [... fields of score --format json + "row"],
     "counts": {"members", "reviewed", "exempt", "not_reviewed", "provisional", "with_unanswered", "with_invalid",
     "levels"}, "errors": [...],
-    "failed_rows", "blank_rows", "ignored_rows", "notes"}``
+    "failed_rows", "blank_rows", "ignored_rows", "notes"}``, and with ``meeting`` (the quota check and who is
+    missing, engine.quota.batch_meeting) ``"quota"`` (null when the rubric declares none) and ``"missing"``.
 
     ``failed_rows`` are the rows that could not be tied to a person (no name); a member row with problems
     (a bad cell) is a member, scored provisionally, and its problems are under ``errors`` with its row.
@@ -82,6 +85,10 @@ def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = Fa
                               "with_invalid": summary.with_invalid, "levels": summary.levels}
     tail = {"counts": counts, "errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
             "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes}
+    if meeting is not None:
+        quota, missing = meeting
+        tail["quota"] = quota.model_dump(mode="json") if quota is not None else None
+        tail["missing"] = missing
     yield _safe("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
 
 

@@ -8,7 +8,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tusoi_cli.model import CELL_SLOT, MemberResult, Rubric
+from tusoi_cli.model import CELL_SLOT, Rubric
+from tusoi_cli.model.batch import BatchResult
 from tusoi_cli.model.meeting import VOTE_KEY, MeetingResult, QuotaResult, vote_support
 from tusoi_cli.render.labels import vn_score
 from tusoi_cli.render.meeting import percent
@@ -61,7 +62,7 @@ def meeting_view(meeting: MeetingResult) -> Group:
                 parts.append(Text.assemble("• ", (r.ho_ten, "bold"), f" — {flag.slot_label}: {flag.level_label}: ",
                                            flag.reason))
     if meeting.quota is not None:
-        parts += [Text(""), quota_text(meeting.quota, meeting.results)]
+        parts += [Text(""), quota_text(meeting.quota)]
     missing = {key: names for key, names in meeting.missing.items() if names}
     if missing:
         labels = {slot.id: slot.label for slot in rubric.raters} | {VOTE_KEY: "Biểu quyết"}
@@ -73,7 +74,7 @@ def meeting_view(meeting: MeetingResult) -> Group:
     return Group(*parts)
 
 
-def quota_text(quota: QuotaResult, results: list[MemberResult]) -> Text:
+def quota_text(quota: QuotaResult) -> Text:
     base = ", ".join(quota.base_levels) if quota.base_levels else "mọi đảng viên được xếp loại"
     text = Text.assemble(("Định mức ", "bold"), (quota.level_label, "bold"),
                          f": tối đa {percent(quota.share)} của {quota.base} ({base})"
@@ -87,3 +88,21 @@ def quota_text(quota: QuotaResult, results: list[MemberResult]) -> Text:
         text.append("; ".join(f"{c.ho_ten} ({c.votes if c.votes is not None else '–'} phiếu, {vn_score(c.score)}"
                               " điểm)" for c in quota.candidates))
     return text
+
+
+def batch_meeting_view(batch: BatchResult, quota: QuotaResult | None,
+                       missing: dict[str, list[str]]) -> Group | None:
+    """After `tusoi batch`'s summary: the quota on final levels, and per rater slot some members filled, who is
+    still missing a level in it (names shown up to ten). None when there is nothing to say."""
+    rubric = batch.rubric
+    filled = {slot for m in batch.members if m.raters for slot in m.raters}
+    parts: list[RenderableType] = []
+    if quota is not None:
+        parts.append(quota_text(quota))
+    labels = {slot.id: slot.label for slot in rubric.raters}
+    for key, names in missing.items():
+        if key in filled and names:
+            shown = ", ".join(names[:10]) + (f" và {len(names) - 10} người khác" if len(names) > 10 else "")
+            parts.append(Text.assemble("Còn thiếu ", (f"{labels.get(key, key)} ({len(names)})", "bold yellow"),
+                                       f": {shown}"))
+    return Group(Text(""), *parts) if parts else None
