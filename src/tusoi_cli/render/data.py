@@ -162,6 +162,7 @@ class MemberJson:
         self.caps = [{"id": cap.id, "at_most": cap.at_most, "at_most_label": rubric.level(cap.at_most).label,
                       "reason": cap.reason} for cap in rubric.caps]
         self.sections: dict[tuple[Any, ...], bytes] = {}
+        self.meeting: dict[tuple[Any, ...], tuple[dict[str, Any], object]] = {}
 
     def _item(self, i: int, state: str, value: float | None, error: str | None = None) -> bytes:
         return _safe(_encode({
@@ -240,10 +241,18 @@ class MemberJson:
         """The rater slots' fields of the record (as score_member makes them)."""
         if not m.raters:
             return _NO_RATERS
-        final = final_level(self.rubric, m.raters)
-        return {"raters": {slot: rating.model_dump(mode="json") for slot, rating in m.raters.items()},
-                "final_level": final, "final_level_label": self.rubric.level(final).label if final else None,
-                "rating_flags": [flag.model_dump(mode="json") for flag in m.flags or ()], "vote": None}
+        # the reader and the engine share their rating and flag objects across rows: each combination once
+        key = (*((slot, id(r)) for slot, r in m.raters.items()), id(m.flags))
+        known = self.meeting.get(key)
+        if known is None:
+            if len(self.meeting) > 10_000:
+                self.meeting.clear()
+            final = final_level(self.rubric, m.raters)
+            fields = {"raters": {slot: rating.model_dump(mode="json") for slot, rating in m.raters.items()},
+                      "final_level": final, "final_level_label": self.rubric.level(final).label if final else None,
+                      "rating_flags": [flag.model_dump(mode="json") for flag in m.flags or ()], "vote": None}
+            known = self.meeting[key] = (fields, (m.raters, m.flags))  # the objects kept alive: ids stay theirs
+        return known[0]
 
     def _answered(self, i: int, value: float | None) -> bytes:
         if type(value) is not float and value is not None:  # 1, 1.0 and True are one dict key, not one text
