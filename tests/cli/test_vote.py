@@ -170,9 +170,12 @@ def test_one_row_per_ballot(invoke: Invoke, tmp_path: Path, cell: Path) -> None:
 
 def test_vote_columns_in_the_cell_sheet(invoke: Invoke, tmp_path: Path) -> None:
     sheet = _write(tmp_path, "chibo.csv", "Số đảng viên có mặt:,5\n"
-                   "Họ và tên,CT1,CT2,CT3,Tốt,Khá,Trung bình,Yếu kém\n"
-                   "Nguyễn Văn An,0,0,0,3,2,,\nTrần Thị Bình,0,0,0,1,1,1,\nLê Văn Cường,0,0,0,,,,\n")
-    _, doc = _run(invoke, str(sheet))
+                   "Họ và tên,CT1,CT2,CT3,Tốt,Khá,Trung bình,Yếu kém,Nhóm\n"
+                   "Nguyễn Văn An,0,0,0,3,2,,,1\nTrần Thị Bình,0,0,0,1,1,1,,2\nLê Văn Cường,0,0,0,,,,,\n")
+    result, doc = _run(invoke, str(sheet))
+    # the vote columns are known columns: only the truly unused one is named in the note
+    assert "các cột không dùng để chấm: 'Nhóm' (cột I)" in doc["notes"]
+    assert "'Tốt'" not in result.stderr
     members = _by_name(doc)
     assert members["Nguyễn Văn An"]["vote"]["level"] == "tot"
     # Bình: Tốt 1, +Khá 1 = 2, +Trung bình 1 = 3 > 2.5 -> Trung bình

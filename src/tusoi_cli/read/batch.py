@@ -83,7 +83,7 @@ def _check_columns(result: BatchResult, rows: list[list[Cell]], layout: Layout, 
         result.notes.append(f"bảng được tạo theo bộ tiêu chí '{made_with[2]}' phiên bản {made_with[3]}, đang chấm "
                             f"theo phiên bản {rubric.version}")
     start = layout.header_row + 1
-    known = {*layout.items, *layout.fields.values(), *layout.unused, *layout.suspects}
+    known = {*layout.items, *layout.fields.values(), *layout.unused, *layout.suspects, *layout.votes}
     width = max((len(row) for row in rows[start:]), default=0)
     watched = sorted({*(col for col in range(width) if col not in known), *layout.suspects})
     first: dict[int, int] = {}

@@ -107,6 +107,7 @@ class Layout:
     unused: dict[int, str] = field(default_factory=dict)  # other headed columns: named once in a note
     cleaned: list[int] = field(default_factory=list)  # header columns that held invisible characters
     skipped: set[int] = field(default_factory=set)  # row indices of repeated header rows
+    votes: dict[int, str] = field(default_factory=dict)  # vote columns (headed by a level): read by bieu-quyet
 
 
 # A header that looks like an item id, loosely: letters of any script with spaces or dots between them,
@@ -185,12 +186,22 @@ def find_layout(rows: list[list[Cell]], rubric: Rubric) -> Layout | None:
                     layout.fields[field_name] = col
                 elif field_name is None:
                     suspect = suspect_header(text, ids, prefixes, rubric)
+                    level = _level_header(rubric, text) if suspect is None else None
                     if suspect is not None:
                         layout.suspects[col] = suspect
+                    elif level is not None and level not in layout.votes.values():
+                        layout.votes[col] = level
                     else:
                         layout.unused[col] = text
             return layout
     return None
+
+
+def _level_header(rubric: Rubric, text: str) -> str | None:
+    """The level a header names (a vote column: the ballots for that level), if it is one."""
+    from tusoi_cli.read.rubric_loader import match_level
+
+    return match_level(rubric, text)
 
 
 def repeated_headers(rows: list[list[Cell]], layout: Layout) -> set[int]:
