@@ -45,6 +45,9 @@ def test_member_file_fills_four_slots_final_level_is_the_last_filled(invoke: Inv
     for line in ("Chi ủy đề xuất      Khá — Còn nể nang (20/12/2026)", "Đảng ủy quyết định  Trung bình (05/01/2027)",
                  "Xếp loại cuối cùng  Trung bình"):
         assert line in table
+    markdown = invoke("score", str(path), "-f", "md").stdout
+    assert "- **Chi ủy đề xuất:** Khá — Còn nể nang — 20/12/2026" in markdown
+    assert "- **Xếp loại cuối cùng:** **Trung bình**" in markdown
 
 
 def test_unknown_level_in_a_slot_is_located_and_the_slot_left_empty(invoke: Invoke, tmp_path: Path) -> None:
