@@ -197,10 +197,3 @@ def ballot_people(path: Path, rubric: Rubric) -> tuple[list[Person], int]:
         return read_people(path), 0  # a plain table of names (no item columns)
     people = [Person(m.ho_ten, m.ma_dang_vien, m.chuc_vu) for m in batch.members if m.rated]
     return people, len(batch.members) - len(people)
-
-
-def final_level(rubric: Rubric, raters: Any) -> str | None:
-    """A member's final level: the level of the last filled rater slot (see tusoi_cli.model.raters)."""
-    from tusoi_cli.model.raters import final_level as final
-
-    return final(rubric, raters)
