@@ -290,3 +290,16 @@ def test_batch_checks_the_quota_on_the_sheets_final_levels_too(invoke: Invoke, t
         quota = json.loads(out.read_text(encoding="utf-8"))["quota"]
         assert (quota["base"], quota["limit"], quota["count"], quota["exceeded"]) == (8, limit, 2, limit < 2)
         assert ("VƯỢT 1" in " ".join(result.stdout.split())) is (limit < 2)
+
+
+def test_a_quota_on_all_reviewed_members(invoke: Invoke, tmp_path: Path) -> None:
+    sheet = _quota_cell(tmp_path, 3, 6, other=1)
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    lines.append("Chưa Xếp,0,0,0,,,")  # reviewed, no slot filled: in an all-reviewed base, not a candidate
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rubric = _write(tmp_path, "ca-chi-bo.yaml", f"id: ca-chi-bo\ninclude: [{EXAMPLE}]\n"
+                    "quota: {level: htxs, share: 0.3}\n")
+    quota = _run(invoke, str(sheet), "-r", str(rubric))[1]["quota"]
+    # 11 reviewed members, 30 % -> 3.3 -> 3; three excellent: within
+    assert {k: quota[k] for k in ("base_levels", "base", "limit", "count", "exceeded")} == {
+        "base_levels": [], "base": 11, "limit": 3, "count": 3, "exceeded": False}

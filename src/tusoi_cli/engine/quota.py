@@ -68,7 +68,8 @@ def quota_of(rubric: Rubric, rated: Iterable[Rated], *, exceptional: bool = Fals
         return None
     members = list(rated)
     base_levels = set(quota.of)
-    base = sum(1 for r in members if r.final_level is not None and (not base_levels or r.final_level in base_levels))
+    # the base: members whose final level is a base level; with no base level named, every reviewed member
+    base = sum(1 for r in members if r.final_level in base_levels) if base_levels else len(members)
     share = quota.exceptional_share if exceptional and quota.exceptional_share is not None else quota.share
     limit = math.floor(round(share * base, _PRECISION))
     count = sum(1 for r in members if r.final_level == quota.level)

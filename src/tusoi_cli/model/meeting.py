@@ -54,7 +54,8 @@ class QuotaResult(Strict):
     share: float = Field(description="Tỷ lệ đã áp dụng (của đơn vị thường hoặc đơn vị đặc biệt)")
     exceptional: bool = Field(description="Đơn vị đặc biệt")
     base_levels: list[str] = Field(description="Các mức làm cơ số; rỗng: mọi đảng viên được xếp loại")
-    base: int = Field(description="Cơ số: số đảng viên có mức cuối cùng thuộc các mức làm cơ số")
+    base: int = Field(description="Cơ số: số đảng viên có mức cuối cùng thuộc các mức làm cơ số (không nêu mức nào:"
+                                  " số đảng viên được kiểm điểm)")
     limit: int = Field(description="Số tối đa: phần nguyên của tỷ lệ × cơ số")
     count: int = Field(description="Số đảng viên có mức cuối cùng là mức bị giới hạn")
     exceeded: bool = Field(description="count > limit")
