@@ -177,8 +177,8 @@ def template_ballot(
                                                help=f"Tệp .xlsx cần ghi; mặc định {DEFAULT_BALLOT}.")] = None,
     members: Annotated[Path | None, typer.Option("--members", metavar="TỆP",
                                                  help="Danh sách đảng viên: .txt mỗi dòng một họ tên, hoặc bảng của "
-                                                      "chi bộ (.xlsx, .ods, .csv; người miễn hoặc chưa kiểm điểm "
-                                                      "được bỏ ra).")] = None,
+                                                      "chi bộ (.xlsx, .ods, .csv) hay thư mục các tệp tự đánh giá "
+                                                      "(người miễn hoặc chưa kiểm điểm được bỏ ra).")] = None,
     rubric: RubricOption = "tusoi-mac-dinh",
     chi_bo: ChiBoOption = None,
     ky: KyOption = None,
@@ -196,7 +196,8 @@ def template_ballot(
             raise UsageError("thiếu --members: danh sách đảng viên (.txt mỗi dòng một họ tên, hoặc bảng của chi bộ)")
         if not members.exists():
             raise UsageError(f"không tìm thấy '{members}'")
-        check_input(members, "danh sách đảng viên")
+        if not members.is_dir():  # a folder of member files is read as `batch` reads it
+            check_input(members, "danh sách đảng viên")
         planned = cli_output.plan(str(DEFAULT_BALLOT) if output is None else output, None, force=force,
                                   inputs=[members], extensions={".xlsx": "xlsx"}, binary=frozenset({"xlsx"}))
         assert planned.path is not None

@@ -50,7 +50,7 @@ def meeting_view(meeting: MeetingResult) -> Group:
                 cells.append(_level(rubric, r.raters[slot.id].level) if slot.id in r.raters else Text(""))
         final = _level(rubric, r.final_level, bold=True)
         if r.rating_flags:
-            final.append(f" ⚑{len(r.rating_flags)}", style="yellow")
+            final.append(" ⚑", style="yellow")  # the flags are listed under the table
         cells.append(final)
         table.add_row(*cells)
     parts: list[RenderableType] = [table]
