@@ -241,7 +241,12 @@ def test_xlsx_output_read_back(invoke: Invoke, tmp_path: Path, cell: Path) -> No
     result = invoke("bieu-quyet", str(cell), "--phieu", str(ballots), "-o", str(target))
     assert result.exit_code == 0 and target.is_file()
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Biểu quyết", "Định mức, còn thiếu"]
+    assert wb.sheetnames == ["Biểu quyết", "Cần trả lời", "Định mức, còn thiếu"]
+    assert wb["Biểu quyết"]["A1"].value.endswith("— 9 đảng viên có mặt và biểu quyết")
+    flags = [[c.value for c in row] for row in wb["Cần trả lời"].iter_rows(min_row=3)]
+    assert [row[1:4] for row in flags] == [["Lê Văn Cường", "Tự xếp loại", "Khá"],
+                                           ["Lê Văn Cường", "Chi ủy đề xuất", "Khá"]]
+    assert flags[0][4] == "Vi phạm ít nhất một điều đảng viên không được làm (QĐ 37-QĐ/TW): tối đa Trung bình"
     ws = wb["Biểu quyết"]
     header = [c.value for c in ws[2]]
     assert header[:8] == ["STT", "Họ và tên", "Điểm", "Đề xuất (tusoi)", "Tự xếp loại", "Chi ủy đề xuất",

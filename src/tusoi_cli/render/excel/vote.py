@@ -17,10 +17,11 @@ from tusoi_cli.render.excel.styles import (
     sheet_head,
 )
 from tusoi_cli.render.labels import status_text
-from tusoi_cli.render.meeting import flags_text, percent, vote_cell
+from tusoi_cli.render.meeting import percent, vote_cell
 
 SHEET_VOTE = "Biểu quyết"
 SHEET_SUMMARY = "Định mức, còn thiếu"
+SHEET_FLAGS = "Cần trả lời"
 
 
 def write_meeting(target: Path, meeting: MeetingResult, *, tool_version: str,
@@ -30,6 +31,8 @@ def write_meeting(target: Path, meeting: MeetingResult, *, tool_version: str,
     ws = workbook.active
     ws.title = SHEET_VOTE
     _results(ws, meeting)
+    if any(r.rating_flags for r in meeting.results):
+        _flags(workbook.create_sheet(SHEET_FLAGS), meeting)
     _summary(workbook.create_sheet(SHEET_SUMMARY), meeting)
     save_workbook(workbook, target, title=f"Kết quả họp chi bộ — {meeting.source}", tool_version=tool_version,
                   generated_at=generated_at)
@@ -43,14 +46,16 @@ def _results(ws: Any, meeting: MeetingResult) -> None:
     headers += [(slot.label, 11) for slot in rubric.raters]
     if voted:
         headers += [(f"Phiếu: {level.label}", 8) for level in rubric.levels]
-        headers += [("Có mặt", 6), ("Kết quả biểu quyết", 14)]
-    headers += [("Xếp loại cuối cùng", 11), ("Cần trả lời (biên bản)", 34)]
+        headers += [("Kết quả biểu quyết", 14)]
+    headers += [("Xếp loại cuối cùng", 11), ("Cần trả lời (xem trang sau)", 11)]
     widths = [w for _, w in headers]
     sheet_head(ws, widths, freeze="C3")
     title = f"KẾT QUẢ HỌP CHI BỘ — {meeting.source}"
+    if meeting.present is not None:
+        title += f" — {meeting.present} đảng viên có mặt và biểu quyết"
     append_row(ws, [title], st.title)
-    append_row(ws, [h for h, _ in headers], st.header, min_lines=2)
-    fit = [w if h.startswith(("Họ", "Cần")) else None for h, w in headers]
+    append_row(ws, [h for h, _ in headers], st.header, min_lines=3)
+    fit = [w if h.startswith("Họ") else None for h, w in headers]
     for number, r in enumerate(meeting.results, start=1):
         values: list[object] = [number, r.ho_ten, r.score if r.level else None,
                                 r.level_label if r.level else status_text(r)]
@@ -64,13 +69,31 @@ def _results(ws: Any, meeting: MeetingResult) -> None:
             vote = r.vote
             values += [vote.counts.get(level.id, 0) if vote else None for level in rubric.levels]
             styles += [st.int] * len(rubric.levels)
-            values += [vote.present if vote else None,
-                       vote_cell(rubric, vote) if vote else None]
-            styles += [st.int, st.wrap]
-        values += [r.final_level_label, flags_text(r.rating_flags)]
-        styles += [_level_style(st, r.final_level, bold=True), st.wrap]
+            values.append(vote_cell(rubric, vote) if vote else None)
+            styles.append(st.wrap)
+        values += [r.final_level_label, len(r.rating_flags) or None]
+        styles += [_level_style(st, r.final_level, bold=True), st.int]
         append_row(ws, values, styles, fit)
     ws.auto_filter.ref = f"A2:{_letter(len(headers))}{2 + len(meeting.results)}"
+    print_setup(ws, title, title_rows="2:2")
+
+
+def _flags(ws: Any, meeting: MeetingResult) -> None:
+    """One row per flag: what the meeting must answer on record, with the rule's reason."""
+    st = Styles(ws, meeting.rubric)
+    headers = [("STT", 5), ("Họ và tên", 22), ("Bước xếp loại", 16), ("Mức", 12), ("Lý do", 70)]
+    sheet_head(ws, [w for _, w in headers], freeze="A3")
+    title = "NHỮNG ĐIỀU CUỘC HỌP CẦN TRẢ LỜI TRONG BIÊN BẢN"
+    append_row(ws, [title], st.title)
+    append_row(ws, [h for h, _ in headers], st.header)
+    number = 0
+    for r in meeting.results:
+        for flag in r.rating_flags:
+            number += 1
+            append_row(ws, [number, r.ho_ten, flag.slot_label, flag.level_label, flag.reason],
+                       [st.center, st.wrap, st.wrap, _level_style(st, flag.level), st.wrap],
+                       [None, 22, 16, None, 70])
+    ws.auto_filter.ref = f"A2:E{2 + number}"
     print_setup(ws, title, title_rows="2:2")
 
 
@@ -89,7 +112,7 @@ def _letter(n: int) -> str:
 def _summary(ws: Any, meeting: MeetingResult) -> None:
     rubric = meeting.rubric
     st = Styles(ws, rubric)
-    sheet_head(ws, [30, 60])
+    sheet_head(ws, [36, 60])
     append_row(ws, ["ĐỊNH MỨC VÀ NHỮNG ĐIỀU CÒN THIẾU"], st.title)
     rows: list[tuple[str, str]] = []
     if meeting.present is not None:
