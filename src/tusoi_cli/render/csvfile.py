@@ -161,6 +161,17 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
         return flagged, unanswered, "1" if complete else "0", cells
 
     no_slots = [""] * (len(other_slots) + 2)
+    # the reader and the engine share rating and flag objects across rows: each combination is written once
+    seen_slots: dict[tuple[object, ...], tuple[list[str], object]] = {}
+
+    def slot_cells(m: Any) -> list[str]:
+        key = (*((slot, id(r)) for slot, r in m.raters.items()), id(m.flags))
+        known = seen_slots.get(key)
+        if known is None:
+            if len(seen_slots) > 10_000:
+                seen_slots.clear()
+            known = seen_slots[key] = (_slot_cells(m.raters, m.flags, other_slots, rubric), (m.raters, m.flags))
+        return known[0]
     # members repeat each other's answers (most have none to declare): each distinct answer vector is written once
     answered: dict[tuple[float | None, ...], tuple[str, str, str, list[str]]] = {}
     for number, m in enumerate(batch.members, start=1):
@@ -188,7 +199,7 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
             ";".join(caps[index].id for index, _ in core.caps), flagged, unanswered,
             ";".join(ids[i] for i in na), ";".join(ids[i] for i in invalid),
             m.status, safe(m.status_reason or ""), complete, m.ky_luat_form or "",
-            *(_slot_cells(m.raters, m.flags, other_slots, rubric) if m.raters else no_slots),
+            *(slot_cells(m) if m.raters else no_slots),
             *map(_score, core.section_points), *cells,
         ])
         if number % chunk_rows == 0:
