@@ -315,7 +315,7 @@ class _RowReader:
         self.texts = _Texts()
         # the rater slots the sheet has a column for, in the rubric's order
         self.slots = [slot for slot in rubric.raters if slot.field in layout.fields]
-        self.ratings: dict[tuple[str, str | None], Rating] = {}
+        self.ratings: dict[str, Rating] = {}
         self_slot, cell_slot = rubric.slot(SELF_SLOT), rubric.slot(CELL_SLOT)
         self.self_field = self_slot.field if self_slot else ""
         self.cell_field = cell_slot.field if cell_slot else ""
@@ -450,10 +450,12 @@ class _RowReader:
                 problem(fields[key], *level_problem(self.rubric, raw_level))
                 continue
             reason = text_at("ly_do") if slot.id == CELL_SLOT else None
-            rating = self.ratings.get((level, reason))
-            if rating is None:  # ratings are frozen: one per level (and reason) serves every row
-                rating = self.ratings[(level, reason)] = Rating.model_construct(
-                    level=level, label=self.rubric.level(level).label, reason=reason, date=None)
+            rating = self.ratings.get(level) if reason is None else None
+            if rating is None:  # ratings are frozen: one per level serves every row without a reason
+                rating = Rating.model_construct(level=level, label=self.rubric.level(level).label, reason=reason,
+                                                date=None)
+                if reason is None:
+                    self.ratings[level] = rating
             if raters is None:
                 raters = {}
             raters[slot.id] = rating
