@@ -25,7 +25,7 @@ def tally(rubric: Rubric, counts: Mapping[str, int], present: int | None) -> Vot
     need = round(rule.share * base, _PRECISION)
     running = 0
     decided = None
-    for level, n in ordered:  # best level first: the first that reaches the share wins
+    for level, n in ordered if base > 0 else ():  # best level first: the first that reaches the share wins
         running += n
         support = running if rule.cumulative else n
         if support and (support > need if rule.strict else support >= need):
