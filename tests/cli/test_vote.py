@@ -308,3 +308,15 @@ def test_a_quota_on_all_reviewed_members(invoke: Invoke, tmp_path: Path) -> None
     # 11 reviewed members, 30 % -> 3.3 -> 3; three excellent: within
     assert {k: quota[k] for k in ("base_levels", "base", "limit", "count", "exceeded")} == {
         "base_levels": [], "base": 11, "limit": 3, "count": 3, "exceeded": False}
+
+
+def test_a_short_alias_never_makes_a_vote_column_of_the_cell_sheet(invoke: Invoke, tmp_path: Path) -> None:
+    # "T" and "K" are aliases of Tốt and Khá, and ordinary column names too: in the cell sheet, only a level's
+    # label or id heads a vote column (a ballot file given with --phieu may use the aliases)
+    sheet = _write(tmp_path, "chibo.csv",
+                   "Số đảng viên có mặt:,5\nHọ và tên,CT1,CT2,CT3,T,K\nNguyễn Văn An,0,0,0,4,1\n")
+    _, doc = _run(invoke, str(sheet))
+    assert doc["members"][0]["vote"] is None and "vote" not in doc["missing"]
+    assert "các cột không dùng để chấm: 'T' (cột E), 'K' (cột F)" in doc["notes"]
+    ballots = _write(tmp_path, "phieu.csv", "Số đảng viên có mặt:,5\nHọ và tên,T,K,TB,YK\nNguyễn Văn An,4,1,,\n")
+    assert _run(invoke, str(sheet), "--phieu", str(ballots))[1]["members"][0]["vote"]["level"] == "tot"

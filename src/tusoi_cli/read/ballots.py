@@ -44,7 +44,9 @@ def read_ballots(path: Path, rubric: Rubric, sheet: str | None = None, *, requir
     name = str(path)
     tables = read_tables(path, sheet, name)
     for table in tables:
-        found = _header(table.rows, rubric)
+        # in the cell sheet only a level's own label (or id) heads a vote column: a short alias ("T", "K")
+        # could be any column there; a ballot file may use the aliases too ("HTXSNV")
+        found = _header(table.rows, rubric, aliases=required)
         if found is not None:
             return _read(name, table.rows, found, rubric)
     if not required:
@@ -69,7 +71,15 @@ class _Found:
         self.row, self.name, self.code, self.levels, self.ballot, self.total = row, name, code, levels, ballot, total
 
 
-def _header(rows: list[list[Cell]], rubric: Rubric) -> _Found | None:
+def level_header(rubric: Rubric, text: str, *, aliases: bool = True) -> str | None:
+    """The level a column header names: its label or id, and with ``aliases`` its other spellings."""
+    if aliases:
+        return match_level(rubric, text)
+    key = fold(text)
+    return next((lv.id for lv in rubric.levels if key in (fold(lv.label), fold(lv.id))), None)
+
+
+def _header(rows: list[list[Cell]], rubric: Rubric, *, aliases: bool) -> _Found | None:
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         texts = [header_text(value) for value in row]
         name = code = ballot = total = None
@@ -78,7 +88,7 @@ def _header(rows: list[list[Cell]], rubric: Rubric) -> _Found | None:
             if not text:
                 continue
             key = fold(text)
-            level = match_level(rubric, text)
+            level = level_header(rubric, text, aliases=aliases)
             if level is not None and level not in levels.values():
                 levels[col] = level
             elif key in _BALLOT_HEADERS and ballot is None:

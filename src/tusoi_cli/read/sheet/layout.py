@@ -198,10 +198,9 @@ def find_layout(rows: list[list[Cell]], rubric: Rubric) -> Layout | None:
 
 
 def _level_header(rubric: Rubric, text: str) -> str | None:
-    """The level a header names (a vote column: the ballots for that level), if it is one."""
-    from tusoi_cli.read.rubric_loader import match_level
-
-    return match_level(rubric, text)
+    """The level a header names by its label or id (a vote column: the ballots for that level), if it is one."""
+    key = fold(text)
+    return next((lv.id for lv in rubric.levels if key in (fold(lv.label), fold(lv.id))), None)
 
 
 def repeated_headers(rows: list[list[Cell]], layout: Layout) -> set[int]:
