@@ -24,15 +24,17 @@ _EXPORTS = {
     "MemberEvaluation": "model", "MemberResult": "model", "Rubric": "model",
     "bundled_ids": "read.rubric_loader", "load_rubric": "read.rubric_loader", "load_rubric_file": "read.rubric_loader",
     "score_member": "engine.scoring",
+    "final_level": "model.raters", "hold_vote": "api",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:
-    from tusoi_cli.api import Scored, score_file
+    from tusoi_cli.api import Scored, hold_vote, score_file
     from tusoi_cli.engine.scoring import score_member
     from tusoi_cli.errors import InputError, Problem, RubricError, TusoiError, UsageError
     from tusoi_cli.model import MemberEvaluation, MemberResult, Rubric
+    from tusoi_cli.model.raters import final_level
     from tusoi_cli.read.member_reader import read_member
     from tusoi_cli.read.rubric_loader import bundled_ids, load_rubric, load_rubric_file
 

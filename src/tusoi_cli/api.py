@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import compare_periods as compare_periods
     from tusoi_cli.engine.compare import compare_results as compare_results
     from tusoi_cli.engine.compare import match_records as match_records
+    from tusoi_cli.engine.quota import batch_meeting as batch_meeting
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
+    from tusoi_cli.model.meeting import MeetingResult
+    from tusoi_cli.model.people import Person
     from tusoi_cli.model.rollup import MemberRow, Rollup, Unit
     from tusoi_cli.read.inputs import check_input as check_input
     from tusoi_cli.read.member_reader import parse_date as parse_date
@@ -42,7 +45,7 @@ _REEXPORTS = {
     "check_input": "read.inputs", "parse_date": "read.member_reader", "read_people": "read.people",
     "DEFAULT_RUBRIC": "read.rubric_loader", "bundled_ids": "read.rubric_loader", "load_rubric": "read.rubric_loader",
     "load_rubric_file": "read.rubric_loader", "match_level": "read.rubric_loader", "MAX_BYTES": "read.yaml_reader",
-    "sort_by_name": "engine.batch", "summarize": "engine.batch",
+    "sort_by_name": "engine.batch", "summarize": "engine.batch", "batch_meeting": "engine.quota",
     "compare_periods": "engine.compare", "compare_results": "engine.compare", "match_records": "engine.compare",
 }
 
@@ -375,3 +378,44 @@ def _read_leaf(node: Node, rubric: Rubric, names: bool = False) -> _Leaf:
             leaf.level_labels.setdefault(level.id, level.label)
         batch.members.clear()  # only the counts are kept
     return leaf
+# --------------------------------------------------------------------------- the cell meeting
+
+
+def hold_vote(source: Path, rubric: Rubric, *, ballots: Path | None = None, sheet: str | None = None,
+              present: int | None = None, exceptional: bool | None = None) -> MeetingResult:
+    """`tusoi bieu-quyet`: the cell read and scored, the ballots tallied by the rubric's rule (a decided vote
+    fills the cell slot of the result, never the input), the quota checked on final levels, who is missing.
+
+    ``ballots`` is the ballot file (None: the vote columns of the cell sheet, if it has any); ``present``
+    overrides the title block's number of members present; ``exceptional`` (None: the title block's
+    "Đơn vị đặc biệt") chooses the quota's share for exceptional units.
+    """
+    from tusoi_cli.engine.meeting import run_meeting
+    from tusoi_cli.read.ballots import read_ballots
+
+    batch = read_batch(source, rubric, sheet=sheet)
+    cell = read_ballots(source, rubric, sheet, required=False) if not source.is_dir() else None
+    read = read_ballots(ballots, rubric) if ballots is not None else cell
+    if exceptional is None:  # the option, else the ballot form's title block, else the cell sheet's
+        found = [b.exceptional for b in (read, cell) if b is not None and b.exceptional is not None]
+        exceptional = found[0] if found else None
+    return run_meeting(batch, read, present=present, exceptional=exceptional)
+
+
+def ballot_people(path: Path, rubric: Rubric) -> tuple[list[Person], int]:
+    """The members a ballot lists, and how many were left out: from a list of names (everyone), or from the
+    cell's sheet or folder, read with ``rubric`` (exempt and not-reviewed members are left out)."""
+    from tusoi_cli.errors import InputError
+    from tusoi_cli.model.people import Person
+    from tusoi_cli.read.people import read_people
+
+    if path.suffix.lower() in {".txt", ".text", ".lst", ""} and not path.is_dir():
+        return read_people(path), 0
+    try:
+        batch = read_batch(path, rubric)
+    except InputError:
+        if path.is_dir():
+            raise
+        return read_people(path), 0  # a plain table of names (no item columns)
+    people = [Person(m.ho_ten, m.ma_dang_vien, m.chuc_vu) for m in batch.members if m.rated]
+    return people, len(batch.members) - len(people)

@@ -48,9 +48,16 @@ def test_every_row_says_what_the_detailed_result_says(tmp_path: Path, rubric_nam
         assert (row["status"], row["complete"], row["ky_luat"], row["ky_luat_form"]) == (
             result.status, "1" if result.complete else "0", "1" if result.ky_luat else "0", result.ky_luat_form or "")
         assert [row[f"points_{s.id}"] for s in result.sections] == [_g(s.points) for s in result.sections]
+        # the rater slots: the other slots' levels, the final level and the flags (slot:kind[:cap])
+        assert (row["cell_committee_level"], row["party_committee_level"], row["final_level"]) == (
+            "", "", result.final_level or "")
+        assert row["rating_flags"] == ";".join(f"{f.slot}:{f.kind}" + (f":{f.cap}" if f.cap else "")
+                                               for f in result.rating_flags)
         by_id = {item.id: item for item in result.items}
         expected = {"answered": lambda v: _g(v), "na": lambda v: "na", "invalid": lambda v: "!",
                     "unanswered": lambda v: ""}
         assert [row[i] for i in ids] == [expected[by_id[i].state](by_id[i].value) for i in ids]
         states.update((result.status, *(item.state for item in result.items)))
-    assert states == {"reviewed", "exempt", "not_reviewed", "answered", "unanswered", "na", "invalid"}
+        states.update(f.kind for f in result.rating_flags)
+    assert states == {"reviewed", "exempt", "not_reviewed", "answered", "unanswered", "na", "invalid", "above_cap",
+                      "above_level"}

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tusoi_cli import load_rubric
-from tusoi_cli.api import read_batch, summarize
+from tusoi_cli.api import batch_meeting, read_batch, summarize
 from tusoi_cli.model import Rubric
 from tusoi_cli.render.data import batch_json
 
@@ -99,8 +99,11 @@ def test_cli_writes_the_reference_text_and_the_result_schema_validates_it(invoke
     sheet = write_sheet(tmp_path / "chibo.csv", rubric, 300, CELLS, seed=7)
     out = tmp_path / "kq.json"
     invoke("batch", str(sheet), "-o", str(out))
-    _, reference = both(sheet, rubric)
+    batch = read_batch(sheet, rubric)
+    # the command adds the quota check and who is missing a level (engine.quota.batch_meeting) to the tail
+    reference = b"".join(batch_json(batch, summarize(batch), detailed=True, meeting=batch_meeting(batch)))
     assert out.read_bytes() == reference
+    assert json.loads(reference)["quota"] is None  # the default rubric declares none
     jsonschema = pytest.importorskip("jsonschema")
     schema = jsonschema.Draft202012Validator(json.loads(invoke("schema", "result").stdout))
     for member in json.loads(reference)["members"]:

@@ -27,6 +27,7 @@ RESULT_HEADERS = [  # the first ten print; the others stay in the sheet for the 
     "STT", "Họ và tên", "Chức vụ", "Trạng thái", "Điểm", "Xếp loại đề xuất", "Tự xếp loại", "Giới hạn áp dụng",
     "Biểu hiện / vi phạm", "Ghi chú", "Mã đảng viên", "Mức theo điểm", "So với đề xuất", "Chi bộ xếp loại", "Lý do",
     "Trừ CT", "Trừ DL", "Trừ DB", "Trừ D", "Chưa trả lời", "Không áp dụng", "Không hợp lệ", "Dòng",
+    "Xếp loại cuối cùng", "Cần trả lời (biên bản)",  # the meeting's columns: some member has two slots filled
 ]
 FORMULA_NAME = '=HYPERLINK("x")'
 WHEN = datetime(2026, 12, 15, 9, 30, tzinfo=timezone(timedelta(hours=7)))
@@ -108,7 +109,9 @@ def test_results_sheet_rows_in_input_order(report: Path) -> None:
         'tối đa Khá: Có biểu hiện "tự diễn biến", "tự chuyển hóa" (mức 1) (DB2)',
         "tối đa Trung bình: Bị kỷ luật trong kỳ đánh giá",
     ]
-    assert [r[19:] for r in rows] == [[0, 0, 0, 5], [0, 0, 0, 6], [0, 1, 0, 7], [43, 1, 1, 8]]
+    assert [r[19:23] for r in rows] == [[0, 0, 0, 5], [0, 0, 0, 6], [0, 1, 0, 7], [43, 1, 1, 8]]
+    # final level = the last filled slot (An and the formula name: the cell's; Cường: only his own); no flags
+    assert [r[23:] for r in rows] == [["Tốt", None], ["Trung bình", None], ["Khá", None], [None, None]]
     assert rows[0][7] is None  # no cap applied
     assert ws.print_area == "'Kết quả'!$A$1:$J$6"  # what the meeting reads; the rest is for the screen
 
@@ -298,7 +301,7 @@ def test_info_sheet_reads_the_rubric(report: Path, batch: BatchResult) -> None:
 
 
 @pytest.mark.parametrize(("sheet", "freeze", "header", "last_col", "last_row"), [
-    ("Kết quả", "C3", 2, "W", 6), ("Chi tiết", "C5", 4, "AV", 8), ("Lỗi", "A3", 2, "D", 4),
+    ("Kết quả", "C3", 2, "Y", 6), ("Chi tiết", "C5", 4, "AV", 8), ("Lỗi", "A3", 2, "D", 4),
 ])
 def test_data_sheets_freeze_filter_and_print(report: Path, sheet: str, freeze: str, header: int, last_col: str,
                                              last_row: int) -> None:
@@ -343,7 +346,7 @@ def test_many_members_keep_order_and_row_numbers(tmp_path: Path, batch: BatchRes
     ws = load_workbook(target, read_only=True)["Kết quả"]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert len(rows) == 300
-    assert [r[0] for r in rows] == list(range(1, 301)) and [r[-1] for r in rows] == list(range(2, 302))
+    assert [r[0] for r in rows] == list(range(1, 301)) and [r[22] for r in rows] == list(range(2, 302))
     assert rows[299][1] == "Phạm Minh Đức" and rows[297][1] == FORMULA_NAME
 
 

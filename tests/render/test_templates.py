@@ -193,8 +193,9 @@ def test_sheet_layout_header_notes_and_member_rows(sheet: Path) -> None:
         note = ws.cell(HEADER_ROW, header.index(text) + 1).comment
         assert note is not None
         assert " ".join(item.description.split()) in note.text and item.source in note.text
-    assert header[50:] == ["Trạng thái", "Tự xếp loại", "Kỷ luật (có/không)", "Chi bộ xếp loại (sau họp)",
-                           "Lý do (của chi bộ)", "Ghi chú"]
+    # the four rater slots of the default rubric, in order, each read back by `batch` as its slot
+    assert header[50:] == ["Trạng thái", "Tự xếp loại", "Kỷ luật (có/không)", "Chi ủy đề xuất",
+                           "Chi bộ xếp loại (sau họp)", "Lý do (của chi bộ)", "Đảng ủy quyết định", "Ghi chú"]
     assert all(ws.cell(HEADER_ROW, col).comment is not None for col in range(1, len(header) + 1))
     names = [ws.cell(row, 2).value for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 6)]
     assert names == [*PEOPLE, None, None]
@@ -243,9 +244,9 @@ def test_sheet_dropdowns_on_every_answer_cell_from_the_hidden_list_sheet(sheet: 
         assert entries(dv.formula1) == [*(int(v.value) for v in scale.values or []),
                                         *(v.label for v in scale.values or []), "Không áp dụng"]
         assert dv.promptTitle.startswith(item.id)
-    assert len(found) == 46 + 4
+    assert len(found) == 46 + 6
     for letter, name in (("AY", "DS_trang_thai"), ("AZ", "DS_xep_loai"), ("BA", "DS_ky_luat"),
-                         ("BB", "DS_xep_loai")):
+                         ("BB", "DS_xep_loai"), ("BC", "DS_xep_loai"), ("BE", "DS_xep_loai")):
         assert found[f"{letter}{FIRST_DATA_ROW}:{letter}{last}"].formula1 == name
     assert entries("DS_xep_loai") == [lv.label for lv in rubric.levels]
     assert entries("DS_ky_luat") == ["Không", "Có", "Khiển trách", "Cảnh cáo", "Cách chức", "Khai trừ"]

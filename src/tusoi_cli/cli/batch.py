@@ -15,6 +15,7 @@ from tusoi_cli.version import __version__
 
 if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchResult, BatchSummary
+    from tusoi_cli.model.meeting import QuotaResult
 
 
 class SortOrder(StrEnum):
@@ -54,6 +55,9 @@ def batch_cmd(
     strict: Annotated[bool, typer.Option("--strict", help="Coi mục chưa trả lời là lỗi (mỗi mục một lỗi của dòng "
                                                            "đó); đảng viên vẫn có trong báo cáo, mức tạm tính.")
                       ] = False,
+    exceptional: Annotated[bool, typer.Option("--don-vi-dac-biet",
+                                              help="Đơn vị đặc biệt: xét định mức của bộ tiêu chí theo tỷ lệ của đơn "
+                                                   "vị đặc biệt.")] = False,
     force: ForceOutputOption = False,
 ) -> None:
     """Chấm cả chi bộ từ một bảng tính hoặc một thư mục, in bảng tổng hợp và ghi báo cáo."""
@@ -62,7 +66,7 @@ def batch_cmd(
     # A short-lived process holding millions of acyclic objects: the cycle collector only costs time.
     gc.disable()
     with guard():
-        from tusoi_cli.api import check_input, load_rubric, read_batch, sort_by_name, summarize
+        from tusoi_cli.api import batch_meeting, check_input, load_rubric, read_batch, sort_by_name, summarize
         from tusoi_cli.cli import output as cli_output
         from tusoi_cli.errors import UsageError
 
@@ -85,6 +89,7 @@ def batch_cmd(
         report(batch.problems)
         warn(batch.warnings)
         summary = summarize(batch)
+        meeting = batch_meeting(batch, exceptional=bool(exceptional))
         if target is not None and target.fmt == "xlsx":
             from tusoi_cli.render.excel.report import MAX_MEMBERS
             from tusoi_cli.text import thousands
@@ -94,11 +99,17 @@ def batch_cmd(
                                  f"giới hạn dòng của Excel); bảng này có {thousands(len(batch.members))} người — "
                                  "ghi ra .csv hoặc .json, hoặc tách bảng theo chi bộ, đảng bộ")
         if target is not None:
-            _write_batch(batch, summary, target.path, target.fmt)
+            _write_batch(batch, summary, target.path, target.fmt, meeting)
         from tusoi_cli.render.terminal import batch_summary
 
         # with the results on standard output, the summary goes to stderr so the output stays parseable
-        (stderr() if target is not None and target.path is None else stdout()).print(batch_summary(batch, summary))
+        from tusoi_cli.render.vote_terminal import batch_meeting_view
+
+        shown = stderr() if target is not None and target.path is None else stdout()
+        shown.print(batch_summary(batch, summary))
+        view = batch_meeting_view(batch, *meeting)
+        if view is not None:
+            shown.print(view)
         if target is not None and target.path is not None:
             stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
         if batch.problems or batch.failed_rows:
@@ -120,7 +131,8 @@ def _with_progress(work: Any) -> Any:
         return work(advance)
 
 
-def _write_batch(batch: BatchResult, summary: BatchSummary, output: Path | None, fmt: str) -> None:
+def _write_batch(batch: BatchResult, summary: BatchSummary, output: Path | None, fmt: str,
+                 meeting: tuple[QuotaResult | None, dict[str, list[str]]] | None = None) -> None:
     """Write the batch as ``fmt`` to ``output`` (None: standard output, text formats only)."""
     from tusoi_cli.output import write_atomic
 
@@ -137,7 +149,7 @@ def _write_batch(batch: BatchResult, summary: BatchSummary, output: Path | None,
     else:
         from tusoi_cli.render.data import batch_json
 
-        chunks = batch_json(batch, summary)  # already made safe to show (json_text), piece by piece
+        chunks = batch_json(batch, summary, meeting=meeting)  # already made safe to show (json_text), piece by piece
     if output is not None:
         write_atomic(output, chunks)
         return

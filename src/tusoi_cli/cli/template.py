@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tusoi_cli.model import Rubric
 
 DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
+DEFAULT_BALLOT = Path("phieu-bieu-quyet.xlsx")
 _YAML_OUTPUTS = {".yaml": "yaml", ".yml": "yaml"}
 DEFAULT_BLANK_ROWS = 30
 
@@ -168,6 +169,43 @@ def template_sheet(
             f"{blank} dòng trống"
         stderr().print(f"Đã ghi {target} ({detail}, {sum(len(s.items) for s in loaded.sections)} mục)",
                         style="green", markup=False)
+
+
+@template_app.command("phieu", options_metavar="[TÙY CHỌN]")
+def template_ballot(
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
+                                               help=f"Tệp .xlsx cần ghi; mặc định {DEFAULT_BALLOT}.")] = None,
+    members: Annotated[Path | None, typer.Option("--members", metavar="TỆP",
+                                                 help="Danh sách đảng viên: .txt mỗi dòng một họ tên, hoặc bảng của "
+                                                      "chi bộ (.xlsx, .ods, .csv) hay thư mục các tệp tự đánh giá "
+                                                      "(người miễn hoặc chưa kiểm điểm được bỏ ra).")] = None,
+    rubric: RubricOption = "tusoi-mac-dinh",
+    chi_bo: ChiBoOption = None,
+    ky: KyOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Phiếu biểu quyết in được (A4): mỗi đảng viên một dòng, mỗi mức một cột; kiểm phiếu xong đưa vào bieu-quyet."""
+    with guard():
+        from tusoi_cli.api import ballot_people, check_input
+        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.errors import UsageError
+        from tusoi_cli.render.excel.ballot import write_ballot
+        from tusoi_cli.version import __version__
+
+        if members is None:
+            raise UsageError("thiếu --members: danh sách đảng viên (.txt mỗi dòng một họ tên, hoặc bảng của chi bộ)")
+        if not members.exists():
+            raise UsageError(f"không tìm thấy '{members}'")
+        if not members.is_dir():  # a folder of member files is read as `batch` reads it
+            check_input(members, "danh sách đảng viên")
+        planned = cli_output.plan(str(DEFAULT_BALLOT) if output is None else output, None, force=force,
+                                  inputs=[members], extensions={".xlsx": "xlsx"}, binary=frozenset({"xlsx"}))
+        assert planned.path is not None
+        loaded = _scorable(rubric)
+        people, left_out = ballot_people(members, loaded)
+        write_ballot(planned.path, loaded, people, chi_bo=chi_bo, ky=ky or _this_year(), tool_version=__version__)
+        detail = f"{len(people)} đảng viên" + (f"; bỏ ra {left_out} người miễn hoặc chưa kiểm điểm" if left_out else "")
+        stderr().print(f"Đã ghi {planned.path} ({detail})", style="green", markup=False)
 
 
 class SchemaKind(StrEnum):

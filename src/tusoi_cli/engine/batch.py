@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from tusoi_cli.collation import name_key
+from tusoi_cli.engine.raters import rating_flags
 from tusoi_cli.engine.scoring import compile_rubric, score_member, score_values
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import STATUS_LABELS
+from tusoi_cli.model import STATUS_LABELS, RatingFlag
 from tusoi_cli.model.batch import BatchMember, BatchResult, BatchSummary
 from tusoi_cli.model.compiled import form_index
 
@@ -23,14 +24,27 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
     rubric = batch.rubric
     compiled = compile_rubric(rubric)
     members = batch.members
+    flag_memo: dict[tuple[object, ...], tuple[list[RatingFlag] | None, object]] = {}
     for index, member in enumerate(members):
         if member.result is not None:
             continue
         if member.evaluation is not None:
             members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
         else:
-            member.core = score_values(compiled, member.values, member.ky_luat, member.na,
-                                       form_index(member.ky_luat_form))
+            member.core = core = score_values(compiled, member.values, member.ky_luat, member.na,
+                                              form_index(member.ky_luat_form))
+            if member.raters is not None:
+                # a sheet repeats a few combinations of slots, rank and caps: each is worked out once and its
+                # (read-only) list shared; the rating objects are the reader's shared ones, kept alive here
+                rank = core.rank if member.rated else None
+                key = (*((slot, id(r)) for slot, r in member.raters.items()), rank, *(n for n, _ in core.caps))
+                known = flag_memo.get(key)
+                if known is None:
+                    if len(flag_memo) > 10_000:
+                        flag_memo.clear()
+                    known = flag_memo[key] = (rating_flags(rubric, member.raters, rank, (n for n, _ in core.caps))
+                                              or None, member.raters)
+                member.flags = known[0]
     batch.scorer = score_member
     check_duplicates(batch, unit)
     return batch

@@ -17,15 +17,16 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import Answer, Rubric
 from tusoi_cli.model.batch import BatchMember, BatchResult
 from tusoi_cli.model.compiled import form_index
+from tusoi_cli.model.raters import final_level as last_filled_slot
 from tusoi_cli.model.rollup import NO_REASON, MemberRow, Scheme, Unit, add_reasons, empty_tally, total_of
 from tusoi_cli.text import fold
 
 HIDDEN_NAME = "[tên ẩn]"
 
 
-def final_level(member: BatchMember) -> str | None:
-    """The member's final level: SPEC's last filled rater slot (today the cell's decision, ``chi_bo_xep_loai``)."""
-    return member.chi_bo_xep_loai
+def final_level(member: BatchMember, rubric: Rubric) -> str | None:
+    """The member's final level: SPEC's last filled rater slot, in the order the rubric declares its slots."""
+    return last_filled_slot(rubric, member.raters)
 
 
 def scheme_of(rubric: Rubric) -> Scheme:
@@ -64,7 +65,7 @@ def score_cell(batch: BatchResult, unit: str) -> BatchResult:
                 evaluation.tu_xep_loai, evaluation.chi_bo_xep_loai, evaluation.ly_do, evaluation.ky_luat,
                 evaluation.source,
                 chi_bo=info.chi_bo, ky_danh_gia=evaluation.ky_danh_gia, status=status, status_reason=reason,
-                ky_luat_form=evaluation.ky_luat_form)
+                ky_luat_form=evaluation.ky_luat_form, raters=evaluation.raters or None)
         elif member.result is None:
             member.core = score_values(compiled, member.values, member.ky_luat, member.na,
                                        form_index(member.ky_luat_form))
@@ -100,7 +101,7 @@ def tally_cell(batch: BatchResult, name: str, source: str) -> Unit:
         tally.reviewed += 1
         level = level_ids[member.core.rank]
         tally.levels[level] += 1
-        final = final_level(member)
+        final = final_level(member, rubric)
         if final is not None:
             tally.final_levels[final] += 1
             if final != level:
@@ -122,7 +123,7 @@ def member_rows(batch: BatchResult, unit: str, source: str) -> list[MemberRow]:
     """The members of a scored cell for the internal list (``--ten``), in the cell's order."""
     ids = [level.id for level in batch.rubric.levels]
     return [MemberRow(unit, source, m.line, m.ho_ten, m.ma_dang_vien, m.status, m.status_reason,
-                      ids[m.core.rank] if m.rated else None, final_level(m) if m.rated else None)
+                      ids[m.core.rank] if m.rated else None, final_level(m, batch.rubric) if m.rated else None)
             for m in batch.members]
 
 

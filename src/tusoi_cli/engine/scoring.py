@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from itertools import compress
 from typing import Literal
 
+from tusoi_cli.engine.raters import final_level, rating_flags, ratings_of
 from tusoi_cli.errors import UsageError
 from tusoi_cli.model import (
     DISCIPLINE_FORMS,
@@ -210,6 +211,9 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
     by_state: dict[str, list[str]] = {"answered": [], "unanswered": [], "na": [], "invalid": []}
     for result in items:
         by_state[result.state].append(result.id)
+    raters = ratings_of(rubric, ev.raters, ev.tu_xep_loai, ev.chi_bo_xep_loai, ev.ly_do)
+    final = final_level(rubric, raters)
+    flags = rating_flags(rubric, raters, core.rank if rated else None, (n for n, _ in core.caps))
     info = ev.member
     return MemberResult.model_construct(
         source=ev.source, rubric=rubric.id, rubric_version=rubric.version, ho_ten=info.ho_ten,
@@ -221,7 +225,8 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
         unanswered=by_state["unanswered"], not_applicable=by_state["na"], invalid=by_state["invalid"],
         ky_luat=ev.ky_luat, ky_luat_form=ev.ky_luat_form, self_level=ev.tu_xep_loai, self_comparison=self_comparison,
         cell_level=ev.chi_bo_xep_loai, cell_reason=ev.ly_do, next_level=next_level,
-        complete=not by_state["invalid"] and not by_state["unanswered"],
+        complete=not by_state["invalid"] and not by_state["unanswered"], raters=raters, final_level=final,
+        final_level_label=rubric.level(final).label if final else None, rating_flags=flags, vote=None,
     )
 
 

@@ -4,6 +4,7 @@ Field names of rubric files are English (authors are few and read the docs); mem
 are Vietnamese without diacritics, with English aliases, because members edit them by hand.
 """
 
+import datetime as _dt
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -122,6 +123,63 @@ class Cap(Strict):
                     " \"tự chuyển hóa\"), discipline (bị kỷ luật), other (khác, mặc định)")
 
 
+class RaterSlot(Strict):
+    """One step of the review that records a level: the member, the cell committee, the cell, the committee above."""
+
+    id: Id = Field(description="Mã bước xếp loại, ví dụ self, cell_committee, cell, party_committee")
+    field: Id = Field(description="Tên trường trong tệp tự đánh giá, ví dụ chi_uy_de_xuat")
+    label: Text = Field(description="Tên hiển thị, cũng là tiêu đề cột trong bảng tính, ví dụ 'Chi ủy đề xuất'")
+    aliases: list[str] = Field(default=[],
+        description="Các tên khác được chấp nhận (trường trong tệp, tiêu đề cột), ví dụ self_level")
+
+
+# The review's steps when a rubric declares none (SPEC, "Shared data model"): the last filled one is final.
+DEFAULT_RATERS: tuple[RaterSlot, ...] = (
+    RaterSlot.model_construct(id="self", field="tu_xep_loai", label="Tự xếp loại",
+                              aliases=["self_level", "Tự đánh giá xếp loại", "Mức tự xếp loại"]),
+    RaterSlot.model_construct(id="cell_committee", field="chi_uy_de_xuat", label="Chi ủy đề xuất",
+                              aliases=["cell_committee_level", "Chi ủy đề nghị"]),
+    RaterSlot.model_construct(id="cell", field="chi_bo_xep_loai", label="Chi bộ xếp loại",
+                              aliases=["cell_level", "Xếp loại của chi bộ"]),
+    RaterSlot.model_construct(id="party_committee", field="dang_uy_quyet_dinh", label="Đảng ủy quyết định",
+                              aliases=["party_committee_level", "Đảng ủy xếp loại"]),
+)
+SELF_SLOT, CELL_SLOT = "self", "cell"  # the slots behind the JSON keys self_level and cell_level
+
+
+class RatingRules(Strict):
+    """What a rater's level may be before it is flagged for the meeting to answer on record."""
+
+    max_levels_above: int = Field(default=1, ge=0,
+        description="Số mức một bước xếp loại được cao hơn mức tusoi đề xuất mà không bị đánh dấu (mặc định 1)")
+
+
+class VoteRule(Strict):
+    """How the cell's ballots decide a level (see docs/rubric.md, "Biểu quyết")."""
+
+    share: float = Field(default=0.5, gt=0, le=1,
+        description="Tỷ lệ cần đạt, so với số đảng viên có mặt (mặc định 0.5: quá nửa)")
+    strict: bool = Field(default=True,
+        description="true: phải hơn tỷ lệ (quá nửa); false: đạt bằng tỷ lệ là đủ")
+    base: Literal["present", "ballots"] = Field(default="present",
+        description="present: so với số có mặt và biểu quyết; ballots: so với số phiếu của đảng viên đó")
+    cumulative: bool = Field(default=True,
+        description="true: mỗi phiếu tính cho mức của nó và mọi mức thấp hơn; false: chỉ tính cho mức của nó")
+
+
+class Quota(Strict):
+    """A limit on how many members one level may hold, as a share of a base count."""
+
+    level: str = Field(description="Mức bị giới hạn số lượng (mã một mức trong `levels`)")
+    share: float = Field(gt=0, le=1, description="Tỷ lệ tối đa, ví dụ 0.2 (20 %)")
+    of: list[str] = Field(default=[],
+        description="Các mức làm cơ số (số đảng viên có mức cuối cùng là một trong các mức này); bỏ trống: mọi"
+                    " đảng viên được xếp loại")
+    exceptional_share: float | None = Field(default=None, gt=0, le=1,
+        description="Tỷ lệ tối đa ở đơn vị đặc biệt (--don-vi-dac-biet hoặc ô 'Đơn vị đặc biệt:' của bảng)")
+    reason: str = Field(default="", description="Căn cứ của định mức, hiển thị trong báo cáo")
+
+
 class Scoring(Strict):
     start: float = Field(default=0, description="Điểm khởi đầu (100 khi trừ điểm, 0 khi cộng điểm)")
     min: float | None = Field(default=0,
@@ -157,6 +215,13 @@ class RubricSpec(Strict):
         description="Các mức xếp loại từ tốt nhất đến kém nhất; thay cho các mức của bộ được include")
     caps: list[Cap] | None = Field(default=None,
         description="Các quy tắc giới hạn mức xếp loại; thay cho các quy tắc của bộ được include")
+    raters: list[RaterSlot] | None = Field(default=None,
+        description="Các bước xếp loại theo thứ tự (tự xếp loại, chi ủy, chi bộ, đảng ủy); mức cuối cùng là bước"
+                    " cuối có ghi; bỏ trống: bốn bước mặc định")
+    ratings: RatingRules | None = Field(default=None, description="Khi nào một bước xếp loại bị đánh dấu")
+    vote: VoteRule | None = Field(default=None,
+        description="Quy tắc biểu quyết của chi bộ (mặc định: mức cao nhất được quá nửa số có mặt tán thành)")
+    quota: Quota | None = Field(default=None, description="Định mức số lượng của một mức xếp loại")
 
 
 class Item(Strict):
@@ -230,6 +295,10 @@ class Rubric(Strict):
     levels: list[Level]
     caps: list[Cap]
     path: str = ""
+    raters: list[RaterSlot] = list(DEFAULT_RATERS)
+    ratings: RatingRules = RatingRules.model_construct(max_levels_above=1)
+    vote: VoteRule = VoteRule.model_construct(share=0.5, strict=True, base="present", cumulative=True)
+    quota: Quota | None = None
     _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def items(self) -> list[tuple[Section, Item]]:
@@ -241,6 +310,9 @@ class Rubric(Strict):
     def level_rank(self, level_id: str) -> int:
         """0 for the best level, growing as levels get worse."""
         return next(i for i, lv in enumerate(self.levels) if lv.id == level_id)
+
+    def slot(self, slot_id: str) -> RaterSlot | None:
+        return next((slot for slot in self.raters if slot.id == slot_id), None)
 
     def included_titles(self) -> list[str]:
         """The titles of the rubrics this one includes; the loader attaches how to find them (read on demand,
@@ -278,6 +350,23 @@ class MemberInfo(Strict):
                                 description="Chức vụ")
 
 
+class RaterValue(Strict):
+    """A rater slot written as a mapping in a member file."""
+
+    muc: str = Field(description="Mức xếp loại (mã, tên hoặc tên khác của mức)")
+    ly_do: str | None = Field(default=None, description="Lý do")
+    ngay: str | None = Field(default=None, description="Ngày, dạng 31/12/2026")
+
+
+class Rating(Strict):
+    """The level one rater slot recorded for a member."""
+
+    level: str = Field(description="Mức (mã)")
+    label: str = Field(description="Tên mức")
+    reason: str | None = Field(default=None, description="Lý do")
+    date: _dt.date | None = Field(default=None, description="Ngày (năm-tháng-ngày)")
+
+
 class MemberHeader(Strict):
     """The member file without its answers (answers are checked against the rubric separately)."""
 
@@ -287,13 +376,21 @@ class MemberHeader(Strict):
                                     description="Kỳ đánh giá, ví dụ 2026")
     dang_vien: MemberInfo = Field(validation_alias=AliasChoices("dang_vien", "member"),
         description="Thông tin đảng viên")
-    tu_xep_loai: str | None = Field(default=None, validation_alias=AliasChoices("tu_xep_loai", "self_level"),
-                                    description="Mức tự xếp loại: tot, kha, trung_binh, yeu_kem")
+    tu_xep_loai: str | RaterValue | None = Field(default=None,
+        validation_alias=AliasChoices("tu_xep_loai", "self_level"),
+        description="Mức tự xếp loại: tot, kha, trung_binh, yeu_kem (hoặc bảng muc, ly_do, ngay)")
+    chi_uy_de_xuat: str | RaterValue | None = Field(default=None,
+        validation_alias=AliasChoices("chi_uy_de_xuat", "cell_committee_level"),
+        description="Mức chi ủy đề xuất (hoặc bảng muc, ly_do, ngay)")
     ky_luat: VBool = Field(default=False, validation_alias=AliasChoices("ky_luat", "disciplined"),
                            description="Bị kỷ luật trong kỳ: có/không, hoặc hình thức kỷ luật (khiển trách, cảnh"
                                        " cáo, cách chức, khai trừ)")
-    chi_bo_xep_loai: str | None = Field(default=None, validation_alias=AliasChoices("chi_bo_xep_loai", "cell_level"),
-                                        description="Mức chi bộ quyết định xếp loại")
+    chi_bo_xep_loai: str | RaterValue | None = Field(default=None,
+        validation_alias=AliasChoices("chi_bo_xep_loai", "cell_level"),
+        description="Mức chi bộ quyết định xếp loại (hoặc bảng muc, ly_do, ngay)")
+    dang_uy_quyet_dinh: str | RaterValue | None = Field(default=None,
+        validation_alias=AliasChoices("dang_uy_quyet_dinh", "party_committee_level"),
+        description="Mức đảng ủy quyết định (hoặc bảng muc, ly_do, ngay)")
     ly_do: str | None = Field(default=None, validation_alias=AliasChoices("ly_do", "reason"),
                               description="Lý do của chi bộ")
     ghi_chu: str | None = Field(default=None, validation_alias=AliasChoices("ghi_chu", "note"), description="Ghi chú")
@@ -334,6 +431,7 @@ class MemberEvaluation(Strict):
     ky_luat_form: DisciplineForm | None = None
     status: MemberStatus = "reviewed"  # as stated; score_member makes a member with no answer not_reviewed
     status_reason: str | None = None
+    raters: dict[str, Rating] = {}  # slot id -> the level it recorded (self and cell mirror the two fields above)
 
 
 # --------------------------------------------------------------------------- result
@@ -385,6 +483,27 @@ class NextLevel(Strict):
     blocking_caps: list[str] = Field(description="Các giới hạn đang chặn việc lên mức trên")
 
 
+class RatingFlag(Strict):
+    slot: str = Field(description="Mã bước xếp loại bị đánh dấu")
+    slot_label: str = Field(description="Tên bước xếp loại")
+    level: str = Field(description="Mức bước đó ghi (mã)")
+    level_label: str = Field(description="Tên mức bước đó ghi")
+    kind: Literal["above_cap", "above_level"] = Field(
+        description="above_cap: cao hơn một giới hạn áp dụng cho đảng viên; above_level: cao hơn mức tusoi đề xuất"
+                    " quá số mức bộ tiêu chí cho phép")
+    cap: str | None = Field(default=None, description="Mã giới hạn (với above_cap)")
+    reason: str = Field(description="Lý do, để cuộc họp trả lời trong biên bản")
+
+
+class Vote(Strict):
+    counts: dict[str, int] = Field(description="Mức (mã) -> số phiếu")
+    present: int = Field(description="Số đảng viên có mặt và biểu quyết")
+    level: str | None = Field(description="Mức được biểu quyết theo quy tắc của bộ tiêu chí; null khi không đủ")
+    level_label: str | None = Field(default=None, description="Tên mức được biểu quyết")
+    outcome: Literal["decided", "no_majority"] = Field(
+        description="decided: có mức đạt đủ số phiếu; no_majority: không mức nào đạt")
+
+
 class MemberResult(Strict):
     source: str = Field(description="Tệp đã đọc (với bảng tính: tệp:dòng)")
     rubric: str = Field(description="Mã bộ tiêu chí đã dùng")
@@ -422,3 +541,12 @@ class MemberResult(Strict):
     cell_reason: str | None = Field(description="Lý do của chi bộ")
     next_level: NextLevel | None = Field(description="Điều còn thiếu để lên mức trên; null khi đã ở mức cao nhất")
     complete: bool = Field(description="False khi có mục chưa trả lời hoặc không hợp lệ: mức chỉ là tạm tính")
+    raters: dict[str, Rating] = Field(default={},
+        description="Bước xếp loại (mã) -> mức bước đó ghi, lý do, ngày; chỉ các bước có ghi")
+    final_level: str | None = Field(default=None,
+        description="Mức cuối cùng: mức của bước xếp loại cuối cùng có ghi; null khi chưa bước nào ghi")
+    final_level_label: str | None = Field(default=None, description="Tên mức cuối cùng")
+    rating_flags: list[RatingFlag] = Field(default=[],
+        description="Các bước xếp loại trái với quy tắc của bộ tiêu chí, kèm lý do")
+    vote: Vote | None = Field(default=None, description="Kết quả biểu quyết của chi bộ (tusoi bieu-quyet); null khi"
+                                                       " không có")

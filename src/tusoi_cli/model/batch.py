@@ -20,6 +20,8 @@ from tusoi_cli.model import (
     MemberInfo,
     MemberResult,
     MemberStatus,
+    Rating,
+    RatingFlag,
     Rubric,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, item_ids
@@ -61,6 +63,8 @@ class BatchMember:
     status_reason: str | None = None
     ky_luat_form: DisciplineForm | None = None
     errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
+    raters: dict[str, Rating] | None = None  # filled rater slots, in the rubric's order (None: none filled)
+    flags: list[RatingFlag] | None = None  # set by the engine: slots against the rubric's rules
 
     @property
     def rated(self) -> bool:
@@ -96,7 +100,7 @@ class BatchMember:
                 tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
                 ly_do=self.ly_do, answers=answers, ky_luat_form=self.ky_luat_form,
                 status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
-                status_reason=self.status_reason)
+                status_reason=self.status_reason, raters=self.raters or {})
         return evaluation
 
     @classmethod
@@ -111,7 +115,7 @@ class BatchMember:
                    invalid, result.ho_ten, result.ma_dang_vien, result.chuc_vu, result.self_level, result.cell_level,
                    result.cell_reason, result.ky_luat, result.source, result=result, chi_bo=result.chi_bo,
                    ky_danh_gia=result.ky_danh_gia, status=result.status, status_reason=result.status_reason,
-                   ky_luat_form=result.ky_luat_form)
+                   ky_luat_form=result.ky_luat_form, raters=result.raters or None, flags=result.rating_flags or None)
 
 
 class LazyResults(Sequence[MemberResult]):

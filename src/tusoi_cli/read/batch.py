@@ -15,7 +15,10 @@ from typing import Any
 
 from tusoi_cli.errors import InputError, Problem
 from tusoi_cli.model import (
+    CELL_SLOT,
+    SELF_SLOT,
     MemberStatus,
+    Rating,
     Rubric,
 )
 from tusoi_cli.model.batch import BatchMember, BatchResult, Progress, unscored
@@ -80,7 +83,7 @@ def _check_columns(result: BatchResult, rows: list[list[Cell]], layout: Layout, 
         result.notes.append(f"bảng được tạo theo bộ tiêu chí '{made_with[2]}' phiên bản {made_with[3]}, đang chấm "
                             f"theo phiên bản {rubric.version}")
     start = layout.header_row + 1
-    known = {*layout.items, *layout.fields.values(), *layout.unused, *layout.suspects}
+    known = {*layout.items, *layout.fields.values(), *layout.unused, *layout.suspects, *layout.votes}
     width = max((len(row) for row in rows[start:]), default=0)
     watched = sorted({*(col for col in range(width) if col not in known), *layout.suspects})
     first: dict[int, int] = {}
@@ -310,6 +313,12 @@ class _RowReader:
         self.field_columns = sorted(set(layout.fields.values()) - {layout.fields.get("stt", -1)})
         self.strict = False  # --strict: every unanswered item of a reviewed member is a problem of its row
         self.texts = _Texts()
+        # the rater slots the sheet has a column for, in the rubric's order
+        self.slots = [slot for slot in rubric.raters if slot.field in layout.fields]
+        self.ratings: dict[str, Rating] = {}
+        self_slot, cell_slot = rubric.slot(SELF_SLOT), rubric.slot(CELL_SLOT)
+        self.self_field = self_slot.field if self_slot else ""
+        self.cell_field = cell_slot.field if cell_slot else ""
 
     def _bad_fields(self, row: list[Cell]) -> tuple[int, ...]:
         """Member-field columns (name, code, level...) of ``row`` holding an error cell."""
@@ -426,22 +435,38 @@ class _RowReader:
                     problem(item_col, f"mục {item_id} chưa được trả lời",
                             "ghi 0 nếu không có, hoặc 'na' nếu mục không áp dụng")
         levels: dict[str, str | None] = {}
-        for key in ("tu_xep_loai", "chi_bo_xep_loai"):
+        raters: dict[str, Rating] | None = None
+        for slot in self.slots:
+            key = slot.field
             raw_level = text_at(key)
-            if raw_level and raw_level not in self.levels:
+            if not raw_level:
+                continue
+            if raw_level not in self.levels:
                 self.levels[raw_level] = match_level(self.rubric, raw_level)
-            levels[key] = self.levels[raw_level] if raw_level else None
-            if raw_level and levels[key] is None:
+            level = levels[key] = self.levels[raw_level]
+            if level is None:
                 from tusoi_cli.read.member_reader import level_problem
 
                 problem(fields[key], *level_problem(self.rubric, raw_level))
+                continue
+            reason = text_at("ly_do") if slot.id == CELL_SLOT else None
+            rating = self.ratings.get(level) if reason is None else None
+            if rating is None:  # ratings are frozen: one per level serves every row without a reason
+                rating = Rating.model_construct(level=level, label=self.rubric.level(level).label, reason=reason,
+                                                date=None)
+                if reason is None:
+                    self.ratings[level] = rating
+            if raters is None:
+                raters = {}
+            raters[slot.id] = rating
         frozen = tuple(values)
         return BatchMember(
             line, unscored(), frozen, tuple(na),
-            tuple(invalid), name_text, text_at("ma_dang_vien"), text_at("chuc_vu"), levels["tu_xep_loai"],
-            levels["chi_bo_xep_loai"], text_at("ly_do"), ky_luat, f"{self.name}:{line}",
+            tuple(invalid), name_text, text_at("ma_dang_vien"), text_at("chuc_vu"), levels.get(self.self_field),
+            levels.get(self.cell_field), text_at("ly_do"), ky_luat, f"{self.name}:{line}",
             chi_bo=text_at("chi_bo") or self.title.get("chi_bo"), ky_danh_gia=self.title.get("ky_danh_gia"),
-            status=status, status_reason=status_reason, ky_luat_form=form, errors=errors or None), problems
+            status=status, status_reason=status_reason, ky_luat_form=form, errors=errors or None,
+            raters=raters), problems
 
 
 

@@ -16,7 +16,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from tusoi_cli.errors import InputError, Problem, UsageError
-from tusoi_cli.model import Answer, DisciplineForm, MemberEvaluation, MemberHeader, MemberStatus, Rubric
+from tusoi_cli.model import (
+    CELL_SLOT,
+    DEFAULT_RATERS,
+    SELF_SLOT,
+    Answer,
+    DisciplineForm,
+    MemberEvaluation,
+    MemberHeader,
+    MemberStatus,
+    Rating,
+    Rubric,
+)
+from tusoi_cli.model.raters import slot_keys, slot_of_key
 from tusoi_cli.model.values import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
 from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
@@ -100,13 +112,8 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
             if read is not None:
                 data = {**data, key: read[0]}
                 form = read[1]
-    try:
-        header = MemberHeader.model_validate(data)
-    except ValidationError as exc:
-        from tusoi_cli.read.validation import problems_from
-
-        fatal.extend(problems_from(exc, doc, MemberHeader))
-
+    the_rubric: Rubric | None = None
+    rubric_problem: Problem | None = None
     if isinstance(rubric, Rubric):
         the_rubric = rubric
     else:
@@ -116,8 +123,22 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         except UsageError as exc:
             if rubric:  # named on the command line: a usage error, not a problem of this file
                 raise
-            fatal.append(doc.problem(("bo_tieu_chi",), str(exc)))
-            raise InputError(fatal) from None
+            rubric_problem = doc.problem(("bo_tieu_chi",), str(exc))
+    # rater slots are read (and located) below, against the rubric that declares them
+    slot_data = data
+    slots = the_rubric.raters if the_rubric is not None else DEFAULT_RATERS
+    slot_fields = {key for slot in slots for key in slot_keys(slot)}
+    data = {key: value for key, value in data.items()
+            if not isinstance(key, str) or fold(key).replace(" ", "_") not in slot_fields}
+    try:
+        header = MemberHeader.model_validate(data)
+    except ValidationError as exc:
+        from tusoi_cli.read.validation import problems_from
+
+        fatal.extend(problems_from(exc, doc, MemberHeader))
+    if the_rubric is None:
+        assert rubric_problem is not None
+        raise InputError([*fatal, rubric_problem])
     if not the_rubric.levels:
         message = (f"bộ tiêu chí '{the_rubric.id}' chỉ là danh mục, không có mức xếp loại nên không chấm điểm được"
                    " — dùng tusoi-mac-dinh hoặc một bộ tiêu chí có `levels`")
@@ -130,7 +151,8 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     status, status_reason = _read_status(doc, data, problems)
     # --strict asks a reviewed member for every answer; exempt and not reviewed members are not rated
     answers = _read_answers(doc, raw_answers, the_rubric, problems, strict and status == "reviewed")
-    levels = {key: _read_level(doc, data, key, the_rubric, problems) for key in ("tu_xep_loai", "chi_bo_xep_loai")}
+    raters = read_raters(doc, slot_data, the_rubric, problems)
+    self_rating, cell_rating = raters.get(SELF_SLOT), raters.get(CELL_SLOT)
     if header is not None:
         name_problem = placeholder_name(header.dang_vien.ho_ten)
         if name_problem is not None:
@@ -139,8 +161,10 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         raise InputError(fatal + problems)
     evaluation = MemberEvaluation.model_construct(
         source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
-        tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
-        ly_do=header.ly_do, answers=answers, ky_luat_form=form, status=status, status_reason=status_reason,
+        tu_xep_loai=self_rating.level if self_rating else None, ky_luat=header.ky_luat,
+        chi_bo_xep_loai=cell_rating.level if cell_rating else None,
+        ly_do=cell_rating.reason if cell_rating and cell_rating.reason else header.ly_do, answers=answers,
+        ky_luat_form=form, status=status, status_reason=status_reason, raters=raters,
     )
     return ReadMember(evaluation, the_rubric, problems, list(doc.notes))
 
@@ -167,15 +191,78 @@ def _read_status(doc: YamlDoc, data: dict[str, Any], problems: list[Problem]) ->
     return read
 
 
-def _read_level(doc: YamlDoc, data: dict[str, Any], key: str, rubric: Rubric,
-                problems: list[Problem]) -> str | None:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
+_DEFAULT_SLOT_KEYS = {key for slot in DEFAULT_RATERS for key in slot_keys(slot)}
+_RATER_KEYS = {"muc": "muc", "level": "muc", "ly_do": "ly_do", "reason": "ly_do", "ngay": "ngay", "date": "ngay"}
+
+
+def read_raters(doc: YamlDoc, data: dict[str, Any], rubric: Rubric, problems: list[Problem]) -> dict[str, Rating]:
+    """The rater slots a member file fills: a level (id, label or alias), or a mapping ``muc``, ``ly_do``, ``ngay``.
+
+    The cell slot's reason may also be the file's top-level ``ly_do`` (as before slots existed). An unknown
+    level, key or date is a located problem; that slot is then left empty.
+    """
+    raters: dict[str, Rating] = {}
+    for key, value in data.items():
+        slot = slot_of_key(rubric, key) if isinstance(key, str) else None
+        if slot is None:
+            if isinstance(key, str) and fold(key).replace(" ", "_") in _DEFAULT_SLOT_KEYS and value not in (None, ""):
+                names = ", ".join(f"{s.field} ({s.label})" for s in rubric.raters)
+                problems.append(doc.problem((key,), f"bộ tiêu chí '{rubric.id}' không có bước xếp loại '{key}'",
+                                            f"các bước của bộ này: {names}", key=True))
+            continue
+        if value is None or value == "":
+            continue
+        if slot.id in raters:
+            problems.append(doc.problem((key,), f"bước '{slot.label}' được ghi hai lần (viết khác nhau)",
+                                        "giữ lại một dòng", key=True))
+            continue
+        rating = _read_rating(doc, (key,), value, rubric, problems)
+        if rating is not None:
+            if slot.id == CELL_SLOT and rating.reason is None:
+                reason = data.get("ly_do", data.get("reason"))
+                rating = rating.model_copy(update={"reason": reason if isinstance(reason, str) else None})
+            raters[slot.id] = rating
+    return {slot.id: raters[slot.id] for slot in rubric.raters if slot.id in raters}  # in the rubric's order
+
+
+def _read_rating(doc: YamlDoc, path: Path_, value: Any, rubric: Rubric, problems: list[Problem]) -> Rating | None:
+    fields: dict[str, tuple[Any, Path_]] = {}
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            name = _RATER_KEYS.get(fold(str(key)).replace(" ", "_"))
+            if name is None:
+                problems.append(doc.problem((*path, key), f"trường '{key}' không được hỗ trợ trong một bước xếp"
+                                            " loại", "dùng muc, ly_do, ngay", key=True))
+                continue
+            fields[name] = (sub, (*path, key))
+        if "muc" not in fields:
+            problems.append(doc.problem(path, "thiếu mức ('muc') của bước xếp loại",
+                                        "ví dụ `muc: kha` (thêm ly_do, ngay nếu cần)"))
+            return None
+    else:
+        fields["muc"] = (value, path)
+    raw, level_path = fields["muc"]
+    if not isinstance(raw, str) or not raw.strip():
+        if raw is None:
+            return None
+        problems.append(doc.problem(level_path, "mức xếp loại phải là một chữ (mã hoặc tên mức)",
+                                    "ghi một trong: " + ", ".join(lv.label for lv in rubric.levels)))
         return None
-    level = match_level(rubric, value)
+    level = match_level(rubric, raw)
     if level is None:
-        problems.append(doc.problem((key,), *level_problem(rubric, value)))
-    return level
+        problems.append(doc.problem(level_path, *level_problem(rubric, raw)))
+        return None
+    reason, _ = fields.get("ly_do", (None, path))
+    if reason is not None and not isinstance(reason, str):
+        problems.append(doc.problem(fields["ly_do"][1], "'ly_do' phải là một đoạn chữ"))
+        reason = None
+    when = None
+    raw_date, date_path = fields.get("ngay", (None, path))
+    if raw_date is not None:
+        when = parse_date(raw_date) if isinstance(raw_date, str) else None
+        if when is None:
+            problems.append(doc.problem(date_path, f"ngày '{raw_date}' không hợp lệ", "viết dạng 31/12/2026"))
+    return Rating.model_construct(level=level, label=rubric.level(level).label, reason=reason or None, date=when)
 
 
 def level_problem(rubric: Rubric, text: str) -> tuple[str, str]:

@@ -20,7 +20,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tusoi_cli.model import Cap, Item, Level, Rubric, RubricDocument, Scale, ScaleValue, Scoring, Section
+from tusoi_cli.model import (
+    Cap,
+    Item,
+    Level,
+    Quota,
+    RaterSlot,
+    RatingRules,
+    Rubric,
+    RubricDocument,
+    Scale,
+    ScaleValue,
+    Scoring,
+    Section,
+    VoteRule,
+)
 
 
 def _cache_dir() -> Path:
@@ -110,6 +124,9 @@ def rubric_from_dict(data: dict[str, Any]) -> Rubric:
         **{key: _date(data[key]) for key in _DATES},
         "documents": [RubricDocument.model_construct(**{**d, **{key: _date(d[key]) for key in _DATES if key in d}})
                       for d in data["documents"]],
+        "raters": [RaterSlot.model_construct(**slot) for slot in data["raters"]],
+        "ratings": RatingRules.model_construct(**data["ratings"]), "vote": VoteRule.model_construct(**data["vote"]),
+        "quota": Quota.model_construct(**data["quota"]) if data["quota"] else None,
     })
 
 

@@ -77,9 +77,12 @@ class _State:
     levels: tuple[list[Level], _Origin] | None = None
     caps: tuple[list[Cap], _Origin] | None = None
     documents: list[RubricDocument] = field(default_factory=list)
+    # the review's rules (rater slots, flags, vote, quota): each replaces the included one as a whole
+    meeting: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
 
 
 _RUBRIC_KEYS = frozenset({"id", "include", "scales", "sections", "scoring", "levels", "caps"})
+_MEETING_KEYS = ("raters", "ratings", "vote", "quota")
 _NUMBER_KEYS = frozenset({"value", "weight", "max", "min", "step", "min_score", "min_value", "max_value", "start",
                           "min_count"})
 MAX_NUMBER = 1_000_000  # far above any real weight, threshold or score; keeps every sum finite
@@ -140,7 +143,7 @@ def _copy(state: _State) -> _State:
                    sections={sid: {**data, "items": {iid: dict(item) for iid, item in data["items"].items()}}
                              for sid, data in state.sections.items()},
                    section_origin=dict(state.section_origin), section_new=dict(state.section_new),
-                   item_origin=dict(state.item_origin))
+                   item_origin=dict(state.item_origin), meeting=dict(state.meeting))
 
 
 def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Problem],
@@ -199,6 +202,7 @@ def _merge(into: _State, sub: _State) -> None:
     into.scoring = sub.scoring or into.scoring
     into.levels = sub.levels or into.levels
     into.caps = sub.caps or into.caps
+    into.meeting.update(sub.meeting)
 
 
 def _apply(state: _State, spec: RubricSpec, doc: YamlDoc, problems: list[Problem]) -> None:
@@ -237,6 +241,9 @@ def _apply(state: _State, spec: RubricSpec, doc: YamlDoc, problems: list[Problem
         state.levels = (spec.levels, _Origin(doc, ("levels",)))
     if spec.caps is not None:
         state.caps = (spec.caps, _Origin(doc, ("caps",)))
+    for key in _MEETING_KEYS:
+        if getattr(spec, key) is not None:
+            state.meeting[key] = (getattr(spec, key), _Origin(doc, (key,)))
 
 
 def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
@@ -352,6 +359,7 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                 problems.append(co.problem(f"quy tắc '{cap.id}': không có mục '{iid}'",
                                            f"có phải ý bạn là '{guess}'?" if guess else None))
         _check_reach(cap, co, sections, scales, problems)
+    meeting = _check_meeting(state, level_ids, problems)
     if problems:
         raise RubricError(problems)
     # Every part was validated as a RubricSpec and checked above: construct without re-validating.
@@ -360,8 +368,36 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
         source=spec.source, document=spec.document, document_date=spec.document_date,
         effective_from=spec.effective_from, effective_to=spec.effective_to, replaced_by=spec.replaced_by,
         documents=state.documents, includes=state.includes, scales=scales, sections=sections,
-        scoring=state.scoring or Scoring.model_construct(), levels=levels, caps=caps, path=str(path),
+        scoring=state.scoring or Scoring.model_construct(), levels=levels, caps=caps, path=str(path), **meeting,
     )
+
+
+def _check_meeting(state: _State, level_ids: list[str], problems: list[Problem]) -> dict[str, Any]:
+    """The review's rules as declared (only what is declared: the model's defaults fill the rest), checked:
+    slot ids and fields used once, and every level they name in ``levels``."""
+    found = {key: value for key, (value, _) in state.meeting.items()}
+    if "raters" in state.meeting:
+        slots, origin = state.meeting["raters"]
+        if not slots:
+            problems.append(origin.problem("'raters' phải có ít nhất một bước xếp loại",
+                                           "bỏ khóa raters để dùng bốn bước mặc định"))
+        for key in ("id", "field"):
+            seen: set[str] = set()
+            for index, slot in enumerate(slots):
+                value = getattr(slot, key)
+                if value in seen:
+                    problems.append(_Origin(origin.doc, (*origin.path, index, key)).problem(
+                        f"bước xếp loại: '{value}' bị khai báo hai lần", "mỗi bước một mã và một tên trường riêng"))
+                seen.add(value)
+    if "quota" in state.meeting:
+        quota, origin = state.meeting["quota"]
+        for path, level_id in [(("level",), quota.level), *((("of", n), lv) for n, lv in enumerate(quota.of))]:
+            if level_id not in level_ids:
+                guess = nearest(level_id, level_ids)
+                problems.append(_Origin(origin.doc, (*origin.path, *path)).problem(
+                    f"định mức: mức '{level_id}' không có trong 'levels'",
+                    f"có phải ý bạn là '{guess}'?" if guess else "ghi mã một mức trong levels"))
+    return found
 
 
 def _check_words(sid: str, scale: Scale, origin: _Origin, problems: list[Problem]) -> None:

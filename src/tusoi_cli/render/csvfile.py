@@ -16,7 +16,9 @@ from itertools import compress, repeat
 from operator import is_
 from typing import Any
 
+from tusoi_cli.model import Rating, RatingFlag, Rubric
 from tusoi_cli.model.batch import BatchResult
+from tusoi_cli.model.raters import final_level
 from tusoi_cli.text import one_line
 
 # What makes a spreadsheet read a cell as a formula (OWASP's list; tab and line breaks are made spaces first).
@@ -87,6 +89,18 @@ class _SafeWriter:
         self._writer.writerow(row)
 
 
+def _slot_cells(raters: dict[str, Rating], flags: list[RatingFlag] | None, other_slots: list[str],
+                rubric: Rubric) -> list[str]:
+    """The other slots' levels, the final level and the flags of a member with rater slots."""
+    return [*(raters[slot].level if slot in raters else "" for slot in other_slots),
+            final_level(rubric, raters) or "", _flags_cell(flags)]
+
+
+def _flags_cell(flags: list[RatingFlag] | None) -> str:
+    """'cell:above_cap:vi_pham_dieu_cam;cell:above_level' (slot, kind and cap of each flag)."""
+    return ";".join(f"{f.slot}:{f.kind}" + (f":{f.cap}" if f.cap else "") for f in flags or ())
+
+
 def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
     """The CSV as UTF-8 chunks (with a BOM first, so Excel reads the diacritics)."""
     rubric = batch.rubric
@@ -95,13 +109,15 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
     levels = rubric.levels
     caps = rubric.caps
     deducting = [section.mode == "deduct" for section, _ in pairs]
+    # the rater slots besides self and cell (which have their columns already), then the final level and the flags
+    other_slots = [slot.id for slot in rubric.raters if slot.id not in ("self", "cell")]
     buffer = io.StringIO()
     writer = _SafeWriter(buffer)
     writer.writerow(["stt", "dong", "ho_ten", "ma_dang_vien", "chuc_vu", "score", "score_level", "level",
                      "level_label", "self_level", "self_comparison", "cell_level", "cell_reason", "ky_luat",
                      "caps", "flagged", "unanswered", "not_applicable", "invalid", "status", "status_reason",
-                     "complete", "ky_luat_form",
-                     *(f"points_{s.id}" for s in rubric.sections), *ids])
+                     "complete", "ky_luat_form", *(f"{slot}_level" for slot in other_slots), "final_level",
+                     "rating_flags", *(f"points_{s.id}" for s in rubric.sections), *ids])
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
@@ -144,6 +160,18 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
         complete = not invalid and values.count(None) == len(na)
         return flagged, unanswered, "1" if complete else "0", cells
 
+    no_slots = [""] * (len(other_slots) + 2)
+    # the reader and the engine share rating and flag objects across rows: each combination is written once
+    seen_slots: dict[tuple[object, ...], tuple[list[str], object]] = {}
+
+    def slot_cells(m: Any) -> list[str]:
+        key = (*((slot, id(r)) for slot, r in m.raters.items()), id(m.flags))
+        known = seen_slots.get(key)
+        if known is None:
+            if len(seen_slots) > 10_000:
+                seen_slots.clear()
+            known = seen_slots[key] = (_slot_cells(m.raters, m.flags, other_slots, rubric), (m.raters, m.flags))
+        return known[0]
     # members repeat each other's answers (most have none to declare): each distinct answer vector is written once
     answered: dict[tuple[float | None, ...], tuple[str, str, str, list[str]]] = {}
     for number, m in enumerate(batch.members, start=1):
@@ -171,6 +199,7 @@ def batch_csv(batch: BatchResult, chunk_rows: int = 2000) -> Iterator[bytes]:
             ";".join(caps[index].id for index, _ in core.caps), flagged, unanswered,
             ";".join(ids[i] for i in na), ";".join(ids[i] for i in invalid),
             m.status, safe(m.status_reason or ""), complete, m.ky_luat_form or "",
+            *(slot_cells(m) if m.raters else no_slots),
             *map(_score, core.section_points), *cells,
         ])
         if number % chunk_rows == 0:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import STATUS_LABELS, InForceWarning, MemberResult, Rubric
 from tusoi_cli.model.compiled import NO_ANSWER_REASON
+from tusoi_cli.model.raters import final_level
 
 if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchMember, BatchResult, BatchSummary
+    from tusoi_cli.model.meeting import QuotaResult
 
 # Sums of float weights are rounded as the engine rounds them (scoring._PRECISION), so equal numbers print equal.
 _PRECISION = 9
@@ -43,14 +45,16 @@ def to_yaml(payload: Any) -> str:
     return yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=100)
 
 
-def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = False) -> Iterator[bytes]:
+def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = False,
+               meeting: tuple[QuotaResult | None, dict[str, list[str]]] | None = None) -> Iterator[bytes]:
     """The batch as one JSON document, streamed member by member (a province's batch is large), as UTF-8 made
     safe to show (:func:`~tusoi_cli.render.safe.json_text`).
 
     ``{"source", "sheet", "rubric": {id, version}, "members": [... fields of score --format json + "row"],
     "counts": {"members", "reviewed", "exempt", "not_reviewed", "provisional", "with_unanswered", "with_invalid",
     "levels"}, "errors": [...],
-    "failed_rows", "blank_rows", "ignored_rows", "notes"}``
+    "failed_rows", "blank_rows", "ignored_rows", "notes"}``, and with ``meeting`` (the quota check and who is
+    missing, engine.quota.batch_meeting) ``"quota"`` (null when the rubric declares none) and ``"missing"``.
 
     ``failed_rows`` are the rows that could not be tied to a person (no name); a member row with problems
     (a bad cell) is a member, scored provisionally, and its problems are under ``errors`` with its row.
@@ -85,6 +89,10 @@ def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = Fa
     tail = {"counts": counts, "errors": [problem_dict(p) for p in batch.problems], "failed_rows": batch.failed_rows,
             "blank_rows": batch.blank_rows, "ignored_rows": batch.ignored_rows, "notes": batch.notes,
             "warnings": [w.model_dump(mode="json") for w in batch.warnings]}
+    if meeting is not None:
+        quota, missing = meeting
+        tail["quota"] = quota.model_dump(mode="json") if quota is not None else None
+        tail["missing"] = missing
     yield _safe("\n], " + json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
 
 
@@ -158,6 +166,7 @@ class MemberJson:
         self.caps = [{"id": cap.id, "at_most": cap.at_most, "at_most_label": rubric.level(cap.at_most).label,
                       "reason": cap.reason} for cap in rubric.caps]
         self.sections: dict[tuple[Any, ...], bytes] = {}
+        self.meeting: dict[tuple[Any, ...], tuple[dict[str, Any], object]] = {}
 
     def _item(self, i: int, state: str, value: float | None, error: str | None = None) -> bytes:
         return _safe(_encode({
@@ -227,10 +236,27 @@ class MemberJson:
                 "invalid": invalid_ids, "ky_luat": m.ky_luat, "ky_luat_form": m.ky_luat_form,
                 "self_level": m.tu_xep_loai, "self_comparison": self_comparison, "cell_level": m.chi_bo_xep_loai,
                 "cell_reason": m.ly_do, "next_level": next_level, "complete": not invalid_ids and not unanswered,
-                "problems": [], "row": m.line}
+                **self._meeting(m), "problems": [], "row": m.line}
         return b"".join((_safe(_encode(head)[:-1]), b', "sections": ', self._sections(m, states),
                          b', "items": [', b", ".join(texts), b"], ",  # type: ignore[arg-type]
                          _safe(_encode(tail)[1:])))
+
+    def _meeting(self, m: BatchMember) -> dict[str, Any]:
+        """The rater slots' fields of the record (as score_member makes them)."""
+        if not m.raters:
+            return _NO_RATERS
+        # the reader and the engine share their rating and flag objects across rows: each combination once
+        key = (*((slot, id(r)) for slot, r in m.raters.items()), id(m.flags))
+        known = self.meeting.get(key)
+        if known is None:
+            if len(self.meeting) > 10_000:
+                self.meeting.clear()
+            final = final_level(self.rubric, m.raters)
+            fields = {"raters": {slot: rating.model_dump(mode="json") for slot, rating in m.raters.items()},
+                      "final_level": final, "final_level_label": self.rubric.level(final).label if final else None,
+                      "rating_flags": [flag.model_dump(mode="json") for flag in m.flags or ()], "vote": None}
+            known = self.meeting[key] = (fields, (m.raters, m.flags))  # the objects kept alive: ids stay theirs
+        return known[0]
 
     def _answered(self, i: int, value: float | None) -> bytes:
         if type(value) is not float and value is not None:  # 1, 1.0 and True are one dict key, not one text
@@ -270,3 +296,5 @@ class MemberJson:
 
 
 _FLOATS = frozenset({float, type(None)})
+_NO_RATERS: dict[str, Any] = {"raters": {}, "final_level": None, "final_level_label": None, "rating_flags": [],
+                              "vote": None}

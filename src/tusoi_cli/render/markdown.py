@@ -48,11 +48,22 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
     if result.cell_level:
         reason = f" — {_md(result.cell_reason)}" if result.cell_reason else ""
         lines.append(f"- **Chi bộ xếp loại:** {_md(rubric.level(result.cell_level).label)}{reason}")
+    labels = {slot.id: slot.label for slot in rubric.raters}
+    for slot_id, rating in result.raters.items():
+        if slot_id in ("self", "cell"):  # shown above, as before slots existed
+            continue
+        extra = "".join(f" — {_md(x)}" for x in (rating.reason, vn_date(rating.date) if rating.date else None) if x)
+        lines.append(f"- **{_md(labels.get(slot_id, slot_id))}:** {_md(rating.label)}{extra}")
+    if result.final_level and set(result.raters) - {"self"}:
+        lines.append(f"- **Xếp loại cuối cùng:** **{_md(result.final_level_label or '')}**")
     if result.ky_luat:
         form = DISCIPLINE_LABELS.get(result.ky_luat_form or "")
         lines.append("- **Kỷ luật:** có" + (f" ({form.lower()})" if form else "") + " trong kỳ đánh giá")
     if result.invalid:
         lines.append("- **Lưu ý:** có câu trả lời không hợp lệ; kết quả chỉ là tạm tính.")
+    if result.rating_flags:
+        lines += ["", "**Cần trả lời trong biên bản họp:**", ""]
+        lines += [f"- {_md(f.slot_label)}: {_md(f.level_label)} — {_md(f.reason)}" for f in result.rating_flags]
     if result.caps and result.level is not None:
         lines += ["", "**Giới hạn mức xếp loại:**", ""]
         for cap in result.caps:

@@ -66,6 +66,15 @@ _DEFS: dict[str, tuple[str, str]] = {
     "SectionResult": ("Kết quả một mục lớn", "Điểm và số mục theo từng trạng thái của một mục lớn."),
     "AppliedCap": ("Giới hạn đã áp dụng", "Một quy tắc giới hạn mức xếp loại đã áp dụng, với lý do."),
     "NextLevel": ("Điều còn thiếu để lên mức trên", "Số điểm còn thiếu và các giới hạn đang chặn."),
+    "RaterValue": ("Một bước xếp loại có chi tiết", "Mức (muc), lý do (ly_do) và ngày (ngay, dạng 31/12/2026)."),
+    "Rating": ("Mức một bước xếp loại ghi", "Mức, tên mức, lý do và ngày."),
+    "RatingFlag": ("Bước xếp loại cần trả lời trong biên bản",
+                   "Một bước xếp loại cao hơn giới hạn áp dụng, hoặc cao hơn mức tusoi đề xuất quá số mức cho phép."),
+    "Vote": ("Kết quả biểu quyết", "Số phiếu theo mức, số có mặt, mức được biểu quyết và kết quả."),
+    "RaterSlot": ("Bước xếp loại", "Mã, tên trường trong tệp tự đánh giá và tên cột của một bước xếp loại."),
+    "RatingRules": ("Quy tắc đánh dấu bước xếp loại", "Số mức một bước được cao hơn mức tusoi đề xuất."),
+    "VoteRule": ("Quy tắc biểu quyết", "Tỷ lệ cần đạt, so với số nào, và phiếu có tính cho các mức thấp hơn không."),
+    "Quota": ("Định mức số lượng", "Mức bị giới hạn, tỷ lệ tối đa, các mức làm cơ số, tỷ lệ ở đơn vị đặc biệt."),
     "VanDe": ("Lỗi hoặc cảnh báo", "Một vấn đề của tệp đầu vào, có vị trí (dòng, cột) và cách sửa."),
     "CanhBaoHieuLuc": ("Cảnh báo về hiệu lực văn bản",
                        "Văn bản mà bộ tiêu chí mã hóa không còn (hoặc chưa) có hiệu lực vào ngày cuối của kỳ đánh "
@@ -156,9 +165,14 @@ def member_schema(rubric: Rubric | None = None) -> dict[str, Any]:
         levels = [lv.id for lv in rubric.levels] + [lv.label for lv in rubric.levels]
         choices = ", ".join(f"{lv.id} ({lv.label})" for lv in rubric.levels)
         for name, what in (("tu_xep_loai", "Mức tự xếp loại"), ("self_level", "Tên khác của 'tu_xep_loai'"),
+                           ("chi_uy_de_xuat", "Mức chi ủy đề xuất"),
+                           ("cell_committee_level", "Tên khác của 'chi_uy_de_xuat'"),
                            ("chi_bo_xep_loai", "Mức chi bộ quyết định"),
-                           ("cell_level", "Tên khác của 'chi_bo_xep_loai'")):
-            _widen(props, name, [{"type": "string", "examples": levels}, {"type": "null"}],
+                           ("cell_level", "Tên khác của 'chi_bo_xep_loai'"),
+                           ("dang_uy_quyet_dinh", "Mức đảng ủy quyết định"),
+                           ("party_committee_level", "Tên khác của 'dang_uy_quyet_dinh'")):
+            _widen(props, name, [{"type": "string", "examples": levels}, {"$ref": "#/$defs/RaterValue"},
+                                 {"type": "null"}],
                    description=f"{what}: mã, tên hoặc cách viết khác của một mức — {choices}")
     for name in ("danh_gia", "answers"):
         description = props[name].get("description", "")

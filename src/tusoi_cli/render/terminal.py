@@ -81,21 +81,14 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
         score.append_text(_level_text(rubric, result.score_level, bold=False))
         head.add_row("Điểm", score)
     head.add_row("Xếp loại đề xuất", _proposed(result, rubric))
-    if result.self_level:
-        own = _level_text(rubric, result.self_level, bold=False)
-        if result.self_comparison:
-            own.append(f" — {SELF_LABELS[result.self_comparison]}")
-        head.add_row("Tự xếp loại", own)
-    if result.cell_level:
-        cell = Text.assemble(_level_text(rubric, result.cell_level), " (chi bộ quyết định)")
-        if result.cell_reason:
-            cell.append(f" — {result.cell_reason}")
-        head.add_row("Chi bộ xếp loại", cell)
+    _slots(head, result, rubric)
     if result.ky_luat:
         form = DISCIPLINE_LABELS.get(result.ky_luat_form or "", "")
         head.add_row("Kỷ luật", Text(f"có{', ' + form.lower() if form else ''} (trong kỳ đánh giá)", style="red"))
 
     parts: list[RenderableType] = [head]
+    if result.rating_flags:
+        parts += [Text(""), Text("Cần trả lời trong biên bản họp", style="bold"), flags_table(result)]
     if result.invalid:
         parts.append(Text("Có câu trả lời không hợp lệ (xem lỗi ở trên): mức chỉ là tạm tính.", style="bold red"))
     if result.caps and result.level is not None:
@@ -174,6 +167,64 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
         heading.append(" tạm tính", style="yellow")
     return Panel(Group(*parts), title=heading, title_align="left", border_style=color,
                  subtitle=result.source, subtitle_align="right")
+
+
+def _slots(head: Table, result: MemberResult, rubric: Rubric) -> None:
+    """The rater slots in the rubric's order, the vote, and the final level."""
+    from tusoi_cli.model import CELL_SLOT, SELF_SLOT, Rating
+
+    raters = dict(result.raters)
+    if result.self_level and SELF_SLOT not in raters:  # a result made without slots
+        raters[SELF_SLOT] = Rating.model_construct(level=result.self_level, label="", reason=None, date=None)
+    if result.cell_level and CELL_SLOT not in raters:
+        raters[CELL_SLOT] = Rating.model_construct(level=result.cell_level, label="", reason=result.cell_reason,
+                                                   date=None)
+    labels = {slot.id: slot.label for slot in rubric.raters}
+    order = [*labels, *(slot_id for slot_id in raters if slot_id not in labels)]
+    for slot_id in order:
+        rating = raters.get(slot_id)
+        if rating is None:
+            continue
+        if slot_id == SELF_SLOT:
+            text = _level_text(rubric, rating.level, bold=False)
+            if result.self_comparison:
+                text.append(f" — {SELF_LABELS[result.self_comparison]}")
+        elif slot_id == CELL_SLOT:
+            text = Text.assemble(_level_text(rubric, rating.level), " (chi bộ quyết định)")
+        else:
+            text = _level_text(rubric, rating.level, bold=False)
+        if rating.reason:
+            text.append(f" — {rating.reason}")
+        if rating.date:
+            text.append(f" ({vn_date(rating.date)})", style="dim")
+        head.add_row(labels.get(slot_id, slot_id), text)
+    if result.vote is not None:
+        head.add_row("Biểu quyết", vote_text(result, rubric))
+    if result.final_level and set(result.raters) - {SELF_SLOT}:
+        head.add_row("Xếp loại cuối cùng", _level_text(rubric, result.final_level))
+
+
+def vote_text(result: MemberResult, rubric: Rubric) -> Text:
+    """'Khá — 7/9 phiếu (Tốt 3, Khá 4, Trung bình 2)', or no majority."""
+    vote = result.vote
+    assert vote is not None
+    counts = ", ".join(f"{rubric.level(level).label} {n}" for level, n in vote.counts.items() if n)
+    if vote.level is None:
+        text = Text("không mức nào đủ số phiếu", style="bold yellow")
+    else:
+        text = _level_text(rubric, vote.level)
+    text.append(f" — {vote.present} có mặt" + (f"; {counts}" if counts else "; chưa có phiếu"))
+    return text
+
+
+def flags_table(result: MemberResult) -> Table:
+    flags = Table.grid(padding=(0, 1))
+    flags.add_column(no_wrap=True)
+    flags.add_column()
+    for flag in result.rating_flags:
+        flags.add_row("•", Text.assemble((f"{flag.slot_label}: {flag.level_label}", "bold yellow"),
+                                         f" — {flag.reason}"))
+    return flags
 
 
 def _count(number: int, style: str) -> Text:
@@ -278,6 +329,11 @@ def rubric_table(rubric: Rubric) -> Group:
             caps.add_row(cap.id, Text(rubric.level(cap.at_most).label, style=rubric.level(cap.at_most).color),
                          cap.reason)
         parts += [Text(""), caps]
+    if rubric.levels:
+        from tusoi_cli.render.meeting import meeting_lines
+
+        parts += [Text(""), Text("Cuộc họp chi bộ", style="bold"),
+                  *(Text(f"• {line}") for line in meeting_lines(rubric))]
     return Group(*parts)
 
 

@@ -82,9 +82,14 @@ def cell_text(value: Cell) -> str | None:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def field_of(header: str) -> str | None:
+def rater_fields(rubric: Rubric) -> dict[str, tuple[str, ...]]:
+    """The columns of the rubric's rater slots: slot field -> folded headers (its label and aliases)."""
+    return {slot.field: (fold(slot.label), *(fold(alias) for alias in slot.aliases)) for slot in rubric.raters}
+
+
+def field_of(header: str, extra: dict[str, tuple[str, ...]] | None = None) -> str | None:
     key = fold(header)
-    for field_name, names in FIELDS.items():
+    for field_name, names in (*(extra or {}).items(), *FIELDS.items()):
         for known in names:
             if key == known or key.startswith(known + " ") or key.startswith(known + "("):
                 return field_name
@@ -102,6 +107,7 @@ class Layout:
     unused: dict[int, str] = field(default_factory=dict)  # other headed columns: named once in a note
     cleaned: list[int] = field(default_factory=list)  # header columns that held invisible characters
     skipped: set[int] = field(default_factory=set)  # row indices of repeated header rows
+    votes: dict[int, str] = field(default_factory=dict)  # vote columns (headed by a level): read by bieu-quyet
 
 
 # A header that looks like an item id, loosely: letters of any script with spaces or dots between them,
@@ -168,23 +174,33 @@ def find_layout(rows: list[list[Cell]], rubric: Rubric) -> Layout | None:
                 if item_id is not None:
                     items[col] = item_id
         if len(items) >= 3:
+            extra = rater_fields(rubric)
             layout = Layout(index, items, {}, dict(enumerate(texts)))
             layout.cleaned = [col for col, value in enumerate(row)
                               if isinstance(value, str) and has_invisible(value)]
             for col, text in enumerate(texts):
                 if col in items or not text:
                     continue
-                field_name = field_of(text)
+                field_name = field_of(text, extra)
                 if field_name is not None and field_name not in layout.fields:
                     layout.fields[field_name] = col
                 elif field_name is None:
                     suspect = suspect_header(text, ids, prefixes, rubric)
+                    level = _level_header(rubric, text) if suspect is None else None
                     if suspect is not None:
                         layout.suspects[col] = suspect
+                    elif level is not None and level not in layout.votes.values():
+                        layout.votes[col] = level
                     else:
                         layout.unused[col] = text
             return layout
     return None
+
+
+def _level_header(rubric: Rubric, text: str) -> str | None:
+    """The level a header names by its label or id (a vote column: the ballots for that level), if it is one."""
+    key = fold(text)
+    return next((lv.id for lv in rubric.levels if key in (fold(lv.label), fold(lv.id))), None)
 
 
 def repeated_headers(rows: list[list[Cell]], layout: Layout) -> set[int]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.model import STATUS_LABELS
+from tusoi_cli.model.raters import final_level
 from tusoi_cli.render.excel.paper import (
     A4_LONG,
     CHART_HEIGHT_PT,
@@ -35,6 +36,7 @@ from tusoi_cli.render.excel.paper import (
 )
 from tusoi_cli.render.excel.xlsxw import Book, ChartSeries, Sheet, Styles, column_letter
 from tusoi_cli.render.labels import MODE_LABELS
+from tusoi_cli.render.meeting import flags_text
 
 if TYPE_CHECKING:
     from tusoi_cli.errors import Problem
@@ -262,6 +264,10 @@ class _Report:
             _ResultColumn("Không hợp lệ", 8, lambda r, i: len(r.invalid), st.int),
             _ResultColumn("Dòng", 6, lambda r, i: r.line, st.center),
         ]
+        if any((m.raters and len(m.raters) > 1) or m.flags for m in self.batch.members):  # the meeting's columns
+            columns += [level(lambda r: final_level(self.rubric, r.raters)).named("Xếp loại cuối cùng", 11),
+                        _ResultColumn("Cần trả lời (biên bản)", 30, lambda r, i: flags_text(r.flags),
+                                      lambda r: st.wrap, wrap=True)]
         return columns
 
     def results_sheet(self, sheet: Sheet) -> None:

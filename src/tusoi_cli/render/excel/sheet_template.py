@@ -249,7 +249,7 @@ def _sheet_ref(title: str) -> str:
 class Column:
     header: str
     width: float
-    kind: str  # stt, ho_ten, ma, chuc_vu, item, tu_xep_loai, ky_luat, chi_bo_xep_loai, ly_do, ghi_chu
+    kind: str  # stt, ho_ten, ma, chuc_vu, item, trang_thai, level (a rater slot), ky_luat, ly_do, ghi_chu
     note: str
     item: tuple[Section, Item] | None = None
 
@@ -268,17 +268,35 @@ class _Form:
             Column("Trạng thái", 14, "trang_thai", "Để trống hoặc 'Đã kiểm điểm': được xếp loại. 'Miễn: <lý do>' "
                     "(nghỉ sinh hoạt, đình chỉ sinh hoạt, mới kết nạp...): có tên trong danh sách, không xếp loại. "
                     "'Chưa kiểm điểm': không xếp loại. Dòng chưa trả lời mục nào cũng là chưa kiểm điểm."),
-            Column("Tự xếp loại", 12, "tu_xep_loai", f"Mức đồng chí tự đề xuất: {levels}."),
-            Column("Kỷ luật (có/không)", 9, "ky_luat", "Ghi 'Có' hoặc hình thức (khiển trách, cảnh cáo, cách chức, "
-                    "khai trừ) nếu bị kỷ luật trong kỳ đánh giá; để trống là không."),
-            Column("Chi bộ xếp loại (sau họp)", 12, "chi_bo_xep_loai",
-                    f"Mức chi bộ biểu quyết sau cuộc họp (bí thư điền): {levels}. tusoi hiển thị mức này bên "
-                    "cạnh mức đề xuất, không thay thế."),
-            Column("Lý do (của chi bộ)", 22, "ly_do", "Lý do chi bộ xếp loại, nếu khác mức đề xuất."),
+            *self.slot_columns(levels),
             Column("Ghi chú", 22, "ghi_chu", "Ghi chú thêm (không dùng để chấm điểm)."),
         ]
         self.last_col = len(self.columns)
         self.first_item_col = 5
+
+    def slot_columns(self, levels: str) -> list[Column]:
+        """The rubric's rater slots, in order, each with a level dropdown; Kỷ luật after the member's own, the
+        cell's reason after the cell's level (as the form had them before the other slots)."""
+        from tusoi_cli.model import CELL_SLOT, SELF_SLOT
+
+        notes = {SELF_SLOT: f"Mức đồng chí tự đề xuất: {levels}.",
+                 CELL_SLOT: f"Mức chi bộ biểu quyết sau cuộc họp (bí thư điền): {levels}. tusoi hiển thị mức này "
+                            "bên cạnh mức đề xuất, không thay thế."}
+        columns: list[Column] = []
+        for slot in self.rubric.raters:
+            header = f"{slot.label} (sau họp)" if slot.id == CELL_SLOT else slot.label
+            columns.append(Column(header, 12, "level", notes.get(slot.id, f"Mức {slot.label.lower()}: {levels}.")))
+            if slot.id == SELF_SLOT:
+                columns.append(Column("Kỷ luật (có/không)", 9, "ky_luat",
+                                      "Ghi 'Có' hoặc hình thức (khiển trách, cảnh cáo, cách chức, khai trừ) nếu bị kỷ"
+                                      " luật trong kỳ đánh giá; để trống là không."))
+            if slot.id == CELL_SLOT:
+                columns.append(Column("Lý do (của chi bộ)", 22, "ly_do", "Lý do chi bộ xếp loại, nếu khác mức đề"
+                                      " xuất."))
+        if not any(c.kind == "ky_luat" for c in columns):
+            columns.insert(0, Column("Kỷ luật (có/không)", 9, "ky_luat", "Ghi 'Có' hoặc hình thức kỷ luật nếu bị kỷ"
+                                     " luật trong kỳ đánh giá; để trống là không."))
+        return columns
 
     def item_note(self, section: Section, item: Item) -> str:
         scale = self.rubric.scales[section.scale]
@@ -395,7 +413,7 @@ class _Form:
                 dv.prompt = fit(f"{choices}. Để trống: chưa trả lời.", PROMPT_MAX)
                 dv.errorTitle = fit(f"{item.id}: giá trị ngoài danh sách", PROMPT_TITLE_MAX)
                 dv.error = fit(f"{item.id} nhận: {choices}; hoặc '{NA_LABEL}'. {keep}", PROMPT_MAX)
-            elif column.kind in {"tu_xep_loai", "chi_bo_xep_loai", "ky_luat", "trang_thai"}:
+            elif column.kind in {"level", "ky_luat", "trang_thai"}:
                 name = {"ky_luat": self.names.yes_no, "trang_thai": self.names.status}.get(column.kind,
                                                                                            self.names.levels)
                 dv = _list_validation(name)
