@@ -1,0 +1,113 @@
+"""`tusoi compare` over three periods: paths, persistent items, relapses, level trends, share fixed step by step."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tusoi_cli.api import read_period
+from tusoi_cli.engine.periods import follow_periods
+from tusoi_cli.model.periods import FollowUp, Track
+
+from .test_compare import member, put
+
+TODAY = date(2026, 3, 1)
+
+# One member over three years; "na" is not applicable, a missing key is unanswered.
+AN = {
+    "2023": {"CT1": 1, "CT2": 1, "CT3": 2, "CT4": 1, "CT5": 0, "DL1": 0, "D1": 1},
+    "2024": {"CT1": 1, "CT2": 0, "CT3": 1, "CT5": 1, "DL1": 0, "D1": 0},
+    "2025": {"CT1": 2, "CT2": 1, "CT3": 0, "CT4": 1, "CT5": "na", "DL1": 0, "D1": 0},
+}
+AN_PATHS = {"CT1": "1 → 1 → 2", "CT2": "1 → 0 → 1", "CT3": "2 → 1 → 0", "CT4": "1 → ? → 1", "CT5": "0 → 1 → KAD",
+            "D1": "1 → 0 → 0"}
+BINH = {"2023": {"CT1": 1, "CT2": 1}, "2024": {"CT1": 1, "CT2": 1}, "2025": {"CT1": 1, "CT2": 0}}
+CUONG = {"2023": {"CT2": 1}, "2025": {"CT2": 1}}  # absent in 2024 (on leave), back in 2025
+DUNG = {"2024": {"CT1": 0, "DL1": 2}, "2025": {"CT1": 1, "DL1": 0}}  # joined in 2024
+
+
+def cell(root: Path) -> list[Path]:
+    """Three folders, one per year, of the four members above."""
+    people = (("01", "Nguyễn Văn An", AN), ("02", "Trần Thị Bình", BINH), ("03", "Lê Văn Cường", CUONG),
+              ("04", "Phạm Văn Dũng", DUNG))
+    for year in ("2023", "2024", "2025"):
+        for code, name, answers in people:
+            if year in answers:
+                put(root / year / f"{code}.yaml", member(name, answers[year], ma=code, ky=year))
+    return [root / year for year in ("2023", "2024", "2025")]
+
+
+def follow(paths: list[Path]) -> FollowUp:
+    return follow_periods([read_period(p) for p in paths], today=TODAY)
+
+
+def paths_of(track: Track) -> dict[str, str]:
+    return {item.id: item.text() for item in track.items}
+
+
+def test_one_member_over_three_periods(tmp_path: Path) -> None:
+    files = [put(tmp_path / f"an-{y}.yaml", member("Nguyễn Văn An", AN[y], ma="01", ky=y)) for y in AN]
+    result = follow(files)
+    assert result.names == ["2023", "2024", "2025"]
+    [an] = result.members
+    assert an.matched_by == ("files", "files")
+    assert paths_of(an) == AN_PATHS  # DL1 (0 every year) is not listed
+    assert [i.id for i in an.persistent] == ["CT1"]
+    assert [(i.id, i.relapses) for i in an.relapsed] == [("CT2", 1)]  # CT4's unanswered 2024 is not a fix
+    ct5 = next(i for i in an.items if i.id == "CT5")
+    assert [s.state for s in ct5.steps] == ["answered", "answered", "na"]
+    # 2023: 100 - 2 - 2 - 4 - 2 - 15 = 75, capped by the violated D1 to trung_binh; 2024: 94 tot; 2025: 92 tot
+    assert [r.score if r else None for r in an.records] == [75, 94, 92]
+    assert [r.level if r else None for r in an.records] == ["trung_binh", "tot", "tot"]
+    assert an.trend == "up"
+    # step 2023 -> 2024: CT1 CT2 CT3 CT4 D1 flagged; CT2 and D1 fixed; CT4 not comparable
+    first, second = result.steps
+    assert (first.totals()["old_shortcomings"], first.totals()["fixed"], first.totals()["not_comparable"]) == (5, 2, 1)
+    # step 2024 -> 2025: CT1 CT3 CT5 flagged; CT3 fixed; CT5 now "na": not comparable
+    assert (second.totals()["old_shortcomings"], second.totals()["fixed"]) == (3, 1)
+
+
+def test_a_cell_over_three_periods(tmp_path: Path) -> None:
+    result = follow(cell(tmp_path))
+    assert [m.ho_ten for m in result.members] == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Văn Dũng"]
+    an, binh, cuong, dung = result.members
+    assert paths_of(an) == AN_PATHS
+    assert paths_of(binh) == {"CT1": "1 → 1 → 1", "CT2": "1 → 1 → 0"}
+    assert [i.id for i in binh.persistent] == ["CT1"] and binh.relapsed == []
+    # Cường was absent in 2024: followed across the gap by his code, never counted as fixed nor as a relapse
+    assert paths_of(cuong) == {"CT2": "1 → vắng → 1"}
+    assert cuong.matched_by == (None, "code") and cuong.persistent == [] and cuong.relapsed == []
+    assert paths_of(dung) == {"CT1": "vắng → 0 → 1", "DL1": "vắng → 2 → 0"}
+    assert dung.records[0] is None and dung.matched_by == (None, "code")
+    assert [m.trend for m in result.members] == ["up", "same", "same", "same"]
+
+    items = {t.id: (t.flagged, t.persistent, t.relapsed) for t in result.items}
+    assert items == {"CT1": ([2, 2, 3], 2, 0), "CT2": ([3, 1, 2], 0, 1), "CT3": ([1, 1, 0], 0, 0),
+                     "CT4": ([1, 0, 1], 0, 0), "CT5": ([0, 1, 0], 0, 0), "DL1": ([0, 1, 0], 0, 0),
+                     "D1": ([1, 0, 0], 0, 0)}
+    assert [t.id for t in result.items] == ["CT1", "CT2", "CT3", "CT4", "CT5", "DL1", "D1"]  # rubric order
+    # share fixed: 2023 -> 2024 over An and Bình (7 flagged, An's CT2 and D1 fixed);
+    # 2024 -> 2025 over An, Bình, Dũng (6 flagged: An's CT3, Bình's CT2, Dũng's DL1 fixed)
+    assert [s.fixed_share for s in result.steps] == [pytest.approx(2 / 7), 0.5]
+    assert {lv.id: lv.counts for lv in result.levels}["tot"] == (2, 3, 4)
+    assert {lv.id: lv.counts for lv in result.levels}["trung_binh"] == (1, 0, 0)
+    assert result.notes == []
+
+
+def test_periods_out_of_order_are_noted(tmp_path: Path) -> None:
+    paths = cell(tmp_path)
+    result = follow([paths[1], paths[0], paths[2]])
+    assert any("không theo thứ tự" in note for note in result.notes)
+
+
+def test_two_members_sharing_a_code_are_never_bridged(tmp_path: Path) -> None:
+    root = tmp_path
+    put(root / "a" / "1.yaml", member("Ngô Văn Một", {"CT1": 1}, ma="9", ky="2023"))
+    put(root / "b" / "1.yaml", member("Khác Người", {"CT1": 0}, ma="7", ky="2024"))
+    put(root / "c" / "1.yaml", member("Ngô Văn Một", {"CT1": 1}, ma="9", ky="2025"))
+    put(root / "c" / "2.yaml", member("Ngô Văn Một B", {"CT1": 1}, ma="9", ky="2025"))
+    result = follow([root / "a", root / "b", root / "c"])
+    # code 9 is shared in 2025: nobody is paired with 2023's Một, who stays alone
+    assert sorted(m.present for m in result.members) == [1, 1, 1, 1]
