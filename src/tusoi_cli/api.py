@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import compare_periods as compare_periods
     from tusoi_cli.engine.compare import compare_results as compare_results
     from tusoi_cli.engine.compare import match_records as match_records
+    from tusoi_cli.engine.periods import follow_periods as follow_periods
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
     from tusoi_cli.read.inputs import check_input as check_input
@@ -41,6 +42,7 @@ _REEXPORTS = {
     "load_rubric_file": "read.rubric_loader", "match_level": "read.rubric_loader", "MAX_BYTES": "read.yaml_reader",
     "sort_by_name": "engine.batch", "summarize": "engine.batch",
     "compare_periods": "engine.compare", "compare_results": "engine.compare", "match_records": "engine.compare",
+    "follow_periods": "engine.periods",
 }
 
 

@@ -22,12 +22,17 @@ MARK_TEXT: dict[str, str] = {"unanswered": "?", "na": "KAD", "invalid": "sai", "
 
 
 MARK_HELP: dict[str, str] = {
-    "unanswered": "chưa trả lời mục này",
+    "unanswered": "chưa trả lời",
     "na": "ghi không áp dụng",
-    "invalid": "câu trả lời không hợp lệ",
+    "invalid": "trả lời không hợp lệ",
     "absent": "không có mặt ở kỳ này (chưa có, đã chuyển đi, hoặc không ghép được)",
     "not_in_rubric": "bộ tiêu chí của kỳ này không có mục này",
 }
+
+
+# The same, as a label beside a step without a value (JSON ``label``).
+MARK_LABELS: dict[str, str] = {"unanswered": "chưa trả lời", "na": "không áp dụng", "invalid": "không hợp lệ",
+                               "absent": "không có mặt ở kỳ này", "not_in_rubric": "không có trong bộ tiêu chí"}
 
 
 PATH_ARROW = " → "
@@ -37,6 +42,14 @@ Trend = Literal["up", "down", "same", "mixed"]
 
 
 TREND_LABELS: dict[str, str] = {"up": "lên mức", "down": "xuống mức", "same": "giữ mức", "mixed": "lên xuống"}
+
+
+TREND_HELP = {
+    "up": "mức xếp loại không kỳ nào thấp hơn kỳ trước, và có lần lên mức",
+    "down": "mức xếp loại không kỳ nào cao hơn kỳ trước, và có lần xuống mức",
+    "same": "cùng một mức ở mọi kỳ có xếp loại",
+    "mixed": "có kỳ lên, có kỳ xuống",
+}
 
 
 NO_TREND_LABEL = "chưa đủ hai kỳ có xếp loại"
