@@ -39,7 +39,7 @@ SCHEMA: dict[str, Any] = {
                                            "deadlines", "errors", "failed"],
             "properties": {"kind": {"enum": ["member", "sheet", "folder"]}}}},
         "steps": {"type": "array", "items": {
-            "type": "object", "required": ["from", "to", "name", "members", "shortcomings", "persistent_items",
+            "type": "object", "required": ["from", "to", "name", "members", "shortcomings", "majority_items",
                                            "unmatched", "ambiguous", "rubric_changes"],
             "properties": {"shortcomings": {"type": "object", "required": [
                 "fixed", "improved", "unchanged", "worse", "new", "overdue", "not_comparable", "old_shortcomings",

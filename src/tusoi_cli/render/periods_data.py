@@ -71,7 +71,7 @@ def _step(f: FollowUp, k: int, c: Comparison) -> dict[str, Any]:
                     "unmatched_new": sum(1 for u in c.unmatched if u.side == "new"),
                     "ambiguous": sum(len(a.old) + len(a.new) for a in c.ambiguous)},
         "shortcomings": {**totals, "fixed_share": round(share, 4) if share is not None else None},
-        "persistent_items": [s.id for s in c.persistent_items],
+        "majority_items": [s.id for s in c.persistent_items],  # still present in most members (two-period rule)
         "unmatched": [{"side": u.side, **_who(u.record), "reason": u.reason, "reason_label": u.label}
                       for u in c.unmatched],
         "ambiguous": [{"by": a.by, "key": a.key, "reason_label": a.label, "old": [_who(r) for r in a.old],
