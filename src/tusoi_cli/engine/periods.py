@@ -25,7 +25,7 @@ from datetime import date
 from itertools import pairwise
 
 from tusoi_cli.engine.compare import compare_periods, match_records
-from tusoi_cli.model.compare import NO_DEADLINES_NOTE, Comparison, MatchedBy, Period, Record, compare_info
+from tusoi_cli.model.compare import NO_DEADLINES_NOTE, CompareInfo, Comparison, MatchedBy, Period, Record, compare_info
 from tusoi_cli.model.periods import (
     FollowUp,
     ItemPath,
@@ -67,7 +67,9 @@ def follow_periods(periods: Sequence[Period], *, today: date, persistent_share: 
                 tracks_how.append([None] * (count - 1))
     _bridge_gaps(tracks_records, tracks_how)
 
-    members = [_track(records, how) for records, how in zip(tracks_records, tracks_how, strict=True)
+    layouts: dict[tuple[int, ...], _Layout] = {}
+    infos: dict[tuple[int, ...], tuple[CompareInfo | None, ...]] = {}
+    members = [_track(records, how, layouts, infos) for records, how in zip(tracks_records, tracks_how, strict=True)
                if any(r is not None for r in records)]
     positions = [{id(r): n for n, r in enumerate(p.records)} for p in periods]
 
@@ -115,9 +117,13 @@ def _at_last(records: Sequence[Record | None]) -> Record:
     return next(r for r in reversed(records) if r is not None)
 
 
-def _track(records: Sequence[Record | None], how: Sequence[MatchedBy | None]) -> Track:
+# An item's position in each period's record (None: the member is absent or the rubric lacks the item),
+# with its title and section; one layout per combination of rubrics, shared by the members who have it.
+_Layout = list[tuple[str, str, str, tuple[int | None, ...]]]
+
+
+def _layout(records: Sequence[Record | None]) -> _Layout:
     present = [r for r in records if r is not None]
-    latest = present[-1]
     # items of deducting sections: the latest rubric's order, then items only older rubrics have
     order: dict[str, tuple[str, str]] = {}
     for record in reversed(present):
@@ -125,20 +131,48 @@ def _track(records: Sequence[Record | None], how: Sequence[MatchedBy | None]) ->
         for n, item_id in enumerate(info.ids):
             if info.deducts[n]:
                 order.setdefault(item_id, (info.titles[n], info.sections[n]))
-    items = []
+    infos = [compare_info(r.rubric) if r is not None else None for r in records]
+    layout = []
     for item_id, (title, section) in order.items():
-        steps = tuple(_step(record, item_id) for record in records)
-        if any(step.flagged for step in steps):
+        places: list[int | None] = []
+        for period_info in infos:
+            index = period_info.index.get(item_id) if period_info is not None else None
+            places.append(index if period_info is not None and index is not None and period_info.deducts[index]
+                          else None)
+        layout.append((item_id, title, section, tuple(places)))
+    return layout
+
+
+def _track(records: Sequence[Record | None], how: Sequence[MatchedBy | None], layouts: dict[tuple[int, ...], _Layout],
+           infos_of: dict[tuple[int, ...], tuple[CompareInfo | None, ...]]) -> Track:
+    key = tuple(id(r.rubric) if r is not None else 0 for r in records)
+    layout = layouts.get(key)
+    if layout is None:
+        layout = layouts[key] = _layout(records)
+    infos = infos_of.get(key)
+    if infos is None:
+        infos = infos_of[key] = tuple(compare_info(r.rubric) if r is not None else None for r in records)
+    values = [r.values if r is not None else () for r in records]
+    items = []
+    for item_id, title, section, places in layout:
+        flagged = False
+        for k, index in enumerate(places):  # most items are 0 everywhere: skipped cheaply
+            if index is not None:
+                value = values[k][index]
+                if value is not None and value > 0:
+                    flagged = True
+                    break
+        if flagged:
+            steps = tuple(_step(record, index, info) for record, index, info in zip(records, places, infos,
+                                                                                     strict=True))
             items.append(ItemPath(item_id, title, section, steps, all(s.flagged for s in steps), _relapses(steps)))
-    return Track(tuple(records), tuple(how), items, _trend(records, latest))
+    return Track(tuple(records), tuple(how), items, _trend(records, _at_last(records)))
 
 
-def _step(record: Record | None, item_id: str) -> Step:
-    if record is None:
+def _step(record: Record | None, index: int | None, info: CompareInfo | None) -> Step:
+    if record is None or info is None:
         return Step("absent")
-    info = compare_info(record.rubric)
-    index = info.index.get(item_id)
-    if index is None or not info.deducts[index]:
+    if index is None:
         return Step("not_in_rubric")
     value = record.values[index]
     return Step(record.state(index), value, info.label(index, value))

@@ -97,8 +97,9 @@ def _steps_table(f: FollowUp) -> Table:
         if unpaired:
             name.append(f"\n({unpaired} chưa ghép)", style="yellow")
         table.add_row(name, str(t["old_shortcomings"]), fixed, rate, str(t["improved"] + t["unchanged"] + t["worse"]),
-                      str(t["not_comparable"]), str(t["new"]), Text(str(t["overdue"]),
-                                                                    style="bold red" if t["overdue"] else ""))
+                      str(t["not_comparable"]), str(t["new"]),
+                      Text(str(t["overdue"]), style="bold red" if t["overdue"] else "") if step.old.has_deadlines
+                      else Text("—", style="dim"))
     table.caption = "Còn: tiến bộ, không đổi hoặc nặng hơn; chỉ tính người ghép được giữa hai kỳ liền nhau."
     table.caption_justify = "left"
     return table
