@@ -17,6 +17,7 @@ from typing import Any
 from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import Rubric
@@ -50,7 +51,7 @@ from tusoi_cli.render.excel.styles import (
     page_height,
     print_setup,
     rows_height,
-    set_widths,
+    sheet_head,
     solid_fill,
 )
 
@@ -78,9 +79,10 @@ def write_follow_up_report(target: Path, follow_up: FollowUp, *, tool_version: s
     from tusoi_cli.render.excel.styles import save_workbook
 
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = new_workbook()
-    report = _FollowUpReport(workbook, follow_up, tool_version, generated_at, fallback_rubric)
-    report.summary_sheet(workbook.active)
+    workbook = new_workbook(streaming=True)  # rows go out as they are made: a province's report stays small
+    first = workbook.create_sheet(SHEET_SUMMARY)
+    report = _FollowUpReport(first, follow_up, tool_version, generated_at, fallback_rubric)
+    report.summary_sheet(first)
     report.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
     report.detail_sheet(workbook.create_sheet(SHEET_DETAIL))
     report.items_sheet(workbook.create_sheet(SHEET_ITEMS))
@@ -92,7 +94,7 @@ def write_follow_up_report(target: Path, follow_up: FollowUp, *, tool_version: s
 
 
 class _FollowUpReport:
-    def __init__(self, workbook: Any, f: FollowUp, tool_version: str, generated_at: datetime,
+    def __init__(self, first: Worksheet, f: FollowUp, tool_version: str, generated_at: datetime,
                  fallback_rubric: Rubric | None) -> None:
         self.f = f
         self.tool_version = tool_version
@@ -102,7 +104,7 @@ class _FollowUpReport:
             if fallback_rubric is None:
                 raise ValueError("an empty follow-up needs fallback_rubric to style its levels")
             rubrics = [fallback_rubric]
-        st = self.styles = Styles(workbook.active, rubrics[0])
+        st = self.styles = Styles(first, rubrics[0])
         for rubric in rubrics[1:]:  # levels of older rubrics
             for level in rubric.levels:
                 if level.id not in st.level:
@@ -136,26 +138,23 @@ class _FollowUpReport:
         parts.append(f"kỳ {self.span}")
         return " — ".join(parts)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column]) -> str:
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column], freeze: str | None = None) -> str:
+        """Widths, frozen panes (a streaming sheet writes them with its first row) and the title in row 1."""
         title = self.title(heading)
-        append_row(ws, [title], [self.styles.title])
-        ws.row_dimensions[1].height = 20
-        set_widths(ws, [c.width for c in columns])
+        sheet_head(ws, [c.width for c in columns], freeze=freeze)
+        append_row(ws, [title], [self.styles.title], height=20)
         return title
 
     def header(self, ws: Worksheet, columns: Sequence[Column]) -> int:
-        row = append_row(ws, [c.header for c in columns], self.styles.header)
-        ws.row_dimensions[row].height = 32
-        return row
+        return append_row(ws, [c.header for c in columns], self.styles.header, height=32)
 
     def finish(self, ws: Worksheet, header_row: int, last_row: int, ncols: int) -> None:
-        ws.freeze_panes = f"A{header_row + 1}"
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
 
     def note(self, ws: Worksheet, text: str, columns: Sequence[Column]) -> None:
         row = append_row(ws, [text], [self.styles.note_wrap], [sum(c.width for c in columns)])
         if len(columns) > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+            merge(ws, row, 1, len(columns))
 
     def level_cell(self, record: Record | None) -> tuple[str, StyleArray]:
         if record is None:
@@ -170,7 +169,6 @@ class _FollowUpReport:
     # ----------------------------------------------------------------- Tổng hợp
 
     def summary_sheet(self, ws: Worksheet) -> None:
-        ws.title = SHEET_SUMMARY
         st, f = self.styles, self.f
         n = len(f.periods)
         width = max(12.0, min(16.0, 90 / n))
@@ -249,8 +247,7 @@ class _FollowUpReport:
                     if text:
                         append_row(ws, [label, text], [st.label, st.left], [None, sum(fit[1:])])
                         if n > 1:
-                            ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row,
-                                           end_column=n + 1)
+                            merge(ws, ws.max_row, 2, n + 1)
         if f.notes:
             append_row(ws, [])
             append_row(ws, ["Lưu ý"], [st.subtitle])
@@ -291,7 +288,7 @@ class _FollowUpReport:
                    Column(RELAPSE_LABEL.capitalize(), 14), Column("Số kỳ có mặt", 7),
                    Column("Mã đảng viên", 11), Column("Ghép giữa các kỳ", 60)]
         printed = len(columns) - 2
-        title = self.start(ws, "THEO ĐẢNG VIÊN", columns)
+        title = self.start(ws, "THEO ĐẢNG VIÊN", columns, freeze="C3")
         header = self.header(ws, columns)
         fit = [None, 22, *[None] * n, None, 14, 14]
         row = header
@@ -317,7 +314,7 @@ class _FollowUpReport:
         columns = [Column("STT", 5), Column("Họ và tên", 20), Column("Mã mục", 7), Column("Nội dung", 44),
                    *(Column(name, 8) for name in f.names), Column(PERSISTENT_LABEL.capitalize(), 8),
                    Column(RELAPSE_LABEL.capitalize(), 8)]
-        title = self.start(ws, "CHI TIẾT TỪNG MỤC QUA CÁC KỲ", columns)
+        title = self.start(ws, "CHI TIẾT TỪNG MỤC QUA CÁC KỲ", columns, freeze="A3")
         header = self.header(ws, columns)
         fit = [None, 20, None, 44]
         row = header
@@ -346,7 +343,7 @@ class _FollowUpReport:
                                                                    for name in f.names),
                    Column(f"{PERSISTENT_LABEL.capitalize()} (số người)", 11),
                    Column(f"{RELAPSE_LABEL.capitalize()} (số người)", 11)]
-        title = self.start(ws, "THEO MỤC: SỐ NGƯỜI CÓ BIỂU HIỆN, VI PHẠM Ở TỪNG KỲ", columns)
+        title = self.start(ws, "THEO MỤC: SỐ NGƯỜI CÓ BIỂU HIỆN, VI PHẠM Ở TỪNG KỲ", columns, freeze="A3")
         header = self.header(ws, columns)
         fit = [None, 44]
         row = header
@@ -363,7 +360,7 @@ class _FollowUpReport:
         st, f = self.styles, self.f
         columns = [Column("Kỳ", 9), Column("Tệp", 26), Column("Dòng", 6), Column("Cột", 6), Column("Lỗi", 48),
                    Column("Cách sửa", 40)]
-        title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns)
+        title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns, freeze="A3")
         header = self.header(ws, columns)
         fit = [9, 26, None, None, 48, 40]
         row = header
@@ -409,6 +406,11 @@ class _FollowUpReport:
                       "phục. Một đảng viên vắng một kỳ được ghép lại ở kỳ sau theo mã đảng viên hoặc họ tên. Điểm "
                       "và mức xếp loại do tusoi đề xuất để chi bộ tham khảo; chi bộ biểu quyết mức cuối cùng.", columns)
         print_setup(ws, title, title_rows=None)
+
+
+def merge(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Merge columns first..last of ``row`` (by reference: a streaming sheet has no merge_cells())."""
+    ws.merged_cells.add(CellRange(min_row=row, min_col=first, max_row=row, max_col=last))
 
 
 def _rubrics_text(period: Period) -> str | None:
