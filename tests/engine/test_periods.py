@@ -111,3 +111,48 @@ def test_two_members_sharing_a_code_are_never_bridged(tmp_path: Path) -> None:
     result = follow([root / "a", root / "b", root / "c"])
     # code 9 is shared in 2025: nobody is paired with 2023's Một, who stays alone
     assert sorted(m.present for m in result.members) == [1, 1, 1, 1]
+
+
+# Five years of one member: each item's answers, and what the path, persistence and relapses must be.
+FIVE = ("2021", "2022", "2023", "2024", "2025")
+FIVE_ANSWERS: dict[str, tuple[object | None, ...]] = {  # None: not answered
+    "CT1": (1, 0, 1, 0, 1),          # back twice
+    "CT2": (1, None, 0, 1, 1),       # unanswered never fixes; the 0 in 2023 does: back once
+    "CT3": (1, "na", 1, 1, 1),       # not applicable breaks "every period", fixes nothing
+    "CT4": (2, 1, 1, 2, 3),          # flagged every year: persistent, never a relapse
+    "CT5": (0, 0, 1, 0, 0),          # fixed once, no relapse
+    "CT6": (0, 1, "x", 1, 0),        # an invalid answer neither fixes nor breaks: no relapse
+}
+FIVE_EXPECTED = {"CT1": ("1 → 0 → 1 → 0 → 1", False, 2), "CT2": ("1 → ? → 0 → 1 → 1", False, 1),
+                 "CT3": ("1 → KAD → 1 → 1 → 1", False, 0), "CT4": ("2 → 1 → 1 → 2 → 3", True, 0),
+                 "CT5": ("0 → 0 → 1 → 0 → 0", False, 0), "CT6": ("0 → 1 → sai → 1 → 0", False, 0)}
+
+
+def five_years(tmp_path: Path, extra: dict[str, tuple[object, ...]] | None = None) -> list[Path]:
+    files = []
+    for k, year in enumerate(FIVE):
+        answers = {item: values[k] for item, values in {**FIVE_ANSWERS, **(extra or {})}.items()
+                   if values[k] is not None}
+        files.append(put(tmp_path / f"an-{year}.yaml", member("Nguyễn Văn An", answers, ma="01", ky=year)))
+    return files
+
+
+def test_five_periods_relapses_and_persistence(tmp_path: Path) -> None:
+    [an] = follow(five_years(tmp_path)).members
+    assert {i.id: (i.text(), i.persistent, i.relapses) for i in an.items} == FIVE_EXPECTED
+    assert [s.state for s in next(i for i in an.items if i.id == "CT6").steps] == [
+        "answered", "answered", "invalid", "answered", "answered"]
+
+
+# Scores by year with weight 2 per degree: 90, 96, 92, 90, 88 (tot, tot, tot, tot, and 2025 capped to
+# trung_binh by CT4 at mức 3); D1 violated takes 15 and caps at trung_binh; CT4 at 2 in 2025 makes it 90, tot.
+@pytest.mark.parametrize(("extra", "levels", "trend"), [
+    ({}, ["tot", "tot", "tot", "tot", "trung_binh"], "down"),
+    ({"CT4": (2, 1, 1, 2, 2)}, ["tot"] * 5, "same"),
+    ({"CT4": (2, 1, 1, 2, 2), "D1": (1, 1, 0, 0, 0)}, ["trung_binh", "trung_binh", "tot", "tot", "tot"], "up"),
+    ({"D1": (0, 1, 0, 0, 0)}, ["tot", "trung_binh", "tot", "tot", "trung_binh"], "mixed"),
+])
+def test_level_trend(tmp_path: Path, extra: dict[str, tuple[object, ...]], levels: list[str], trend: str) -> None:
+    [an] = follow(five_years(tmp_path, extra)).members
+    assert [r.level if r else None for r in an.records] == levels
+    assert an.trend == trend

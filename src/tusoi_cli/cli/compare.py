@@ -44,7 +44,7 @@ def compare_cmd(
                                               help="Ngày đối chiếu hạn khắc phục (2026-06-30 hoặc 30/06/2026); "
                                                    "mặc định hôm nay.")] = None,
     rubric: Annotated[str | None, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
-                                               help="Bộ tiêu chí cho cả hai kỳ. Bỏ trống: tệp .yaml theo trường "
+                                               help="Bộ tiêu chí cho mọi kỳ. Bỏ trống: tệp .yaml theo trường "
                                                     "bo_tieu_chi của từng tệp, bảng tính theo tusoi-mac-dinh.")
                       ] = None,
     rubric_old: Annotated[str | None, typer.Option("--rubric-old", metavar="MÃ|TỆP",
@@ -52,7 +52,7 @@ def compare_cmd(
     rubric_new: Annotated[str | None, typer.Option("--rubric-new", metavar="MÃ|TỆP",
                                                    help="Bộ tiêu chí riêng cho kỳ mới.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", metavar="TÊN",
-                                              help="Trang tính cần đọc ở cả hai bảng tính.")] = None,
+                                              help="Trang tính cần đọc ở mọi bảng tính.")] = None,
     sheet_old: Annotated[str | None, typer.Option("--sheet-old", metavar="TÊN",
                                                   help="Trang tính của bảng kỳ cũ.")] = None,
     sheet_new: Annotated[str | None, typer.Option("--sheet-new", metavar="TÊN",
