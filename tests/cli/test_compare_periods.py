@@ -244,3 +244,19 @@ def test_an_unreadable_file_is_reported_and_the_rest_followed(invoke: Invoke, tm
     assert "Lỗi" in wb.sheetnames
     assert any("99.yaml" in str(v) for row in wb["Lỗi"].iter_rows(values_only=True) for v in row)
     assert len(list(wb["Theo đảng viên"].iter_rows(min_row=3))) == 4
+
+
+def test_six_periods_keep_to_80_columns(invoke: Invoke, tmp_path: Path) -> None:
+    years = [str(y) for y in range(2021, 2027)]
+    for k, year in enumerate(years):
+        put(tmp_path / year / "01.yaml", member("Nguyễn Văn An", {"CT1": k % 2, "CT2": 1}, ma="01", ky=year))
+        put(tmp_path / year / "02.yaml", member("Trần Thị Bình", {"CT1": 1, "D1": k % 2}, ma="02", ky=year))
+    result = invoke("compare", *(str(tmp_path / y) for y in years), *TODAY_ARG)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    # levels by period as counts only; An 96 or 98 every year; Bình capped to trung_binh by D1 every other year
+    tot = next(line for line in lines if line.startswith("│ Tốt"))
+    assert [cell.strip() for cell in tot.split("│")[2:-1]] == ["2", "1", "2", "1", "2", "1"]
+    assert "0 → 1 → 0 → 1 → 0 → 1" in invoke("compare", *(str(tmp_path / y) for y in years), *TODAY_ARG, "-f",
+                                               "json").stdout

@@ -111,8 +111,9 @@ def _levels_table(f: FollowUp) -> Table:
     for name in f.names:
         table.add_column(name, justify="right")
     totals = [len(p.records) for p in f.periods]
+    shares = len(f.periods) <= 4  # more periods: counts only, so that the table keeps to 80 columns
     for level in f.levels:
-        cells = [f"{n} ({vn_percent(n, whole).removesuffix(' %')} %)" if whole else str(n)
+        cells = [f"{n} ({vn_percent(n, whole)})" if whole and shares else str(n)
                  for n, whole in zip(level.counts, totals, strict=True)]
         table.add_row(Text(level.label, style=level.color), *cells)
     return table
