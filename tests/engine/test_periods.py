@@ -156,3 +156,18 @@ def test_level_trend(tmp_path: Path, extra: dict[str, tuple[object, ...]], level
     [an] = follow(five_years(tmp_path, extra)).members
     assert [r.level if r else None for r in an.records] == levels
     assert an.trend == trend
+
+
+def test_a_member_without_code_is_followed_across_a_gap_by_name(tmp_path: Path) -> None:
+    put(tmp_path / "a" / "1.yaml", member("Đỗ Thị Hoa", {"CT1": 1}, ky="2023"))
+    put(tmp_path / "a" / "2.yaml", member("Lê Văn Hùng", {"CT1": 1}, ky="2023"))
+    put(tmp_path / "b" / "1.yaml", member("Lê Văn Hùng", {"CT1": 0}, ky="2024"))
+    put(tmp_path / "c" / "1.yaml", member("Lê Văn Hưng", {"CT1": 1}, ky="2025"))  # Hưng is not Hùng
+    put(tmp_path / "c" / "2.yaml", member("do thi hoa", {"CT1": 0}, ky="2025"))  # wrong case, no diacritics
+    result = follow([tmp_path / "a", tmp_path / "b", tmp_path / "c"])
+    by_name = {m.ho_ten: (paths_of(m), m.matched_by) for m in result.members}
+    assert by_name == {
+        "do thi hoa": ({"CT1": "1 → vắng → 0"}, (None, "name_unaccented")),
+        "Lê Văn Hưng": ({"CT1": "vắng → vắng → 1"}, (None, None)),
+        "Lê Văn Hùng": ({"CT1": "1 → 0 → vắng"}, ("name", None)),
+    }
