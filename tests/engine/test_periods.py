@@ -113,6 +113,18 @@ def test_two_members_sharing_a_code_are_never_bridged(tmp_path: Path) -> None:
     assert sorted(m.present for m in result.members) == [1, 1, 1, 1]
 
 
+def test_a_gap_made_by_an_ambiguous_period_is_not_bridged(tmp_path: Path) -> None:
+    put(tmp_path / "a" / "1.yaml", member("Ngô Văn Một", {"CT1": 1}, ma="9", ky="2023"))
+    put(tmp_path / "b" / "1.yaml", member("Ngô Văn Một", {"CT1": 1}, ma="9", ky="2024"))
+    put(tmp_path / "b" / "2.yaml", member("Ngô Văn Một B", {"CT1": 0}, ma="9", ky="2024"))  # code 9 twice
+    put(tmp_path / "c" / "1.yaml", member("Ngô Văn Một", {"CT1": 1}, ma="9", ky="2025"))
+    result = follow([tmp_path / "a", tmp_path / "b", tmp_path / "c"])
+    # 2025's Một could follow either 2024 record: he is not joined to 2023's Một across 2024 either
+    assert sorted(paths_of(m)["CT1"] for m in result.members if "CT1" in paths_of(m)) == [
+        "1 → vắng → vắng", "vắng → 1 → vắng", "vắng → vắng → 1"]
+    assert len(result.steps[0].ambiguous) == 1 and len(result.steps[1].ambiguous) == 1
+
+
 # Five years of one member: each item's answers, and what the path, persistence and relapses must be.
 FIVE = ("2021", "2022", "2023", "2024", "2025")
 FIVE_ANSWERS: dict[str, tuple[object | None, ...]] = {  # None: not answered

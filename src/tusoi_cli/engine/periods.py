@@ -65,7 +65,8 @@ def follow_periods(periods: Sequence[Period], *, today: date, persistent_share: 
                 tracks_records.append([None] * count)
                 tracks_records[-1][k + 1] = record
                 tracks_how.append([None] * (count - 1))
-    _bridge_gaps(tracks_records, tracks_how)
+    unsure = {id(r) for step in steps for group in step.ambiguous for r in (*group.old, *group.new)}
+    _bridge_gaps(tracks_records, tracks_how, unsure)
 
     layouts: dict[tuple[int, ...], _Layout] = {}
     infos: dict[tuple[int, ...], tuple[CompareInfo | None, ...]] = {}
@@ -83,13 +84,16 @@ def follow_periods(periods: Sequence[Period], *, today: date, persistent_share: 
                     _level_rows(periods), _notes(periods, names, steps))
 
 
-def _bridge_gaps(records: list[list[Record | None]], how: list[list[MatchedBy | None]]) -> None:
+def _bridge_gaps(records: list[list[Record | None]], how: list[list[MatchedBy | None]], unsure: set[int]) -> None:
     """Join a track that ends before the last period with one that starts two or more periods later, when
-    the two records match by code or name (the member was absent in between). Changes the lists in place."""
+    the two records match by code or name (the member was absent in between). Records that were part of an
+    ambiguous group (``unsure``: ids of records) are never joined: the gap may be the doubt itself. Changes the
+    lists in place."""
     count = len(records[0]) if records else 0
     for back in range(2, count):  # tracks starting at period ``back`` after a gap of one or more periods
-        starts = [t for t, rs in enumerate(records) if _first(rs) == back]
-        ends = [t for t, rs in enumerate(records) if (_last(rs) or 0) < back - 1 and _first(rs) is not None]
+        starts = [t for t, rs in enumerate(records) if _first(rs) == back and id(rs[back]) not in unsure]
+        ends = [t for t, rs in enumerate(records) if _first(rs) is not None and (_last(rs) or 0) < back - 1
+                and id(_at_last(rs)) not in unsure]
         if not starts or not ends:
             continue
         last_of = {id(_at_last(records[t])): t for t in ends}
