@@ -260,3 +260,12 @@ def test_six_periods_keep_to_80_columns(invoke: Invoke, tmp_path: Path) -> None:
     assert [cell.strip() for cell in tot.split("│")[2:-1]] == ["2", "1", "2", "1", "2", "1"]
     assert "0 → 1 → 0 → 1 → 0 → 1" in invoke("compare", *(str(tmp_path / y) for y in years), *TODAY_ARG, "-f",
                                                "json").stdout
+
+
+def test_dash_output_writes_json_to_stdout_unless_a_table_is_asked(invoke: Invoke, tmp_path: Path) -> None:
+    paths = cell(tmp_path)
+    result = invoke("compare", *as_args(paths), *TODAY_ARG, "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    validate(json.loads(result.stdout))
+    refused = invoke("compare", *as_args(paths), *TODAY_ARG, "-o", "-", "-f", "table")
+    assert refused.exit_code == 2 and "--format table" in refused.stderr

@@ -69,7 +69,7 @@ def compare_cmd(
             pairs = (("--rubric-old", rubric_old), ("--rubric-new", rubric_new), ("--sheet-old", sheet_old),
                      ("--sheet-new", sheet_new))
             options = [name for name, value in pairs if value is not None]
-            code = compare_several([old, new, *more], as_json=fmt is CompareFormat.json, output=output, force=force,
+            code = compare_several([old, new, *more], fmt=fmt.value if fmt else None, output=output, force=force,
                                    today=today, rubric=rubric, sheet=sheet, per_period_options=options)
             if code:
                 raise typer.Exit(code)

@@ -10,9 +10,10 @@ from tusoi_cli.cli.errors import report, stderr, stdout
 OUTPUTS = {".xlsx": "xlsx", ".json": "json"}
 
 
-def compare_several(paths: list[Path], *, as_json: bool, output: str | None, force: bool, today: str | None,
+def compare_several(paths: list[Path], *, fmt: str | None, output: str | None, force: bool, today: str | None,
                     rubric: str | None, sheet: str | None, per_period_options: list[str]) -> int:
-    """Check the arguments, read every period, follow the members and write the outputs; the exit code."""
+    """Check the arguments, read every period, follow the members and write the outputs; the exit code.
+    ``fmt``: what --format asked for ('table', 'json' or None)."""
     import sys
     from datetime import date
 
@@ -39,7 +40,7 @@ def compare_several(paths: list[Path], *, as_json: bool, output: str | None, for
         raise UsageError("--sheet chỉ dùng khi đầu vào là bảng tính")
     target = None
     if output is not None:
-        if output == cli_output.STDOUT and not as_json:
+        if output == cli_output.STDOUT and fmt == "table":
             raise UsageError("-o - ghi JSON ra đầu ra chuẩn, trái với --format table — bỏ một trong hai")
         rubric_files = [Path(rubric)] if rubric and Path(rubric).is_file() else []
         target = cli_output.plan(output, None, force=force, inputs=[*paths, *rubric_files], extensions=OUTPUTS,
@@ -69,7 +70,7 @@ def compare_several(paths: list[Path], *, as_json: bool, output: str | None, for
 
             write_atomic(target.path, (json_text(piece).encode("utf-8")
                                        for piece in follow_up_json(follow_up, tool_version=__version__)))
-    if as_json or (target is not None and target.path is None):
+    if fmt == "json" or (target is not None and target.path is None):
         from tusoi_cli.render.periods_data import follow_up_json
 
         sys.stdout.writelines(json_text(piece) for piece in follow_up_json(follow_up, tool_version=__version__))
