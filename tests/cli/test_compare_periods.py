@@ -269,3 +269,31 @@ def test_dash_output_writes_json_to_stdout_unless_a_table_is_asked(invoke: Invok
     validate(json.loads(result.stdout))
     refused = invoke("compare", *as_args(paths), *TODAY_ARG, "-o", "-", "-f", "table")
     assert refused.exit_code == 2 and "--format table" in refused.stderr
+
+
+def test_a_period_with_another_rubric(invoke: Invoke, tmp_path: Path) -> None:
+    import textwrap
+
+    from ..engine.test_compare import SMALL_RUBRIC
+
+    put(tmp_path / "huyen.yaml", textwrap.dedent(SMALL_RUBRIC))
+    files = [put(tmp_path / "an-2024.yaml", member("Lê Thị Cúc", {"CT1": 1, "CT2": 1}, ky="2024")),
+             put(tmp_path / "an-2025.yaml", member("Lê Thị Cúc", {"CT1": 1, "CT10": 2, "CT5": 0, "D1": 0}, ky="2025",
+                                                   rubric="huyen.yaml")),
+             put(tmp_path / "an-2026.yaml", member("Lê Thị Cúc", {"CT1": 1, "CT2": 0}, ky="2026"))]
+    result = invoke("compare", *as_args(files), *TODAY_ARG, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    validate(data)
+    assert [p["rubrics"][0]["id"] for p in data["periods"]] == ["tusoi-mac-dinh", "huyen-rut-gon", "tusoi-mac-dinh"]
+    assert [[c["new"]["id"] for c in s["rubric_changes"]] for s in data["steps"]] == [["huyen-rut-gon"],
+                                                                                        ["tusoi-mac-dinh"]]
+    (cuc,) = data["members"]
+    # the latest rubric's items first, then CT10 that only 2025's rubric has
+    assert [(i["id"], i["path_text"], i["persistent"]) for i in cuc["items"]] == [
+        ("CT1", "1 → 1 → 1", True), ("CT2", "1 → ngoài bộ → 0", False), ("CT10", "ngoài bộ → 2 → ngoài bộ", False)]
+    assert cuc["items"][1]["path"][1] == {"state": "not_in_rubric", "value": None,
+                                          "label": "không có trong bộ tiêu chí"}
+    assert ([r["score"] for r in cuc["records"]], cuc["level_trend"]) == ([96.0, 94.0, 98.0], "same")
+    table = invoke("compare", *as_args(files), *TODAY_ARG).stdout
+    assert "Bộ tiêu chí thay đổi (2024 → 2025): tusoi-mac-dinh (1.0) → huyen-rut-gon (2026)" in table
