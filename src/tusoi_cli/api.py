@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tusoi_cli.engine.compare import compare_periods as compare_periods
     from tusoi_cli.engine.compare import compare_results as compare_results
     from tusoi_cli.engine.compare import match_records as match_records
+    from tusoi_cli.engine.periods import follow_periods as follow_periods
     from tusoi_cli.engine.quota import batch_meeting as batch_meeting
     from tusoi_cli.model.batch import BatchResult, Progress
     from tusoi_cli.model.compare import Kind, Period
@@ -47,6 +48,7 @@ _REEXPORTS = {
     "load_rubric_file": "read.rubric_loader", "match_level": "read.rubric_loader", "MAX_BYTES": "read.yaml_reader",
     "sort_by_name": "engine.batch", "summarize": "engine.batch", "batch_meeting": "engine.quota",
     "compare_periods": "engine.compare", "compare_results": "engine.compare", "match_records": "engine.compare",
+    "follow_periods": "engine.periods",
 }
 
 

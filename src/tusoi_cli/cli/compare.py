@@ -30,6 +30,9 @@ def compare_cmd(
     new: Annotated[Path, typer.Argument(help="Kỳ mới: cùng loại với kỳ cũ (tệp .yaml với tệp .yaml; bảng tính "
                                              "hoặc thư mục với bảng tính hoặc thư mục).", metavar="MỚI",
                                         show_default=False)],
+    more: Annotated[list[Path] | None, typer.Argument(
+        help="Các kỳ sau nữa (tùy chọn), từ cũ đến mới: theo dõi ba kỳ trở lên, ví dụ "
+             "tusoi compare 2023/ 2024/ 2025/ 2026/.", metavar="[KỲ_SAU]...", show_default=False)] = None,
     fmt: Annotated[CompareFormat | None, typer.Option("--format", "-f",
                                                       help="Dạng in ra màn hình: table (mặc định) hoặc json.",
                                                       show_default=False)] = None,
@@ -41,7 +44,7 @@ def compare_cmd(
                                               help="Ngày đối chiếu hạn khắc phục (2026-06-30 hoặc 30/06/2026); "
                                                    "mặc định hôm nay.")] = None,
     rubric: Annotated[str | None, typer.Option("--rubric", "-r", metavar="MÃ|TỆP",
-                                               help="Bộ tiêu chí cho cả hai kỳ. Bỏ trống: tệp .yaml theo trường "
+                                               help="Bộ tiêu chí cho mọi kỳ. Bỏ trống: tệp .yaml theo trường "
                                                     "bo_tieu_chi của từng tệp, bảng tính theo tusoi-mac-dinh.")
                       ] = None,
     rubric_old: Annotated[str | None, typer.Option("--rubric-old", metavar="MÃ|TỆP",
@@ -49,14 +52,28 @@ def compare_cmd(
     rubric_new: Annotated[str | None, typer.Option("--rubric-new", metavar="MÃ|TỆP",
                                                    help="Bộ tiêu chí riêng cho kỳ mới.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", metavar="TÊN",
-                                              help="Trang tính cần đọc ở cả hai bảng tính.")] = None,
+                                              help="Trang tính cần đọc ở mọi bảng tính.")] = None,
     sheet_old: Annotated[str | None, typer.Option("--sheet-old", metavar="TÊN",
                                                   help="Trang tính của bảng kỳ cũ.")] = None,
     sheet_new: Annotated[str | None, typer.Option("--sheet-new", metavar="TÊN",
                                                   help="Trang tính của bảng kỳ mới.")] = None,
 ) -> None:
-    """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn."""
+    """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn.
+
+    Ba kỳ trở lên: đường đi từng mục qua các kỳ, hạn chế kéo dài, tái phạm, xu hướng xếp loại.
+    """
     with guard():
+        if more:
+            from tusoi_cli.cli.compare_periods import compare_several
+
+            pairs = (("--rubric-old", rubric_old), ("--rubric-new", rubric_new), ("--sheet-old", sheet_old),
+                     ("--sheet-new", sheet_new))
+            options = [name for name, value in pairs if value is not None]
+            code = compare_several([old, new, *more], fmt=fmt.value if fmt else None, output=output, force=force,
+                                   today=today, rubric=rubric, sheet=sheet, per_period_options=options)
+            if code:
+                raise typer.Exit(code)
+            return
         import sys
         from datetime import date
 
