@@ -23,6 +23,7 @@ from tusoi_cli.model import (
     Rubric,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, item_ids
+from tusoi_cli.model.previous import CarriedItem
 
 Progress = Callable[[int, int], None]  # (rows read, rows in all)
 Scorer = Callable[[Rubric, MemberEvaluation], MemberResult]  # the engine's score_member
@@ -61,6 +62,7 @@ class BatchMember:
     status_reason: str | None = None
     ky_luat_form: DisciplineForm | None = None
     errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
+    ky_truoc: list[CarriedItem] | None = None  # the previous period's shortcomings (sheet columns), when given
 
     @property
     def rated(self) -> bool:
@@ -96,7 +98,7 @@ class BatchMember:
                 tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
                 ly_do=self.ly_do, answers=answers, ky_luat_form=self.ky_luat_form,
                 status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
-                status_reason=self.status_reason)
+                status_reason=self.status_reason, ky_truoc=self.ky_truoc)
         return evaluation
 
     @classmethod

@@ -7,9 +7,7 @@ the member is still scored, the answer is marked invalid, and the problem is rep
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,8 @@ from pydantic import ValidationError
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.model import Answer, DisciplineForm, MemberEvaluation, MemberHeader, MemberStatus, Rubric
 from tusoi_cli.model.values import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
+from tusoi_cli.read.dates import parse_date as parse_date  # re-exported: callers import it from here
+from tusoi_cli.read.previous import read_carried
 from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
 from tusoi_cli.text import fold, nearest
@@ -33,7 +33,6 @@ _DETAIL_KEYS = {
     "ghi_chu": "ghi_chu", "note": "ghi_chu",
 }
 _GUESSES = 200  # unknown item ids that get a "did you mean" guess
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
 @dataclass
@@ -44,22 +43,6 @@ class ReadMember:
     rubric: Rubric
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # fixed while reading (invisible characters removed)
-
-
-def parse_date(text: str) -> date | None:
-    """ISO (2026-06-30) or Vietnamese day-first (30/06/2026) dates."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    found = _DATE_DMY.match(text.strip())
-    if found:
-        day, month, year = (int(g) for g in found.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    return None
 
 
 def read_member(path: Path | None, *, rubric: str | Rubric | None = None, strict: bool = False,
@@ -131,6 +114,8 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     # --strict asks a reviewed member for every answer; exempt and not reviewed members are not rated
     answers = _read_answers(doc, raw_answers, the_rubric, problems, strict and status == "reviewed")
     levels = {key: _read_level(doc, data, key, the_rubric, problems) for key in ("tu_xep_loai", "chi_bo_xep_loai")}
+    carry_key = "ky_truoc" if "ky_truoc" in data else "previous"
+    carried = read_carried(doc, carry_key, data.get(carry_key), the_rubric, problems)
     if header is not None:
         name_problem = placeholder_name(header.dang_vien.ho_ten)
         if name_problem is not None:
@@ -141,6 +126,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
         tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
         ly_do=header.ly_do, answers=answers, ky_luat_form=form, status=status, status_reason=status_reason,
+        ky_truoc=carried,
     )
     return ReadMember(evaluation, the_rubric, problems, list(doc.notes))
 

@@ -20,7 +20,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tusoi_cli.model import Cap, Item, Level, Rubric, RubricDocument, Scale, ScaleValue, Scoring, Section
+from tusoi_cli.model import (
+    Cap,
+    Item,
+    ItemMapping,
+    Level,
+    Rubric,
+    RubricDocument,
+    Scale,
+    ScaleValue,
+    Scoring,
+    Section,
+)
 
 
 def _cache_dir() -> Path:
@@ -32,7 +43,8 @@ def _cache_dir() -> Path:
 
 
 # The modules whose code decides what a resolved rubric is: a change to any of them misses the cache.
-LOADER_MODULES = ("read.rubric_loader", "model", "read.rubric_cache", "read.yaml_reader", "model.values")
+LOADER_MODULES = ("read.rubric_loader", "model", "read.rubric_cache", "read.yaml_reader", "model.values",
+                 "model.previous")
 
 
 def _code_files() -> list[Path]:
@@ -110,6 +122,7 @@ def rubric_from_dict(data: dict[str, Any]) -> Rubric:
         **{key: _date(data[key]) for key in _DATES},
         "documents": [RubricDocument.model_construct(**{**d, **{key: _date(d[key]) for key in _DATES if key in d}})
                       for d in data["documents"]],
+        "maps_from": [ItemMapping.model_construct(**m) for m in data.get("maps_from", [])],
     })
 
 

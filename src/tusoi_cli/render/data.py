@@ -68,7 +68,7 @@ def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = Fa
     for index, member in enumerate(batch.members):
         if index:
             pieces.append(b",\n")
-        if fast is not None and member.result is None and member.evaluation is None:
+        if fast is not None and member.result is None and member.evaluation is None and fast.plain(member):
             pieces.append(fast.dumps(member))
         else:
             data = result_dict(batch.result_of(member))
@@ -158,6 +158,12 @@ class MemberJson:
         self.caps = [{"id": cap.id, "at_most": cap.at_most, "at_most_label": rubric.level(cap.at_most).label,
                       "reason": cap.reason} for cap in rubric.caps]
         self.sections: dict[tuple[Any, ...], bytes] = {}
+        self.previous_caps = any(cap.field == "ky_truoc" for cap in rubric.caps)
+
+    def plain(self, m: BatchMember) -> bool:
+        """Whether the fast record holds for ``m``: it carries nothing of a previous period, and no cap of the
+        rubric needs one (a member carrying ky_truoc, or not checked by such a cap, goes through its result)."""
+        return not self.previous_caps and m.ky_truoc is None
 
     def _item(self, i: int, state: str, value: float | None, error: str | None = None) -> bytes:
         return _safe(_encode({
@@ -227,7 +233,7 @@ class MemberJson:
                 "invalid": invalid_ids, "ky_luat": m.ky_luat, "ky_luat_form": m.ky_luat_form,
                 "self_level": m.tu_xep_loai, "self_comparison": self_comparison, "cell_level": m.chi_bo_xep_loai,
                 "cell_reason": m.ly_do, "next_level": next_level, "complete": not invalid_ids and not unanswered,
-                "problems": [], "row": m.line}
+                "previous_shortcomings": None, "caps_not_checked": [], "problems": [], "row": m.line}
         return b"".join((_safe(_encode(head)[:-1]), b', "sections": ', self._sections(m, states),
                          b', "items": [', b", ".join(texts), b"], ",  # type: ignore[arg-type]
                          _safe(_encode(tail)[1:])))

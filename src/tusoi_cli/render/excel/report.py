@@ -51,7 +51,7 @@ from tusoi_cli.render.excel.styles import (
     sheet_head,
     solid_fill,
 )
-from tusoi_cli.render.labels import MODE_LABELS
+from tusoi_cli.render.labels import MODE_LABELS, previous_text
 
 if TYPE_CHECKING:
     from tusoi_cli.errors import Problem
@@ -259,6 +259,13 @@ class _Report:
                           lambda r: st.center),
             level(lambda r: r.chi_bo_xep_loai).named("Chi bộ xếp loại", 10),
             _ResultColumn("Lý do", 20, lambda r, i: r.ly_do, lambda r: st.wrap, wrap=True),
+            # the previous period's results, only when some member carries them (ky_truoc)
+            *([_ResultColumn("Hạn chế kỳ trước: kết quả khắc phục", 30,
+                             lambda r, i: previous_text(self.batch.result_of(r).previous_shortcomings)
+                             if r.result is not None or r.ky_truoc is not None else None,
+                             lambda r: st.wrap, wrap=True)]
+              if any(m.ky_truoc is not None or (m.result is not None and m.result.previous_shortcomings is not None)
+                     for m in self.batch.members) else []),
             *(points(index, s.id, s.mode) for index, s in enumerate(self.rubric.sections)),
             _ResultColumn("Chưa trả lời", 8, lambda r, i: r.unanswered_count, lambda r: st.int),
             _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.na), lambda r: st.int),
