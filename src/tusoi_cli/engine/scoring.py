@@ -153,16 +153,12 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
         if len(matched) >= cap.min_count:
             applied.append((index, matched))
             rank = max(rank, cap.rank)
-    return Core(score, score_rank, rank, points, flagged, applied, unchecked)
+    return Core(score, score_rank, rank, points, flagged, applied, unchecked,
+                any(c.caps[n].rank > rank for n in unchecked))
 
 
 NOT_CHECKED_WHY = ("chưa có thông tin kỳ trước: ghi danh sách ky_truoc (kết quả khắc phục từng hạn chế) hoặc chấm"
                    " kèm --ky-truoc TỆP_KỲ_TRƯỚC")
-
-
-def open_caps(c: Compiled, core: Core) -> bool:
-    """Whether a cap that could not be checked could lower the level: then the level is only provisional."""
-    return any(c.caps[n].rank > core.rank for n in core.unchecked)
 
 
 def level_for_score(rubric: Rubric, score: float) -> str:
@@ -254,7 +250,7 @@ def score_member(rubric: Rubric, ev: MemberEvaluation, observed: dict[str, Obser
         unanswered=by_state["unanswered"], not_applicable=by_state["na"], invalid=by_state["invalid"],
         ky_luat=ev.ky_luat, ky_luat_form=ev.ky_luat_form, self_level=ev.tu_xep_loai, self_comparison=self_comparison,
         cell_level=ev.chi_bo_xep_loai, cell_reason=ev.ly_do, next_level=next_level,
-        complete=not by_state["invalid"] and not by_state["unanswered"] and not open_caps(c, core),
+        complete=not by_state["invalid"] and not by_state["unanswered"] and not core.open_cap,
         previous_shortcomings=previous, caps_not_checked=not_checked,
     )
 

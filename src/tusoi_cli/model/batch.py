@@ -71,8 +71,9 @@ class BatchMember:
 
     @property
     def complete(self) -> bool:
-        """False when an item is unanswered or invalid: the level is provisional ("tạm tính")."""
-        return not self.invalid and self.values.count(None) == len(self.na)
+        """False when an item is unanswered or invalid, or a cap that could lower the level was not checked (no
+        previous period): the level is provisional ("tạm tính")."""
+        return not self.invalid and self.values.count(None) == len(self.na) and not self.core.open_cap
 
     @property
     def unanswered_count(self) -> int:

@@ -53,6 +53,7 @@ class Core:
     section_flagged: list[int]
     caps: list[tuple[int, list[int]]]  # (index into rubric.caps, matched item indices)
     unchecked: list[int] = field(default_factory=list)  # caps that needed data the member did not give
+    open_cap: bool = False  # one of them could lower the level: the level is provisional
 
 
 NO_ANSWER_REASON = "chưa trả lời mục nào"
@@ -83,5 +84,6 @@ def core_from_result(rubric: Rubric, result: MemberResult) -> Core:
     caps = [(cap_index[cap.id], [index[item_id] for item_id in cap.items]) for cap in result.caps]
     rank = max([score_rank, *(rubric.level_rank(rubric.caps[n].at_most) for n, _ in caps)])
     unchecked = [cap_index[cap.id] for cap in result.caps_not_checked]
+    open_cap = any(rubric.level_rank(rubric.caps[n].at_most) > rank for n in unchecked)
     return Core(result.score, score_rank, rank, [s.points for s in result.sections],
-                [s.flagged for s in result.sections], caps, unchecked)
+                [s.flagged for s in result.sections], caps, unchecked, open_cap)

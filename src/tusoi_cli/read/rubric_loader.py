@@ -429,6 +429,9 @@ def _check_reach(cap: Cap, origin: _Origin, sections: list[Section], scales: dic
             problems.append(origin.problem(
                 f"quy tắc '{cap.id}' xét trường '{cap.field}' nên không dùng sections, items, min_value, max_value",
                 "tách thành hai quy tắc: một theo trường, một theo câu trả lời"))
+        if cap.field == "ky_truoc" and cap.min_form is not None:
+            problems.append(origin.problem(f"quy tắc '{cap.id}': min_form chỉ dùng với field: ky_luat",
+                                           "bỏ min_form khỏi quy tắc này"))
         return
     if cap.min_value is not None and cap.max_value is not None and cap.min_value > cap.max_value:
         problems.append(origin.problem(

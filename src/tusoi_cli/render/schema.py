@@ -195,7 +195,7 @@ def _carried_schema() -> dict[str, Any]:
         "muc_do": {"description": fields["muc_do"].description, "anyOf": [{"type": "number"}, *text]},
         "bieu_hien": {"description": fields["bieu_hien"].description, "anyOf": text},
         "khac_phuc": {"description": fields["khac_phuc"].description, "anyOf": text},
-        "han_khac_phuc": {"description": fields["han_khac_phuc"].description + "; hoặc ngày/tháng/năm",
+        "han_khac_phuc": {"description": f"{fields['han_khac_phuc'].description}; hoặc ngày/tháng/năm",
                           "anyOf": text},
         "ket_qua": {"description": fields["ket_qua"].description,
                     "anyOf": [{"type": "string", "examples": ["đã", "đang", "chưa", "da_khac_phuc",
