@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import InForceWarning, MemberResult, Rubric
+from tusoi_cli.model.previous import CarriedItem
 
 if TYPE_CHECKING:
     # the lazy re-exports below, for type checkers (``X as X``: re-exported on purpose)
@@ -80,6 +81,26 @@ def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, s
                        stdin_bytes=stdin_bytes)
     warnings = in_force_warnings(read.rubric, read.evaluation.ky_danh_gia)
     return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes, warnings)
+
+
+@dataclass
+class CarriedForward:
+    """A previous period's member file, read for next period's form: who, when, and the open shortcomings."""
+
+    result: MemberResult
+    rubric: Rubric
+    items: list[CarriedItem]
+    next_period: str | None  # the year after the file's period, when it names a year
+    problems: list[Problem] = field(default_factory=list)
+
+
+def carry_forward(path: Path) -> CarriedForward:
+    """Read a previous period's member file and list what next period's form carries (engine.carry)."""
+    from tusoi_cli.engine.carry import next_period, open_shortcomings
+
+    scored = score_file(path)
+    return CarriedForward(scored.result, scored.rubric, open_shortcomings(scored.result),
+                          next_period(scored.result.ky_danh_gia), list(scored.problems))
 
 
 # --------------------------------------------------------------------------- a whole cell

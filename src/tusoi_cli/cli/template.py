@@ -18,6 +18,7 @@ from tusoi_cli.cli.errors import guard, stderr
 from tusoi_cli.cli.options import ChiBoOption, ForceOption, KyOption, RubricOption
 
 if TYPE_CHECKING:
+    from tusoi_cli.api import CarriedForward
     from tusoi_cli.model import Rubric
 
 DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
@@ -55,6 +56,20 @@ def _rubric_ref(loaded: Rubric, base: Path) -> str:
         return path.as_posix()
 
 
+def _carried(path: Path) -> CarriedForward:
+    """The previous period's member file, read; its problems are named (an item that could not be read is not
+    carried), and the form is still written."""
+    from tusoi_cli.api import carry_forward
+    from tusoi_cli.cli.errors import report
+
+    carried = carry_forward(path)
+    if carried.problems:
+        report(carried.problems)
+        stderr().print(f"Lưu ý: tệp kỳ trước có {len(carried.problems)} lỗi ở trên; mục nào không đọc được thì "
+                       "không được mang sang — sửa tệp kỳ trước rồi tạo lại mẫu.", style="yellow", markup=False)
+    return carried
+
+
 def _scorable(ref: str) -> Rubric:
     from tusoi_cli.api import load_rubric
     from tusoi_cli.errors import UsageError
@@ -78,6 +93,10 @@ def template_member(
     ho_ten: Annotated[str | None, typer.Option("--ho-ten", metavar="TÊN", help="Họ và tên đảng viên.")] = None,
     no_schema: Annotated[bool, typer.Option("--no-schema", help="Không ghi tệp lược đồ JSON cạnh mẫu, không "
                                                                  "thêm dòng $schema.")] = False,
+    ky_truoc: Annotated[Path | None, typer.Option("--ky-truoc", metavar="TỆP",
+                                                  help="Tệp tự đánh giá kỳ trước (.yaml): mẫu mang sang các hạn chế "
+                                                       "của kỳ đó (danh sách ky_truoc để ghi kết quả khắc phục), "
+                                                       "thông tin đảng viên, và kỳ là năm sau.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Mẫu tự đánh giá YAML: mọi mục của bộ tiêu chí với giá trị 0 và tên mục, có dòng $schema cho trình soạn thảo."""
@@ -88,14 +107,27 @@ def template_member(
         from tusoi_cli.render.schema import member_schema_name, schema_text
         from tusoi_cli.render.templates import member_template
 
-        target = cli_output.plan(output, None, force=force, extensions=_YAML_OUTPUTS, default="yaml").path
+        if ky_truoc is not None:
+            from tusoi_cli.api import check_input
+
+            check_input(ky_truoc, "tệp kỳ trước")
+        target = cli_output.plan(output, None, force=force, extensions=_YAML_OUTPUTS, default="yaml",
+                                 inputs=[ky_truoc] if ky_truoc is not None else []).path
         loaded = _scorable(rubric)
         schema_name = None if no_schema else member_schema_name(loaded.id)
         base = target.parent if target is not None else Path.cwd()
+        carried = _carried(ky_truoc) if ky_truoc is not None else None
+        person = carried.result if carried is not None else None
         # on standard output the schema file is not written, so the template must not point at it
         text = member_template(loaded, rubric_ref=_rubric_ref(loaded, base),
                                schema_name=schema_name if target is not None else None,
-                               ky=ky or _this_year(), ho_ten=ho_ten, chi_bo=chi_bo)
+                               ky=ky or (carried.next_period if carried else None) or _this_year(),
+                               ho_ten=ho_ten or (person.ho_ten if person else None),
+                               chi_bo=chi_bo or (person.chi_bo if person else None),
+                               ma_dang_vien=person.ma_dang_vien if person else None,
+                               chuc_vu=person.chuc_vu if person else None,
+                               carried=carried.items if carried else None,
+                               previous_period=person.ky_danh_gia if person else None)
         if target is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -104,6 +136,7 @@ def template_member(
                                 f"Lấy lược đồ cho trình soạn thảo: tusoi schema member --rubric {rubric} -o "
                                 f"{schema_name}; hoặc ghi mẫu bằng -o TỆP.yaml để có cả tệp lược đồ lẫn dòng $schema.",
                                 style="dim", markup=False)
+            _exit_if_failed(carried)
             return
         schema_target = target.parent / schema_name if schema_name else None
         schema_bytes = b""
@@ -124,6 +157,15 @@ def template_member(
             write_atomic(schema_target, schema_bytes, force=force)
         stderr().print(f"Đã ghi {target}" + (f" và {schema_target}" if schema_target is not None else ""),
                         style="green", markup=False)
+        _exit_if_failed(carried)
+
+
+def _exit_if_failed(carried: CarriedForward | None) -> None:
+    """Exit 1 after writing the form when the previous period's file had problems (the valid parts were used)."""
+    if carried is not None and carried.problems:
+        from tusoi_cli.cli.errors import ExitCode
+
+        raise typer.Exit(ExitCode.INPUT)
 
 
 @template_app.command("sheet", options_metavar="[TÙY CHỌN]")

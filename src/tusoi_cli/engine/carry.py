@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from tusoi_cli.model import AnswerState, Rubric
+from tusoi_cli.model import AnswerState, MemberResult, Rubric
 from tusoi_cli.model.compare import Record, compare_info
 from tusoi_cli.model.previous import (
     OBSERVED_LABELS,
@@ -139,3 +139,24 @@ def all_fixed(shown: Sequence[PreviousShortcoming] | None) -> bool | None:
         if item.result is None and item.observed != "fixed":
             unknown = True
     return None if unknown else True
+
+
+def open_shortcomings(result: MemberResult) -> list[CarriedItem]:
+    """What next period's form carries from ``result``: each flagged item (degree, the member's own words, plan,
+    deadline), then each shortcoming it carried itself and did not report fixed (and is not flagged again)."""
+    items = [CarriedItem.model_construct(muc=i.id, muc_do=i.value, bieu_hien=i.bieu_hien, khac_phuc=i.khac_phuc,
+                                         han_khac_phuc=i.han_khac_phuc, ket_qua=None, ghi_chu=None)
+             for i in result.items if i.flagged]
+    flagged = {i.id for i in result.items if i.flagged}
+    for p in result.previous_shortcomings or []:
+        if p.result != "fixed" and p.item not in flagged:
+            items.append(CarriedItem.model_construct(muc=p.item, muc_do=p.degree, bieu_hien=p.bieu_hien,
+                                                     khac_phuc=p.khac_phuc, han_khac_phuc=p.han_khac_phuc,
+                                                     ket_qua=None, ghi_chu=None))
+    return items
+
+
+def next_period(period: str | None) -> str | None:
+    """The period after ``period`` when it is a year ("2025" -> "2026"), else None."""
+    text = (period or "").strip()
+    return str(int(text) + 1) if text.isdigit() and len(text) == 4 else None
