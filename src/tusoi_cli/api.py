@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import InForceWarning, MemberResult, Rubric
+from tusoi_cli.model.people import Person
 from tusoi_cli.model.previous import CarriedItem
 
 if TYPE_CHECKING:
@@ -101,6 +102,62 @@ def carry_forward(path: Path) -> CarriedForward:
     scored = score_file(path)
     return CarriedForward(scored.result, scored.rubric, open_shortcomings(scored.result),
                           next_period(scored.result.ky_danh_gia), list(scored.problems))
+
+
+@dataclass
+class CarriedCell:
+    """A previous period's cell (sheet, folder or member file), read for next period's sheet."""
+
+    people: list[Person]  # each with the open shortcomings to carry (ky_truoc)
+    next_period: str | None
+    chi_bo: str | None
+    problems: list[Problem] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # previous members not in --members (named, never silent)
+    not_found: list[str] = field(default_factory=list)  # --members people the previous period does not have
+
+
+def carry_forward_cell(path: Path, rubric: Rubric, *, sheet: str | None = None,
+                       members: list[Person] | None = None) -> CarriedCell:
+    """Read a previous period and give next period's people with their open shortcomings; with ``members`` (the
+    --members list) those people, each matched to the previous period by member code, else by name."""
+    from tusoi_cli.engine.carry import next_period, open_shortcomings
+    from tusoi_cli.model.people import Person
+    from tusoi_cli.text import fold
+
+    if input_kind(path) == "member":
+        one = carry_forward(path)
+        found = [(one.result, one.items)]
+        problems, period, chi_bo = one.problems, one.next_period, one.result.chi_bo
+    else:
+        batch = read_batch(path, rubric, sheet=sheet)
+        found = [(result, open_shortcomings(result)) for result in batch.results]
+        problems = list(batch.problems)
+        periods = {m.ky_danh_gia for m in batch.members if m.ky_danh_gia}
+        period = next_period(periods.pop()) if len(periods) == 1 else None
+        cells = {m.chi_bo for m in batch.members if m.chi_bo}
+        chi_bo = cells.pop() if len(cells) == 1 else None
+    previous = [Person(r.ho_ten, r.ma_dang_vien, r.chuc_vu, tuple(items)) for r, items in found]
+    if members is None:
+        return CarriedCell(previous, period, chi_bo, problems)
+
+    def code(person: Person) -> str:
+        return "".join((person.ma_dang_vien or "").split()).casefold()
+
+    by_code = {code(p): p for p in previous if code(p)}
+    by_name = {fold(p.ho_ten): p for p in previous}
+    people, used, not_found = [], set(), []
+    for person in members:
+        match = by_code.get(code(person)) if code(person) else None
+        match = match or by_name.get(fold(person.ho_ten))
+        if match is None:
+            not_found.append(person.ho_ten)
+        else:
+            used.add(id(match))
+        people.append(Person(person.ho_ten, person.ma_dang_vien or (match.ma_dang_vien if match else None),
+                             person.chuc_vu or (match.chuc_vu if match else None),
+                             match.ky_truoc if match else None))
+    left_out = [p.ho_ten for p in previous if id(p) not in used]
+    return CarriedCell(people, period, chi_bo, problems, left_out, not_found)
 
 
 # --------------------------------------------------------------------------- a whole cell

@@ -111,3 +111,113 @@ def test_member_template_names_the_problems_of_the_previous_file(invoke: Invoke,
     assert f"{previous}:7:8: giá trị '9' không có trong thang" in result.stderr
     assert "không được mang sang" in result.stderr
     assert '  - muc: "CT5"' in form.read_text("utf-8") and "DL6\"" not in form.read_text("utf-8")
+
+
+def _fill_sheet(path: Path, answers: list[dict[str, object]], extra: list[dict[str, object]] | None = None) -> int:
+    """Fill the member rows of a sheet made by `template sheet`: every item 0 except ``answers``, and the cells
+    of ``extra`` (header -> value); returns the header row."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Tự đánh giá"]
+    header_row = next(r for r in range(1, 20) if sheet.cell(r, 2).value == "Họ và tên")
+    columns = {sheet.cell(header_row, c).value: c for c in range(1, sheet.max_column + 1)}
+    items = {str(h).split(".")[0]: c for h, c in columns.items() if h and str(h)[0].isupper() and "." in str(h)}
+    for offset, values in enumerate(answers):
+        row = header_row + 1 + offset
+        for item, column in items.items():
+            sheet.cell(row, column).value = values.get(item, 0)
+        for header, value in (extra[offset] if extra else {}).items():
+            sheet.cell(row, columns[header]).value = value
+    book.save(path)
+    return header_row
+
+
+def _previous_sheet(invoke: Invoke, tmp_path: Path) -> Path:
+    people = tmp_path / "ds.txt"
+    people.write_text("Nguyễn Văn An\nTrần Thị Bình\nLê Văn Cường\n", encoding="utf-8")
+    previous = tmp_path / "chibo-2025.xlsx"
+    made = invoke("template", "sheet", "--members", str(people), "--ky", "2025", "--chi-bo", "Chi bộ 3", "-o",
+                  str(previous))
+    assert made.exit_code == 0, made.stderr
+    _fill_sheet(previous, [{"CT5": 1, "DL6": 2}, {"DB2": 1}, {}])
+    return previous
+
+
+def test_sheet_template_carries_the_open_items_and_batch_reads_the_results(invoke: Invoke, tmp_path: Path) -> None:
+    previous = _previous_sheet(invoke, tmp_path)
+    before = previous.read_bytes()
+    form = tmp_path / "chibo-2026.xlsx"
+    result = invoke("template", "sheet", "--ky-truoc", str(previous), "-o", str(form))
+    assert result.exit_code == 0, result.stderr
+    assert previous.read_bytes() == before
+    book = openpyxl.load_workbook(form)
+    sheet = book["Tự đánh giá"]
+    assert (sheet["C2"].value, sheet["C3"].value) == ("Chi bộ 3", "2026")  # the next period, same cell
+    header_row = next(r for r in range(1, 20) if sheet.cell(r, 2).value == "Họ và tên")
+    columns = {sheet.cell(header_row, c).value: c for c in range(1, sheet.max_column + 1)}
+    rows = [[sheet.cell(header_row + n, c).value for c in (columns["Họ và tên"], columns["Hạn chế kỳ trước"],
+                                                            columns["Kết quả khắc phục"])] for n in (1, 2, 3)]
+    assert rows == [
+        ["Nguyễn Văn An", "CT5 (mức 1) — Nể nang, né tránh trong tự phê bình và phê bình\n"
+                          "DL6 (mức 2) — Gây thất thoát, lãng phí (chưa đối chiếu)", "CT5: ; DL6: "],
+        ["Trần Thị Bình", "DB2 (mức 1) — Đòi tam quyền phân lập, xã hội dân sự", "DB2: "],
+        ["Lê Văn Cường", "không có", None]]
+    guide = " ".join(str(c.value) for row in book["Hướng dẫn"].iter_rows(max_row=15) for c in row if c.value)
+    assert "Các từ được chấp nhận: đã (đã khắc phục), đang (đang khắc phục), chưa (chưa khắc phục)" in guide
+
+    _fill_sheet(form, [{}, {"DB2": 1}, {}], [{"Kết quả khắc phục": "CT5: đã; DL6: Dang khac phuc"},
+                                             {"Kết quả khắc phục": "DB2: CHƯA"}, {}])
+    out = tmp_path / "kq.json"
+    scored = invoke("batch", str(form), "-o", str(out))
+    assert scored.exit_code == 0, scored.stderr
+    members = {m["ho_ten"]: m for m in json.loads(out.read_text("utf-8"))["members"]}
+    assert [(p["item"], p["degree"], p["result"]) for p in members["Nguyễn Văn An"]["previous_shortcomings"]] == [
+        ("CT5", 1.0, "fixed"), ("DL6", 2.0, "in_progress")]
+    assert [(p["item"], p["result"]) for p in members["Trần Thị Bình"]["previous_shortcomings"]] == [
+        ("DB2", "not_fixed")]
+    assert members["Lê Văn Cường"]["previous_shortcomings"] == []
+
+
+def test_sheet_results_errors_are_located(invoke: Invoke, tmp_path: Path) -> None:
+    previous = _previous_sheet(invoke, tmp_path)
+    form = tmp_path / "chibo-2026.xlsx"
+    assert invoke("template", "sheet", "--ky-truoc", str(previous), "-o", str(form)).exit_code == 0
+    header_row = _fill_sheet(form, [{}, {}, {}], [{"Kết quả khắc phục": "CT5: xong rồi; DL7: đã"},
+                                                  {"Kết quả khắc phục": "DB2 đã"}, {"Kết quả khắc phục": "CT1: đã"}])
+    result = invoke("batch", str(form), "-o", str(tmp_path / "kq.json"))
+    assert result.exit_code == 1
+    sheet = openpyxl.load_workbook(form)["Tự đánh giá"]
+    column = next(c for c in range(1, sheet.max_column + 1)
+                  if sheet.cell(header_row, c).value == "Kết quả khắc phục")
+    letter = openpyxl.utils.get_column_letter(column)
+    lines = [line for line in result.stderr.splitlines() if "Kết quả khắc phục" in line]
+    an, binh, cuong = header_row + 1, header_row + 2, header_row + 3
+    assert lines == [
+        f"{form}:{an}:{column}: Nguyễn Văn An — cột {letter} (Kết quả khắc phục): kết quả 'xong rồi' của mục CT5 "
+        "không đọc được — ghi một trong: đã (đã khắc phục), đang (đang khắc phục), chưa (chưa khắc phục); để trống"
+        " nếu chưa đánh giá",
+        f"{form}:{an}:{column}: Nguyễn Văn An — cột {letter} (Kết quả khắc phục): mục 'DL7' không có trong cột Hạn "
+        "chế kỳ trước của dòng này — chỉ ghi kết quả cho các mục: CT5, DL6",
+        f"{form}:{binh}:{column}: Trần Thị Bình — cột {letter} (Kết quả khắc phục): 'DB2 đã' không đọc được — ghi "
+        "theo dạng 'CT5: đã; DL6: đang'",
+        f"{form}:{cuong}:{column}: Lê Văn Cường — cột {letter} (Kết quả khắc phục): mục 'CT1' không có trong cột Hạn"
+        " chế kỳ trước của dòng này — chỉ ghi kết quả cho các mục: (không có hạn chế nào)",
+    ]
+
+
+def test_sheet_template_with_members_matches_and_names_who_is_missing(invoke: Invoke, tmp_path: Path) -> None:
+    previous = _previous_sheet(invoke, tmp_path)
+    people = tmp_path / "ds-2026.txt"
+    people.write_text("Trần Thị Bình\nPhạm Thị Dung\n", encoding="utf-8")
+    form = tmp_path / "chibo-2026.xlsx"
+    result = invoke("template", "sheet", "--ky-truoc", str(previous), "--members", str(people), "-o", str(form))
+    assert result.exit_code == 0, result.stderr
+    assert "không tìm thấy ở kỳ trước (hai cột kỳ trước để trống, coi là chưa có thông tin): Phạm Thị Dung" in \
+        " ".join(result.stderr.split())
+    assert "có ở kỳ trước nhưng không có trong --members (không có dòng trong mẫu): Nguyễn Văn An, Lê Văn Cường" in \
+        " ".join(result.stderr.split())
+    sheet = openpyxl.load_workbook(form)["Tự đánh giá"]
+    header_row = next(r for r in range(1, 20) if sheet.cell(r, 2).value == "Họ và tên")
+    last = sheet.max_column
+    assert [[sheet.cell(header_row + n, c).value for c in (2, last - 1, last)] for n in (1, 2)] == [
+        ["Trần Thị Bình", "DB2 (mức 1) — Đòi tam quyền phân lập, xã hội dân sự", "DB2: "],
+        ["Phạm Thị Dung", None, None]]

@@ -18,8 +18,9 @@ from tusoi_cli.cli.errors import guard, stderr
 from tusoi_cli.cli.options import ChiBoOption, ForceOption, KyOption, RubricOption
 
 if TYPE_CHECKING:
-    from tusoi_cli.api import CarriedForward
+    from tusoi_cli.api import CarriedCell, CarriedForward
     from tusoi_cli.model import Rubric
+    from tusoi_cli.model.people import Person
 
 DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
 _YAML_OUTPUTS = {".yaml": "yaml", ".yml": "yaml"}
@@ -182,34 +183,67 @@ def template_sheet(
     rows: Annotated[int | None, typer.Option("--rows", min=0, metavar="SỐ",
                                              help=f"Số dòng trống thêm vào; mặc định {DEFAULT_BLANK_ROWS} khi không "
                                                   "có danh sách, 0 khi có.")] = None,
+    ky_truoc: Annotated[Path | None, typer.Option("--ky-truoc", metavar="TỆP|THƯ_MỤC",
+                                                  help="Bảng tính (hoặc thư mục, tệp .yaml) của kỳ trước: thêm hai "
+                                                       "cột 'Hạn chế kỳ trước' và 'Kết quả khắc phục'; không có "
+                                                       "--members thì danh sách đảng viên lấy từ kỳ trước.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Bảng tính .xlsx cho cả chi bộ: danh sách chọn ở mọi ô, trang Hướng dẫn; điền xong đưa vào tusoi batch."""
     with guard():
-        from tusoi_cli.api import read_people
+        from tusoi_cli.api import check_input, read_people
         from tusoi_cli.cli import output as cli_output
         from tusoi_cli.render.excel.sheet_template import check_sheet_rubric, write_sheet_template
         from tusoi_cli.version import __version__
 
         if members is not None:
-            from tusoi_cli.api import check_input
-
             check_input(members, "danh sách đảng viên")
+        if ky_truoc is not None and not ky_truoc.is_dir():
+            check_input(ky_truoc, "tệp kỳ trước")
+        inputs = [p for p in (members, ky_truoc) if p is not None]
         planned = cli_output.plan(str(DEFAULT_SHEET) if output is None else output, None, force=force,
-                                  inputs=[members] if members is not None else [], extensions={".xlsx": "xlsx"},
-                                  binary=frozenset({"xlsx"}))
+                                  inputs=inputs, extensions={".xlsx": "xlsx"}, binary=frozenset({"xlsx"}))
         assert planned.path is not None
         target = planned.path
         loaded = _scorable(rubric)
         check_sheet_rubric(loaded)
         people = read_people(members) if members is not None else []
+        carried = _carried_cell(ky_truoc, loaded, people if members is not None else None) if ky_truoc else None
+        if carried is not None:
+            people = carried.people
+            chi_bo = chi_bo or carried.chi_bo
+            ky = ky or carried.next_period
         blank = rows if rows is not None else (0 if people else DEFAULT_BLANK_ROWS)
         write_sheet_template(target, loaded, people=people, blank_rows=blank, chi_bo=chi_bo, ky=ky or _this_year(),
-                             tool_version=__version__)
+                             tool_version=__version__, carry=carried is not None)
         detail = f"{len(people)} đảng viên" + (f", {blank} dòng trống" if blank else "") if people else \
             f"{blank} dòng trống"
         stderr().print(f"Đã ghi {target} ({detail}, {sum(len(s.items) for s in loaded.sections)} mục)",
                         style="green", markup=False)
+        if carried is not None and carried.problems:
+            from tusoi_cli.cli.errors import ExitCode
+
+            raise typer.Exit(ExitCode.INPUT)
+
+
+def _carried_cell(path: Path, rubric: Rubric, members: list[Person] | None) -> CarriedCell:
+    """The previous period's people and open shortcomings; its problems and every member who could not be
+    matched are named (never dropped silently)."""
+    from tusoi_cli.api import carry_forward_cell
+    from tusoi_cli.cli.errors import report
+
+    carried = carry_forward_cell(path, rubric, members=members)
+    if carried.problems:
+        report(carried.problems)
+        stderr().print(f"Lưu ý: kỳ trước có {len(carried.problems)} lỗi ở trên; ô nào không đọc được thì không "
+                       "được mang sang — sửa bảng kỳ trước rồi tạo lại mẫu.", style="yellow", markup=False)
+    if carried.not_found:
+        stderr().print("Lưu ý: không tìm thấy ở kỳ trước (hai cột kỳ trước để trống, coi là chưa có thông tin): "
+                       + ", ".join(carried.not_found), style="yellow", markup=False)
+    if carried.left_out:
+        stderr().print("Lưu ý: có ở kỳ trước nhưng không có trong --members (không có dòng trong mẫu): "
+                       + ", ".join(carried.left_out), style="yellow", markup=False)
+    return carried
 
 
 class SchemaKind(StrEnum):

@@ -29,8 +29,13 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
         if member.evaluation is not None:
             members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
         else:
+            fixed = None
+            if member.ky_truoc is not None:  # the sheet's previous-period columns
+                from tusoi_cli.engine.carry import all_fixed, shortcomings
+
+                fixed = all_fixed(shortcomings(rubric, member.ky_truoc))
             member.core = score_values(compiled, member.values, member.ky_luat, member.na,
-                                       form_index(member.ky_luat_form))
+                                       form_index(member.ky_luat_form), fixed)
     batch.scorer = score_member
     check_duplicates(batch, unit)
     return batch

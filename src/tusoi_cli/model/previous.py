@@ -115,3 +115,36 @@ class CapNotChecked(Strict):
     at_most_label: str = Field(description="Tên mức đó")
     reason: str = Field(description="Lý do của quy tắc")
     why: str = Field(description="Vì sao chưa kiểm tra được")
+
+
+# --------------------------------------------------------------------------- the sheet's two columns
+
+# "Hạn chế kỳ trước" of a member with nothing to carry (read back as an empty list, not as "no information")
+NOTHING_CARRIED = "không có"
+CARRIED_HEADER = "Hạn chế kỳ trước"
+RESULTS_HEADER = "Kết quả khắc phục"
+
+
+def carried_cell(items: list[CarriedItem], titles: dict[str, str] | None = None) -> str:
+    """The "Hạn chế kỳ trước" cell: one item a line, each starting with its id, then the item's title (after
+    "—") and what the member wrote: "CT5 (mức 1) — Nể nang…: Còn nể nang; khắc phục: Góp ý; hạn 30/06/2026"."""
+    if not items:
+        return NOTHING_CARRIED
+    lines = []
+    for item in items:
+        head = item.muc + (f" (mức {item.muc_do:g})" if item.muc_do is not None else "")
+        title = (titles or {}).get(item.muc)
+        if title:
+            head += " — " + " ".join(title.replace(":", ",").split())
+        parts = [" ".join(item.bieu_hien.split())] if item.bieu_hien else []
+        if item.khac_phuc:
+            parts.append("khắc phục: " + " ".join(item.khac_phuc.split()))
+        if item.han_khac_phuc:
+            parts.append(f"hạn {item.han_khac_phuc:%d/%m/%Y}")
+        lines.append(f"{head}: " + "; ".join(parts) if parts else head)
+    return "\n".join(lines)
+
+
+def results_cell(items: list[CarriedItem]) -> str:
+    """The "Kết quả khắc phục" cell as pre-filled for the member to complete: "CT5: ; DL6: "."""
+    return "; ".join(f"{item.muc}: " for item in items)

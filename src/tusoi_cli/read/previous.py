@@ -7,12 +7,13 @@ with a problem is kept (never dropped silently), with the part that could not be
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import Rubric
-from tusoi_cli.model.previous import RESULT_WORDS, CarriedItem, CarryResultVi, carry_result
+from tusoi_cli.model.previous import NOTHING_CARRIED, RESULT_WORDS, CarriedItem, CarryResultVi, carry_result
 from tusoi_cli.model.values import readers, to_number
 from tusoi_cli.read.dates import parse_date
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc
@@ -167,54 +168,100 @@ def _read_degree(doc: YamlDoc, found: tuple[Any, Path_], muc: str, rubric: Rubri
 
 # --------------------------------------------------------------------------- the sheet's two columns
 
-_ENTRY = re.compile(r"^\s*([A-Za-zĐđ][\w.\-]*)\s*:\s*(.*?)\s*$")
+# "CT5 (mức 1) — Nể nang…: Còn nể nang…": the id, the degree, the item's title (skipped), what was written
+_LINE = re.compile(r"^\s*([A-Za-zĐđ][A-Za-z0-9_.\-]*)\s*(?:\(\s*m[uứ]c\s*([0-9.,]+)\s*\))?\s*(?:—[^:]*)?"
+                   r"(?::\s*(.*?))?\s*$", re.IGNORECASE)
+_RESULT = re.compile(r"^\s*([A-Za-zĐđ][A-Za-z0-9_.\-]*)\s*:\s*(.*?)\s*$")
+_DEADLINE = re.compile(r"^h[aạ]n\s+(.+)$", re.IGNORECASE)
+_REMEDY = re.compile(r"^kh[aắ]c ph[uụ]c\s*:\s*(.*)$", re.IGNORECASE)
+
+# (column key, message, hint) -> the caller locates it (row, column, member)
+Report = Callable[[str, str, str], None]
+CARRIED_COLUMN = "han_che_ky_truoc"
+RESULTS_COLUMN = "ket_qua_khac_phuc"
 
 
-def carried_text(items: list[CarriedItem], labels: dict[str, str]) -> str:
-    """The "Hạn chế kỳ trước" cell: one open item per line, each starting with its id ("CT5 (mức 1): ...")."""
-    lines = []
-    for item in items:
-        parts = [labels.get(item.muc, "")] if labels.get(item.muc) else []
-        if item.bieu_hien:
-            parts.append(item.bieu_hien)
-        if item.khac_phuc:
-            parts.append(f"khắc phục: {item.khac_phuc}")
-        if item.han_khac_phuc:
-            parts.append(f"hạn {item.han_khac_phuc:%d/%m/%Y}")
-        lines.append(f"{item.muc}: " + "; ".join(parts))
-    return "\n".join(lines)
+def read_carried_cells(listed: str | None, results: str | None, rubric: Rubric,
+                       report: Report) -> list[CarriedItem] | None:
+    """The previous period of one sheet row, from its "Hạn chế kỳ trước" and "Kết quả khắc phục" cells.
+
+    Both blank: None (nothing known). "không có" in the first: an empty list (nothing to carry)."""
+    if listed is None and results is None:
+        return None
+    items: dict[str, dict[str, Any]] = {}
+    if listed is not None and fold(listed) not in (fold(NOTHING_CARRIED), "khong", "0"):
+        for line in listed.splitlines():
+            if not line.strip():
+                continue
+            found = _LINE.match(line) if ":" in line or "(" in line or "—" in line or " " not in line.strip() else None
+            if found is None:
+                report(CARRIED_COLUMN, f"dòng '{line.strip()}' không bắt đầu bằng mã mục",
+                       "mỗi dòng một hạn chế, bắt đầu bằng mã mục: 'CT5 (mức 1): biểu hiện; khắc phục: ...; hạn"
+                       " 30/06/2026'")
+                continue
+            muc = _known(found.group(1), rubric, CARRIED_COLUMN, report)
+            if muc in items:
+                report(CARRIED_COLUMN, f"mục '{muc}' ghi hai lần", "gộp hai dòng lại làm một")
+                continue
+            items[muc] = _details(muc, found.group(2), found.group(3) or "", CARRIED_COLUMN, report)
+    elif listed is not None:
+        items = {}
+    if results is not None:
+        seen: set[str] = set()
+        for part in re.split(r"[;\n]", results):
+            if not part.strip():
+                continue
+            found = _RESULT.match(part)
+            if found is None:
+                report(RESULTS_COLUMN, f"'{part.strip()}' không đọc được", "ghi theo dạng 'CT5: đã; DL6: đang'")
+                continue
+            muc = canonical_item(found.group(1), rubric)
+            if listed is not None and muc not in items:
+                listed_ids = ", ".join(items) or "(không có hạn chế nào)"
+                report(RESULTS_COLUMN, f"mục '{muc}' không có trong cột Hạn chế kỳ trước của dòng này",
+                       f"chỉ ghi kết quả cho các mục: {listed_ids}")
+                continue
+            if listed is None:
+                muc = _known(found.group(1), rubric, RESULTS_COLUMN, report)
+                items.setdefault(muc, {"muc": muc})
+            if muc in seen:
+                report(RESULTS_COLUMN, f"mục '{muc}' có hai kết quả", "giữ lại một")
+                continue
+            seen.add(muc)
+            word = found.group(2)
+            if word:
+                code = result_code(word)
+                if code is None:
+                    report(RESULTS_COLUMN, f"kết quả '{word}' của mục {muc} không đọc được",
+                           f"ghi một trong: {RESULT_WORDS}; để trống nếu chưa đánh giá")
+                items[muc]["ket_qua"] = code
+    blank = {"muc_do": None, "bieu_hien": None, "khac_phuc": None, "han_khac_phuc": None, "ket_qua": None,
+             "ghi_chu": None}
+    return [CarriedItem.model_construct(**{**blank, **fields}) for fields in items.values()]
 
 
-def results_template(items: list[CarriedItem]) -> str:
-    """The "Kết quả khắc phục" cell as pre-filled for the member to complete: "CT5: ; DL6: "."""
-    return "; ".join(f"{item.muc}: " for item in items)
+def _known(raw: str, rubric: Rubric, column: str, report: Report) -> str:
+    wrong = item_problem(raw, rubric)
+    if wrong is not None:
+        report(column, *wrong)
+    return canonical_item(raw, rubric)
 
 
-def parse_carried_cell(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """"CT5: Còn nể nang…\\nDL6: …" -> [(id, rest)] and the lines that do not start with an id."""
-    entries: list[tuple[str, str]] = []
-    bad: list[str] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        found = _ENTRY.match(line)
-        if found is None:
-            bad.append(line.strip())
-            continue
-        entries.append((found.group(1), found.group(2)))
-    return entries, bad
-
-
-def parse_results_cell(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """"CT5: đã; DL6: đang" -> [(id, word)] (the word may be blank) and the parts that do not read as "id: word"."""
-    entries: list[tuple[str, str]] = []
-    bad: list[str] = []
-    for part in re.split(r"[;\n]", text):
-        if not part.strip():
-            continue
-        found = _ENTRY.match(part)
-        if found is None:
-            bad.append(part.strip())
-            continue
-        entries.append((found.group(1), found.group(2)))
-    return entries, bad
+def _details(muc: str, degree: str | None, rest: str, column: str, report: Report) -> dict[str, Any]:
+    fields: dict[str, Any] = {"muc": muc}
+    if degree is not None:
+        fields["muc_do"] = to_number(degree)
+    words: list[str] = []
+    for part in rest.split("; "):
+        remedy, deadline = _REMEDY.match(part.strip()), _DEADLINE.match(part.strip())
+        if remedy:
+            fields["khac_phuc"] = remedy.group(1).strip() or None
+        elif deadline and parse_date(deadline.group(1)) is not None:
+            fields["han_khac_phuc"] = parse_date(deadline.group(1))
+        elif deadline:
+            report(column, f"hạn khắc phục '{deadline.group(1)}' của mục {muc} không phải là ngày hợp lệ",
+                   "viết dạng 30/06/2026")
+        elif part.strip():
+            words.append(part.strip())
+    fields["bieu_hien"] = "; ".join(words) or None
+    return fields
