@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import InForceWarning, MemberResult, Rubric
+from tusoi_cli.model import InForceWarning, MemberEvaluation, MemberResult, Rubric
 from tusoi_cli.model.people import Person
 from tusoi_cli.model.previous import CarriedItem
 
@@ -65,6 +65,7 @@ class Scored:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # worth saying, not errors (exit code unchanged)
     warnings: list[InForceWarning] = field(default_factory=list)  # the rubric's document not in force (exit 0)
+    evaluation: MemberEvaluation | None = None  # as read, to score again with a previous period (--ky-truoc)
 
 
 def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, strict: bool = False,
@@ -81,7 +82,8 @@ def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, s
     read = read_member(Path(path) if path is not None else None, rubric=rubric, strict=strict,
                        stdin_bytes=stdin_bytes)
     warnings = in_force_warnings(read.rubric, read.evaluation.ky_danh_gia)
-    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes, warnings)
+    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes, warnings,
+                  read.evaluation)
 
 
 @dataclass
@@ -188,6 +190,67 @@ def batch_warnings(batch: BatchResult) -> list[InForceWarning]:
         for warning in in_force_warnings(batch.rubric, period):
             seen.setdefault(warning.rubric + warning.code + str(warning.period_end.year), warning)
     return list(seen.values())
+
+
+# --------------------------------------------------------------------------- the previous period (--ky-truoc)
+
+
+def read_previous(path: Path, rubric: Rubric, *, sheet: str | None = None) -> Period:
+    """A previous period for --ky-truoc, read as `compare` reads a period: member files and folders with their
+    own rubric, a sheet with ``rubric``."""
+    return read_period(path, rubric=rubric if input_kind(path) == "sheet" else None, sheet=sheet)
+
+
+def follow_previous(scored: Scored, previous: Period) -> Scored:
+    """One member scored again with what the previous period's file shows for its carried items (observed, the
+    warning for "đã khắc phục" still flagged, the ky_truoc rule checked); without a list of its own, the
+    member follows up the previous file's open shortcomings."""
+    from dataclasses import replace
+
+    from tusoi_cli.engine.carry import carried_from_result, follow_up
+    from tusoi_cli.engine.compare import match_records
+    from tusoi_cli.engine.scoring import score_member
+    from tusoi_cli.model.compare import Record
+
+    new = Record.from_result(scored.result, scored.rubric)
+    matching = match_records(previous.records, [new])
+    old = matching.pairs[0][0] if matching.pairs else None
+    carried, observed = follow_up(old, new, carried_from_result(scored.result))
+    if carried is None or scored.evaluation is None:
+        return scored
+    evaluation = scored.evaluation.model_copy(update={"ky_truoc": carried})
+    return replace(scored, result=score_member(scored.rubric, evaluation, observed))
+
+
+def follow_previous_batch(batch: BatchResult, previous: Period) -> None:
+    """Every member of a batch followed up against the previous period (see :func:`follow_previous`), in place."""
+    from tusoi_cli.engine.carry import all_fixed, carried_from_result, follow_up, shortcomings
+    from tusoi_cli.engine.compare import match_records
+    from tusoi_cli.engine.scoring import compile_rubric, score_member, score_values
+    from tusoi_cli.model.batch import BatchMember
+    from tusoi_cli.model.compare import Record
+    from tusoi_cli.model.compiled import form_index
+
+    rubric = batch.rubric
+    records = [Record.from_batch(m, rubric) for m in batch.members]
+    index = {id(r): n for n, r in enumerate(records)}
+    olds = {index[id(new)]: old for old, new, _ in match_records(previous.records, records).pairs}
+    compiled = compile_rubric(rubric)
+    for n, member in enumerate(batch.members):
+        own = member.ky_truoc if member.result is None else carried_from_result(member.result)
+        carried, observed = follow_up(olds.get(n), records[n], own)
+        if carried is None:
+            continue
+        if member.evaluation is not None:  # a member file: scored in detail again
+            evaluation = member.evaluation.model_copy(update={"ky_truoc": carried})
+            again = BatchMember.from_result(rubric, score_member(rubric, evaluation, observed), member.line)
+            again.evaluation = evaluation
+            batch.members[n] = again
+            continue
+        member.ky_truoc, member.observed, member.result = carried, observed, None
+        fixed = all_fixed(shortcomings(rubric, carried, observed))
+        member.core = score_values(compiled, member.values, member.ky_luat, member.na,
+                                   form_index(member.ky_luat_form), fixed)
 
 
 # --------------------------------------------------------------------------- two periods

@@ -221,3 +221,84 @@ def test_sheet_template_with_members_matches_and_names_who_is_missing(invoke: In
     assert [[sheet.cell(header_row + n, c).value for c in (2, last - 1, last)] for n in (1, 2)] == [
         ["Trần Thị Bình", "DB2 (mức 1) — Đòi tam quyền phân lập, xã hội dân sự", "DB2: "],
         ["Phạm Thị Dung", None, None]]
+
+
+def _observed(data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(p["item"], p["result"], p["observed"], p["warning"]) for p in data["previous_shortcomings"]]
+
+
+def test_score_with_the_previous_file_shows_what_it_shows_and_warns(invoke: Invoke, tmp_path: Path) -> None:
+    previous = tmp_path / "an-2025.yaml"
+    previous.write_text(member_yaml({"CT5": 1, "DL6": 2, "DB2": 1}, ky_danh_gia="2025", ho_ten="Nguyễn Văn An"),
+                        encoding="utf-8")
+    now = tmp_path / "an-2026.yaml"
+    now.write_text(member_yaml(full_answers(CT5=1, DL6=1, DB2=2), ho_ten="Nguyễn Văn An")
+                   + "ky_truoc:\n  - muc: CT5\n    ket_qua: đã\n  - muc: DL6\n    ket_qua: đã\n"
+                     "  - muc: DB2\n    ket_qua: đã\n  - muc: CT1\n    ket_qua: chưa\n", encoding="utf-8")
+    result = invoke("score", str(now), "--ky-truoc", str(previous), "-f", "json")
+    assert result.exit_code == 0, result.stderr  # warnings do not change the exit code
+    assert _observed(json.loads(result.stdout)) == [
+        ("CT5", "fixed", "unchanged",
+         "tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này còn, cùng mức)"),
+        ("DL6", "fixed", "improved", None),  # still there but lighter: not the same or a worse degree
+        ("DB2", "fixed", "worse", "tự nhận đã khắc phục nhưng kỳ này mục DB2 vẫn còn: nặng hơn"),
+        ("CT1", "not_fixed", "not_flagged_before", None)]
+    warnings = [line for line in result.stderr.splitlines() if "tự nhận đã khắc phục" in line]
+    assert warnings == [
+        f"Cảnh báo: Nguyễn Văn An ({now}): tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này "
+        "còn, cùng mức)",
+        f"Cảnh báo: Nguyễn Văn An ({now}): tự nhận đã khắc phục nhưng kỳ này mục DB2 vẫn còn: nặng hơn"]
+
+
+def test_without_a_list_the_previous_file_gives_the_items_and_checks_the_rule(invoke: Invoke, tmp_path: Path) -> None:
+    from tusoi_cli.resources import bundled_dir
+
+    rubric = str(bundled_dir().resolve() / "examples" / "xep-loai-hoan-thanh.yaml")
+    previous = tmp_path / "an-2025.yaml"
+    previous.write_text(member_yaml({"CT5": 1}, ky_danh_gia="2025", ho_ten="Nguyễn Văn An"), encoding="utf-8")
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(member_yaml(full_answers(), ho_ten="Nguyễn Văn An"), encoding="utf-8")
+    data = json.loads(invoke("score", str(fixed), "--rubric", rubric, "--ky-truoc", str(previous), "-f",
+                             "json").stdout)
+    assert _observed(data) == [("CT5", None, "fixed", None)]
+    assert (data["level"], data["caps_not_checked"], data["complete"]) == ("htxs", [], True)  # checked: passed
+    remains = tmp_path / "remains.yaml"
+    remains.write_text(member_yaml(full_answers(CT5=1), ho_ten="Nguyễn Văn An"), encoding="utf-8")
+    data = json.loads(invoke("score", str(remains), "--rubric", rubric, "--ky-truoc", str(previous), "-f",
+                             "json").stdout)
+    assert _observed(data) == [("CT5", None, "unchanged", None)]
+    assert (data["level"], [c["id"] for c in data["caps"]]) == ("htt", ["ky_truoc_chua_khac_phuc"])
+    stranger = tmp_path / "other.yaml"
+    stranger.write_text(member_yaml(full_answers(), ho_ten="Người Khác") + "ky_truoc:\n  - muc: CT5\n",
+                        encoding="utf-8")
+    data = json.loads(invoke("score", str(stranger), "--ky-truoc", str(previous), "-f", "json").stdout)
+    [item] = data["previous_shortcomings"]
+    assert (item["observed"], item["observed_reason"]) == (
+        "not_comparable", "không tìm thấy đảng viên này trong tệp kỳ trước (theo mã đảng viên hoặc họ tên)")
+
+
+def test_batch_with_the_previous_sheet(invoke: Invoke, tmp_path: Path) -> None:
+    previous = _previous_sheet(invoke, tmp_path)  # An: CT5 1, DL6 2; Bình: DB2 1; Cường: nothing
+    form = tmp_path / "chibo-2026.xlsx"
+    assert invoke("template", "sheet", "--ky-truoc", str(previous), "-o", str(form)).exit_code == 0
+    _fill_sheet(form, [{"CT5": 1}, {"DB2": 1}, {}], [{"Kết quả khắc phục": "CT5: đã; DL6: đã"},
+                                                     {"Kết quả khắc phục": "DB2: đang"}, {}])
+    out = tmp_path / "kq.json"
+    result = invoke("batch", str(form), "--ky-truoc", str(previous), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    members = {m["ho_ten"]: m for m in json.loads(out.read_text("utf-8"))["members"]}
+    assert _observed(members["Nguyễn Văn An"]) == [
+        ("CT5", "fixed", "unchanged",
+         "tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này còn, cùng mức)"),
+        ("DL6", "fixed", "fixed", None)]
+    assert _observed(members["Trần Thị Bình"]) == [("DB2", "in_progress", "unchanged", None)]
+    assert members["Lê Văn Cường"]["previous_shortcomings"] == []
+    assert "Cảnh báo: Nguyễn Văn An" in result.stderr
+    report = tmp_path / "kq.xlsx"
+    assert invoke("batch", str(form), "--ky-truoc", str(previous), "-o", str(report)).exit_code == 0
+    sheet = openpyxl.load_workbook(report)["Kết quả"]
+    headers = [c.value for c in sheet[2]]
+    column = headers.index("Hạn chế kỳ trước: kết quả khắc phục") + 1
+    assert sheet.cell(3, column).value == ("CT5: đã khắc phục (theo tệp kỳ trước: không đổi (kỳ này còn, cùng mức))"
+                                           " — CẢNH BÁO\nDL6: đã khắc phục (theo tệp kỳ trước: đã khắc phục (kỳ này"
+                                           " không còn))")

@@ -65,3 +65,93 @@ def test_a_rule_that_could_not_lower_the_level_leaves_it_final(invoke: Invoke, w
 def test_a_rubric_without_the_rule_checks_nothing(invoke: Invoke, write: Write) -> None:
     data = scored(invoke, write, "", rubric="tusoi-mac-dinh")
     assert (data["level"], data["caps_not_checked"], data["complete"]) == ("tot", [], True)
+
+
+# ---------------------------------------------------------------- pairing items across periods
+
+_RUBRIC = """\
+id: {id}
+version: "1"
+document: {document}
+document_date: {date}
+scales:
+  vi_pham:
+    title: Vi phạm
+    values:
+      - {{value: 0, label: Không}}
+      - {{value: 1, label: Có}}
+sections:
+  - id: D
+    title: Điều không được làm
+    scale: vi_pham
+    weight: 15
+    items:
+      - {{id: D12, title: Điều 12 của {document}}}
+      - {{id: D14, title: Điều 14 của {document}}}
+scoring: {{start: 100}}
+levels:
+  - {{id: tot, label: Tốt, min_score: 90}}
+  - {{id: kem, label: Kém}}
+"""
+
+
+def _rubrics(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "cu": _RUBRIC.format(id="cu", document="Quy định 37-QĐ/TW", date="2021-10-25"),
+        "cu-lai": _RUBRIC.format(id="cu-lai", document="Quy định 37-QĐ/TW", date="2021-10-25"),
+        "moi": _RUBRIC.format(id="moi", document="Quy định 207-QĐ/TW", date="2026-07-26"),
+        "moi-map": _RUBRIC.format(id="moi-map", document="Quy định 207-QĐ/TW", date="2026-07-26")
+        + "maps_from:\n  - document: Quy định 37-QĐ/TW\n    items: {D14: D12}\n",
+    }
+    paths = {}
+    for name, text in files.items():
+        paths[name] = tmp_path / f"{name}.yaml"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def test_items_pair_only_within_one_document_or_through_a_declared_mapping(tmp_path: Path) -> None:
+    from tusoi_cli.engine.carry import pair_item
+    from tusoi_cli.read.rubric_loader import load_rubric_file
+
+    r = {name: load_rubric_file(path) for name, path in _rubrics(tmp_path).items()}
+    assert r["cu"].item_documents == {"D12": "Quy định 37-QĐ/TW ngày 25/10/2021",
+                                      "D14": "Quy định 37-QĐ/TW ngày 25/10/2021"}
+    assert pair_item(r["cu"], r["cu-lai"], "D14") == ("D14", None)  # two rubrics, one document
+    assert pair_item(r["cu"], r["moi"], "D14") == (None, (
+        "mục D14 kỳ trước theo Quy định 37-QĐ/TW ngày 25/10/2021, kỳ này theo Quy định 207-QĐ/TW ngày 26/07/2026: "
+        "không cùng văn bản và bộ tiêu chí kỳ này không khai báo maps_from, nên cùng mã chưa chắc là cùng nội dung"))
+    assert pair_item(r["cu"], r["moi-map"], "D14") == ("D12", None)  # renumbered: Điều 14 became Điều 12
+    assert pair_item(r["cu"], r["moi-map"], "D12")[0] is None  # not in the mapping: not paired by its id
+    assert pair_item(r["cu"], r["cu"], "D99") == (None, "bộ tiêu chí kỳ trước (cu) không có mục D99")
+
+
+def test_maps_from_must_name_items_of_the_rubric(tmp_path: Path) -> None:
+    from tusoi_cli.errors import TusoiError
+    from tusoi_cli.read.rubric_loader import load_rubric_file
+
+    path = tmp_path / "sai.yaml"
+    path.write_text(_RUBRIC.format(id="sai", document="Quy định 207-QĐ/TW", date="2026-07-26")
+                    + "maps_from:\n  - document: Quy định 37-QĐ/TW\n    items: {D14: D21}\n", encoding="utf-8")
+    with pytest.raises(TusoiError) as caught:
+        load_rubric_file(path)
+    assert [str(p) for p in caught.value.problems] == [  # type: ignore[attr-defined]
+        f"{path}:25:18: maps_from: không có mục 'D21' trong bộ tiêu chí này — có phải ý bạn là 'D14'?"]
+
+
+def test_score_against_a_renumbered_document(invoke: Invoke, tmp_path: Path) -> None:
+    paths = _rubrics(tmp_path)
+    old = tmp_path / "an-2025.yaml"
+    old.write_text(f"bo_tieu_chi: {paths['cu']}\n" + member_yaml({"D14": 1}, ky_danh_gia="2025"), encoding="utf-8")
+    for rubric, expected in (
+            ("moi", ("not_comparable", "mục D14 kỳ trước theo Quy định 37-QĐ/TW ngày 25/10/2021, kỳ này theo Quy "
+                     "định 207-QĐ/TW ngày 26/07/2026: không cùng văn bản và bộ tiêu chí kỳ này không khai báo "
+                     "maps_from, nên cùng mã chưa chắc là cùng nội dung")),
+            ("moi-map", ("unchanged", None))):
+        now = tmp_path / f"an-2026-{rubric}.yaml"
+        now.write_text(f"bo_tieu_chi: {paths[rubric]}\n" + member_yaml({"D12": 1, "D14": 0})
+                       + "ky_truoc:\n  - muc: D14\n    ket_qua: đã\n", encoding="utf-8")
+        result = invoke("score", str(now), "--ky-truoc", str(old), "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        [item] = json.loads(result.stdout)["previous_shortcomings"]
+        assert (item["observed"], item["observed_reason"]) == expected

@@ -69,6 +69,15 @@ def warn(warnings: list[Any]) -> None:
             stderr().print(f"Cảnh báo: {warning.message}", markup=False, style="yellow")
 
 
+def carry_warnings(results: list[tuple[str, Any]]) -> None:
+    """A member who reports "đã khắc phục" an item still flagged at the same or a worse degree (exit code unchanged).
+    ``results``: (name, MemberResult) pairs."""
+    for name, result in results:
+        for item in result.previous_shortcomings or []:
+            if item.warning:
+                stderr().print(f"Cảnh báo: {name} ({result.source}): {item.warning}", markup=False, style="yellow")
+
+
 @contextmanager
 def guard() -> Iterator[None]:
     """The one place where library errors become messages on stderr and exit codes; it also guards the

@@ -17,6 +17,7 @@ from tusoi_cli.model.previous import (
     OBSERVED_LABELS,
     RESULT_LABELS,
     CarriedItem,
+    CarryResultVi,
     Observation,
     PreviousShortcoming,
 )
@@ -160,3 +161,33 @@ def next_period(period: str | None) -> str | None:
     """The period after ``period`` when it is a year ("2025" -> "2026"), else None."""
     text = (period or "").strip()
     return str(int(text) + 1) if text.isdigit() and len(text) == 4 else None
+
+
+def follow_up(old: Record | None, new: Record,
+              carried: list[CarriedItem] | None) -> tuple[list[CarriedItem] | None, dict[str, Observation] | None]:
+    """A member's carried items and what the files show for each: the member's own list, or, when the member
+    file has none, the open shortcomings of the previous period's file (``old``: the member there, or None
+    when not found)."""
+    if carried is None:
+        if old is None:
+            return None, None
+        carried = carried_from_record(old)
+    info = compare_info(new.rubric)
+
+    def answer_of(item_id: str) -> tuple[AnswerState, float | None]:
+        n = info.index.get(item_id)
+        return ("unanswered", None) if n is None else (new.state(n), new.values[n])
+
+    return carried, observe(carried, old, new.rubric, answer_of)
+
+
+def carried_from_result(result: MemberResult) -> list[CarriedItem] | None:
+    """The member's own ``ky_truoc`` list, read back from a result (as the member wrote it)."""
+    if result.previous_shortcomings is None:
+        return None
+    codes: dict[str, CarryResultVi] = {"fixed": "da_khac_phuc", "in_progress": "dang_khac_phuc",
+                                       "not_fixed": "chua_khac_phuc"}
+    return [CarriedItem.model_construct(muc=p.item, muc_do=p.degree, bieu_hien=p.bieu_hien, khac_phuc=p.khac_phuc,
+                                        han_khac_phuc=p.han_khac_phuc,
+                                        ket_qua=codes[p.result] if p.result else None, ghi_chu=p.note)
+            for p in result.previous_shortcomings]

@@ -23,10 +23,10 @@ from tusoi_cli.model import (
     Rubric,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, item_ids
-from tusoi_cli.model.previous import CarriedItem
+from tusoi_cli.model.previous import CarriedItem, Observation
 
 Progress = Callable[[int, int], None]  # (rows read, rows in all)
-Scorer = Callable[[Rubric, MemberEvaluation], MemberResult]  # the engine's score_member
+Scorer = Callable[[Rubric, MemberEvaluation, "dict[str, Observation] | None"], MemberResult]  # engine's score_member
 
 
 def unscored() -> Core:
@@ -63,6 +63,7 @@ class BatchMember:
     ky_luat_form: DisciplineForm | None = None
     errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
     ky_truoc: list[CarriedItem] | None = None  # the previous period's shortcomings (sheet columns), when given
+    observed: dict[str, Observation] | None = None  # what a previous period's file shows for them (--ky-truoc)
 
     @property
     def rated(self) -> bool:
@@ -170,7 +171,7 @@ class BatchResult:
             return member.result
         if self.scorer is None:
             raise RuntimeError("the batch is not scored yet (tusoi_cli.engine.batch.score_batch)")
-        return self.scorer(self.rubric, member.evaluation_for(self.rubric))
+        return self.scorer(self.rubric, member.evaluation_for(self.rubric), member.observed)
 
     @property
     def results(self) -> LazyResults:

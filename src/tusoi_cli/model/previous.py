@@ -57,7 +57,7 @@ OBSERVED_LABELS: dict[str, str] = {
     "unchanged": "không đổi (kỳ này còn, cùng mức)",
     "worse": "nặng hơn",
     "not_answered": "kỳ này chưa trả lời mục này",
-    "not_flagged_before": "tệp kỳ trước không ghi hạn chế này",
+    "not_flagged_before": "tệp kỳ trước không có biểu hiện ở mục này, không so được mức",
     "not_comparable": "chưa so được",
 }
 # (status, why it could not be compared) for one carried item
