@@ -155,3 +155,19 @@ def test_score_against_a_renumbered_document(invoke: Invoke, tmp_path: Path) -> 
         assert result.exit_code == 0, result.stderr
         [item] = json.loads(result.stdout)["previous_shortcomings"]
         assert (item["observed"], item["observed_reason"]) == expected
+
+
+def test_a_sheet_without_the_previous_period_leaves_the_rule_unchecked(invoke: Invoke, tmp_path: Path) -> None:
+    from ..conftest import ALL_ITEMS
+
+    sheet = tmp_path / "chibo.csv"
+    sheet.write_text("Họ và tên," + ",".join(ALL_ITEMS) + "\n"
+                     + "An," + ",".join("0" for _ in ALL_ITEMS) + "\n"
+                     + "Bình," + ",".join("1" if i == "D3" else "0" for i in ALL_ITEMS) + "\n", encoding="utf-8")
+    out = tmp_path / "kq.json"
+    result = invoke("batch", str(sheet), "--rubric", RUBRIC, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "(1 tạm tính: 1 người chưa kiểm tra được quy tắc về kỳ trước)" in " ".join(result.stdout.split())
+    an, binh = json.loads(out.read_text("utf-8"))["members"]
+    assert (an["level"], [c["id"] for c in an["caps_not_checked"]], an["complete"]) == ("htxs", [CAP], False)
+    assert (binh["level"], [c["id"] for c in binh["caps_not_checked"]], binh["complete"]) == ("ht", [CAP], True)

@@ -337,8 +337,10 @@ def batch_summary(batch: BatchResult, summary: BatchSummary) -> Group:
     head.append(f"\n{len(batch.members)} đảng viên: {rated} được xếp loại")
     if provisional:
         unanswered, invalid = summary.with_unanswered, summary.with_invalid
+        unchecked = sum(1 for m in batch.members if m.rated and m.core.open_cap)
         why = [f"{unanswered} người còn mục chưa trả lời" if unanswered else "",
-               f"{invalid} người có ô không hợp lệ" if invalid else ""]
+               f"{invalid} người có ô không hợp lệ" if invalid else "",
+               f"{unchecked} người chưa kiểm tra được quy tắc về kỳ trước" if unchecked else ""]
         head.append(f" ({provisional} tạm tính: {', '.join(w for w in why if w)})", style="yellow")
     if statuses["exempt"]:
         head.append(f", {statuses['exempt']} miễn kiểm điểm", style="yellow")

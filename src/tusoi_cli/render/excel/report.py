@@ -174,7 +174,9 @@ class _Report:
         return "\n".join(_cap_text(*labels[index], [ids[i] for i in matched]) for index, matched in m.core.caps)
 
     def provisional_text(self, m: BatchMember) -> str | None:
-        return provisional_text(m.unanswered_count, self.invalid_of(m), m.complete)
+        text = provisional_text(m.unanswered_count, self.invalid_of(m), m.complete)
+        # provisional only because a rule on the previous period could not be checked (field: ky_truoc)
+        return "tạm tính — chưa kiểm tra được quy tắc về kỳ trước" if text == "tạm tính" and m.core.open_cap else text
 
     # ----------------------------------------------------------------- shared bits
 
