@@ -302,3 +302,24 @@ def test_batch_with_the_previous_sheet(invoke: Invoke, tmp_path: Path) -> None:
     assert sheet.cell(3, column).value == ("CT5: đã khắc phục (theo tệp kỳ trước: không đổi (kỳ này còn, cùng mức))"
                                            " — CẢNH BÁO\nDL6: đã khắc phục (theo tệp kỳ trước: đã khắc phục (kỳ này"
                                            " không còn))")
+
+
+def test_batch_of_a_folder_with_the_previous_folder(invoke: Invoke, tmp_path: Path) -> None:
+    old, new = tmp_path / "2025", tmp_path / "2026"
+    old.mkdir()
+    new.mkdir()
+    (old / "an.yaml").write_text(member_yaml({"CT5": 2, "DL6": 1}, ky_danh_gia="2025", ho_ten="Nguyễn Văn An"),
+                                 encoding="utf-8")
+    (new / "an.yaml").write_text(member_yaml(full_answers(CT5=2), ho_ten="Nguyễn Văn An")
+                                 + "ky_truoc:\n  - muc: CT5\n    ket_qua: đã\n  - muc: DL6\n    ket_qua: đã\n",
+                                 encoding="utf-8")
+    (new / "binh.yaml").write_text(member_yaml(full_answers(), ho_ten="Trần Thị Bình"), encoding="utf-8")
+    out = tmp_path / "kq.json"
+    result = invoke("batch", str(new), "--ky-truoc", str(old), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    members = {m["ho_ten"]: m for m in json.loads(out.read_text("utf-8"))["members"]}
+    assert _observed(members["Nguyễn Văn An"]) == [
+        ("CT5", "fixed", "unchanged",
+         "tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này còn, cùng mức)"),
+        ("DL6", "fixed", "fixed", None)]
+    assert members["Trần Thị Bình"]["previous_shortcomings"] is None  # not in the previous period, no list

@@ -119,6 +119,10 @@ def template_member(
         base = target.parent if target is not None else Path.cwd()
         carried = _carried(ky_truoc) if ky_truoc is not None else None
         person = carried.result if carried is not None else None
+        if carried is not None and carried.rubric.id != loaded.id:
+            stderr().print(f"Lưu ý: kỳ trước chấm theo bộ tiêu chí '{carried.rubric.id}', mẫu này theo '{loaded.id}' "
+                           "(--rubric); mã mục của hai bộ chỉ so được khi cùng văn bản (xem docs/compare.md).",
+                           style="yellow", markup=False)
         # on standard output the schema file is not written, so the template must not point at it
         text = member_template(loaded, rubric_ref=_rubric_ref(loaded, base),
                                schema_name=schema_name if target is not None else None,
