@@ -117,3 +117,51 @@ def test_terminal_and_markdown_show_the_results(invoke: Invoke, write: Write) ->
     assert "**Hạn chế kỳ trước (1):**" in md
     assert ("| CT5 | Nể nang, né tránh trong tự phê bình và phê bình | Có biểu hiện (mức 1) | Còn nể nang |  "
             "| 30/06/2026 | đang khắc phục | mới góp ý hai lần |") in md
+
+
+# ---------------------------------------------------------------- the sheet's two cells
+
+
+def _cells(listed: str | None, results: str | None) -> tuple[Any, list[tuple[str, str, str]]]:
+    from tusoi_cli.read.previous import read_carried_cells
+    from tusoi_cli.read.rubric_loader import load_rubric
+
+    found: list[tuple[str, str, str]] = []
+    items = read_carried_cells(listed, results, load_rubric(), lambda *problem: found.append(problem))
+    return items, found
+
+
+def test_sheet_cells_read_back_what_the_template_wrote() -> None:
+    items, problems = _cells("CT5 (mức 1) — Nể nang, né tránh: Còn nể nang; khắc phục: Góp ý; hạn 30/06/2026\n"
+                             "dl6 (mức 2)", "CT5: Đã khắc phục; DL6:")
+    assert problems == []
+    assert [(i.muc, i.muc_do, i.bieu_hien, i.khac_phuc, str(i.han_khac_phuc), i.ket_qua) for i in items] == [
+        ("CT5", 1.0, "Còn nể nang", "Góp ý", "2026-06-30", "da_khac_phuc"),
+        ("DL6", 2.0, None, None, "None", None)]
+    assert _cells(None, None) == (None, [])  # nothing known
+    assert _cells("không có", None) == ([], [])  # nothing to carry
+    items, problems = _cells(None, "CT5: chưa")  # results alone: the items they name
+    assert ([(i.muc, i.ket_qua) for i in items], problems) == ([("CT5", "chua_khac_phuc")], [])
+
+
+@pytest.mark.parametrize(("listed", "results", "expected"), [
+    ("Còn nể nang khi góp ý", None,
+     ("han_che_ky_truoc", "dòng 'Còn nể nang khi góp ý' không bắt đầu bằng mã mục",
+      "mỗi dòng một hạn chế, bắt đầu bằng mã mục: 'CT5 (mức 1): biểu hiện; khắc phục: ...; hạn 30/06/2026'")),
+    ("CT5\nCT5 (mức 1)", None, ("han_che_ky_truoc", "mục 'CT5' ghi hai lần", "gộp hai dòng lại làm một")),
+    ("CT55: x", None, ("han_che_ky_truoc", "không có mục 'CT55' trong bộ tiêu chí 'tusoi-mac-dinh'",
+                       "có phải ý bạn là 'CT5'?")),
+    ("CT5: x; hạn 31/02/2026", None, ("han_che_ky_truoc", "hạn khắc phục '31/02/2026' của mục CT5 không phải là"
+                                                          " ngày hợp lệ", "viết dạng 30/06/2026")),
+    ("CT5", "CT5: đã; CT5: chưa", ("ket_qua_khac_phuc", "mục 'CT5' có hai kết quả", "giữ lại một")),
+    ("CT5", "CT5 đã", ("ket_qua_khac_phuc", "'CT5 đã' không đọc được", "ghi theo dạng 'CT5: đã; DL6: đang'")),
+    ("CT5", "CT5: ok", ("ket_qua_khac_phuc", "kết quả 'ok' của mục CT5 không đọc được",
+                        "ghi một trong: đã (đã khắc phục), đang (đang khắc phục), chưa (chưa khắc phục); để trống nếu"
+                        " chưa đánh giá")),
+    ("CT5", "DL6: đã", ("ket_qua_khac_phuc", "mục 'DL6' không có trong cột Hạn chế kỳ trước của dòng này",
+                        "chỉ ghi kết quả cho các mục: CT5")),
+])
+def test_each_sheet_cell_error(listed: str, results: str | None, expected: tuple[str, str, str]) -> None:
+    items, problems = _cells(listed, results)
+    assert problems == [expected]
+    assert items is not None  # the row still has its (possibly empty) list: never "nothing known"
