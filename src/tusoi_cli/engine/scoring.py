@@ -154,7 +154,7 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
             applied.append((index, matched))
             rank = max(rank, cap.rank)
     return Core(score, score_rank, rank, points, flagged, applied, unchecked,
-                any(c.caps[n].rank > rank for n in unchecked))
+                bool(unchecked) and any(c.caps[n].rank > rank for n in unchecked))
 
 
 NOT_CHECKED_WHY = ("chưa có thông tin kỳ trước: ghi danh sách ky_truoc (kết quả khắc phục từng hạn chế) hoặc chấm"
