@@ -229,8 +229,8 @@ def _observed(data: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 def test_score_with_the_previous_file_shows_what_it_shows_and_warns(invoke: Invoke, tmp_path: Path) -> None:
     previous = tmp_path / "an-2025.yaml"
-    previous.write_text(member_yaml({"CT5": 1, "DL6": 2, "DB2": 1}, ky_danh_gia="2025", ho_ten="Nguyễn Văn An"),
-                        encoding="utf-8")
+    previous.write_text(member_yaml({"CT5": 1, "DL6": 2, "DB2": 1, "D4": 1}, ky_danh_gia="2025",
+                                    ho_ten="Nguyễn Văn An"), encoding="utf-8")
     now = tmp_path / "an-2026.yaml"
     now.write_text(member_yaml(full_answers(CT5=1, DL6=1, DB2=2), ho_ten="Nguyễn Văn An")
                    + "ky_truoc:\n  - muc: CT5\n    ket_qua: đã\n  - muc: DL6\n    ket_qua: đã\n"
@@ -242,7 +242,8 @@ def test_score_with_the_previous_file_shows_what_it_shows_and_warns(invoke: Invo
          "tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này còn, cùng mức)"),
         ("DL6", "fixed", "improved", None),  # still there but lighter: not the same or a worse degree
         ("DB2", "fixed", "worse", "tự nhận đã khắc phục nhưng kỳ này mục DB2 vẫn còn: nặng hơn"),
-        ("CT1", "not_fixed", "not_flagged_before", None)]
+        ("CT1", "not_fixed", "not_flagged_before", None),
+        ("D4", None, "fixed", None)]  # flagged in 2025, left out of the member's list: added, never dropped
     warnings = [line for line in result.stderr.splitlines() if "tự nhận đã khắc phục" in line]
     assert warnings == [
         f"Cảnh báo: Nguyễn Văn An ({now}): tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này "

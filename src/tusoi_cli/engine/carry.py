@@ -165,13 +165,15 @@ def next_period(period: str | None) -> str | None:
 
 def follow_up(old: Record | None, new: Record,
               carried: list[CarriedItem] | None) -> tuple[list[CarriedItem] | None, dict[str, Observation] | None]:
-    """A member's carried items and what the files show for each: the member's own list, or, when the member
-    file has none, the open shortcomings of the previous period's file (``old``: the member there, or None
-    when not found)."""
-    if carried is None:
-        if old is None:
-            return None, None
-        carried = carried_from_record(old)
+    """A member's carried items and what the files show for each: the member's own list, then every open
+    shortcoming of the previous period's file the list leaves out (none is dropped silently; its result is
+    blank); ``old`` is the member in that file, or None when not found."""
+    if carried is None and old is None:
+        return None, None
+    if old is not None:
+        listed = {item.muc for item in carried or []}
+        carried = [*(carried or []), *(item for item in carried_from_record(old) if item.muc not in listed)]
+    assert carried is not None
     info = compare_info(new.rubric)
 
     def answer_of(item_id: str) -> tuple[AnswerState, float | None]:
