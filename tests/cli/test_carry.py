@@ -324,3 +324,15 @@ def test_batch_of_a_folder_with_the_previous_folder(invoke: Invoke, tmp_path: Pa
          "tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này còn, cùng mức)"),
         ("DL6", "fixed", "fixed", None)]
     assert members["Trần Thị Bình"]["previous_shortcomings"] is None  # not in the previous period, no list
+
+
+def test_the_previous_period_is_never_written_over(invoke: Invoke, tmp_path: Path) -> None:
+    previous = tmp_path / "an-2025.yaml"
+    previous.write_text(PREVIOUS_2025, encoding="utf-8")
+    result = invoke("template", "member", "--ky-truoc", str(previous), "-o", str(previous), "--force")
+    assert result.exit_code == 2
+    assert "trùng với tệp đầu vào" in result.stderr
+    assert previous.read_text("utf-8") == PREVIOUS_2025
+    missing = invoke("score", str(previous), "--ky-truoc", str(tmp_path / "khong-co.yaml"))
+    assert missing.exit_code == 2
+    assert f"'{tmp_path / 'khong-co.yaml'}' (kỳ trước): không tìm thấy tệp" in missing.stderr
