@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Protocol, overload
 
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import (
@@ -26,7 +26,11 @@ from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, i
 from tusoi_cli.model.previous import CarriedItem, Observation
 
 Progress = Callable[[int, int], None]  # (rows read, rows in all)
-Scorer = Callable[[Rubric, MemberEvaluation, "dict[str, Observation] | None"], MemberResult]  # engine's score_member
+class Scorer(Protocol):
+    """The engine's score_member: (rubric, evaluation[, what a previous period's file shows]) -> result."""
+
+    def __call__(self, rubric: Rubric, evaluation: MemberEvaluation,
+                 observed: dict[str, Observation] | None = None, /) -> MemberResult: ...
 
 
 def unscored() -> Core:
