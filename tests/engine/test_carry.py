@@ -171,3 +171,18 @@ def test_a_sheet_without_the_previous_period_leaves_the_rule_unchecked(invoke: I
     an, binh = json.loads(out.read_text("utf-8"))["members"]
     assert (an["level"], [c["id"] for c in an["caps_not_checked"]], an["complete"]) == ("htxs", [CAP], False)
     assert (binh["level"], [c["id"] for c in binh["caps_not_checked"]], binh["complete"]) == ("ht", [CAP], True)
+
+
+def test_one_rubric_without_documents_pairs_its_own_items(tmp_path: Path) -> None:
+    from tusoi_cli.engine.carry import pair_item
+    from tusoi_cli.read.rubric_loader import load_rubric_file
+
+    text = _RUBRIC.replace("document: {document}\ndocument_date: {date}\n", "").replace(" của {document}", "")
+    v1, v2 = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    v1.write_text(text.format(id="rieng"), encoding="utf-8")
+    v2.write_text(text.format(id="rieng").replace("      - {id: D14, title: Điều 14}\n", ""), encoding="utf-8")
+    old, new = load_rubric_file(v1), load_rubric_file(v2)
+    assert old.item_documents == {}
+    assert pair_item(old, old, "D14") == ("D14", None)
+    assert pair_item(new, old, "D14") == (None, "bộ tiêu chí kỳ trước (rieng) không có mục D14")
+    assert pair_item(old, new, "D14")[0] is None

@@ -45,7 +45,7 @@ def pair_item(old: Rubric, new: Rubric, item: str) -> tuple[str | None, str | No
         for mapping in new.maps_from:
             if fold(mapping.document) in (fold(old_doc), _bare(old_doc)) and item in mapping.items:
                 return mapping.items[item], None
-    elif new_doc is None and old.id == new.id and item in new_ids:
+    elif new_doc is None and old.id == new.id and item in new_ids and item in compare_info(old).index:
         return item, None  # one rubric that names no document: its items are its own
     if item not in compare_info(old).index:
         return None, f"bộ tiêu chí kỳ trước ({old.id}) không có mục {item}"
