@@ -186,3 +186,10 @@ def test_one_rubric_without_documents_pairs_its_own_items(tmp_path: Path) -> Non
     assert pair_item(old, old, "D14") == ("D14", None)
     assert pair_item(new, old, "D14") == (None, "bộ tiêu chí kỳ trước (rieng) không có mục D14")
     assert pair_item(old, new, "D14")[0] is None
+
+
+def test_rubric_show_lists_the_mapping(invoke: Invoke, tmp_path: Path) -> None:
+    path = _rubrics(tmp_path)["moi-map"]
+    result = invoke("rubric", "show", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Đối chiếu với Quy định 37-QĐ/TW (hạn chế kỳ trước): D14 → D12" in result.stdout

@@ -283,6 +283,9 @@ def rubric_table(rubric: Rubric) -> Group:
             head.append(f"\n  Đã được thay bằng {doc.replaced_by}", style="yellow")
     if rubric.includes:
         head.append(f"\nGồm: {', '.join(rubric.includes)}")
+    for mapping in rubric.maps_from:  # how items of an earlier document are followed up (hạn chế kỳ trước)
+        pairs = ", ".join(f"{old} → {new}" for old, new in mapping.items.items())
+        head.append(f"\nĐối chiếu với {mapping.document} (hạn chế kỳ trước): {pairs}")
     unverified = sum(not i.verified for _, i in rubric.items())
     if unverified:
         head.append(f"\n{unverified} mục CHƯA đối chiếu với văn bản gốc: đọc kỹ văn bản trước khi tự đánh giá "
