@@ -9,6 +9,7 @@ depend on this module only and ``tusoi --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -248,9 +249,26 @@ def follow_previous_batch(batch: BatchResult, previous: Period) -> None:
             batch.members[n] = again
             continue
         member.ky_truoc, member.observed, member.result = carried, observed, None
-        fixed = all_fixed(shortcomings(rubric, carried, observed))
+        member.previous = shortcomings(rubric, carried, observed)
+        fixed = all_fixed(member.previous)
         member.core = score_values(compiled, member.values, member.ky_luat, member.na,
                                    form_index(member.ky_luat_form), fixed)
+
+
+def carry_warnings(batch: BatchResult) -> Iterator[tuple[str, str, str]]:
+    """(name, source, warning) for each "đã khắc phục" of a batch's member still flagged at the same or a worse
+    degree, member by member (no detailed result is kept)."""
+    from tusoi_cli.engine.carry import claim_warnings
+
+    for member in batch.members:
+        if member.result is not None:
+            found = [p.warning for p in member.result.previous_shortcomings or [] if p.warning]
+        elif member.ky_truoc is not None:
+            found = claim_warnings(member.ky_truoc, member.observed)
+        else:
+            continue
+        for warning in found:
+            yield member.ho_ten, member.source, warning
 
 
 # --------------------------------------------------------------------------- two periods

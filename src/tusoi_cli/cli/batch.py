@@ -98,8 +98,9 @@ def batch_cmd(
         report(batch.problems)
         warn(batch.warnings)
         if ky_truoc is not None:
-            carry_warnings([(m.ho_ten, batch.result_of(m)) for m in batch.members
-                            if m.observed is not None or m.result is not None])
+            from tusoi_cli.api import carry_warnings as found_warnings
+
+            carry_warnings(found_warnings(batch))
         summary = summarize(batch)
         if target is not None and target.fmt == "xlsx":
             from tusoi_cli.render.excel.report import MAX_MEMBERS

@@ -6,7 +6,7 @@ errors carry theirs: an input error 1, a usage error 2).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -69,13 +69,11 @@ def warn(warnings: list[Any]) -> None:
             stderr().print(f"Cảnh báo: {warning.message}", markup=False, style="yellow")
 
 
-def carry_warnings(results: list[tuple[str, Any]]) -> None:
-    """A member who reports "đã khắc phục" an item still flagged at the same or a worse degree (exit code unchanged).
-    ``results``: (name, MemberResult) pairs."""
-    for name, result in results:
-        for item in result.previous_shortcomings or []:
-            if item.warning:
-                stderr().print(f"Cảnh báo: {name} ({result.source}): {item.warning}", markup=False, style="yellow")
+def carry_warnings(found: Iterable[tuple[str, str, str]]) -> None:
+    """A member who reports "đã khắc phục" an item still flagged at the same or a worse degree (exit code unchanged):
+    (name, source, warning) triples."""
+    for name, source, warning in found:
+        stderr().print(f"Cảnh báo: {name} ({source}): {warning}", markup=False, style="yellow")
 
 
 @contextmanager

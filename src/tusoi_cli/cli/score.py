@@ -116,7 +116,8 @@ def score_cmd(
             for note in item.notes:
                 stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
         warn([w for item in scored for w in item.warnings])
-        carry_warnings([(item.result.ho_ten, item.result) for item in scored])
+        carry_warnings((item.result.ho_ten, item.result.source, p.warning) for item in scored
+                       for p in item.result.previous_shortcomings or [] if p.warning)
         if scored:
             _emit(scored, Format(target.fmt), target.path)
         if unrated:

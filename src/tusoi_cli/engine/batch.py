@@ -34,7 +34,8 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
             if member.ky_truoc is not None:  # the sheet's previous-period columns
                 from tusoi_cli.engine.carry import all_fixed, shortcomings
 
-                fixed = all_fixed(shortcomings(rubric, member.ky_truoc))
+                member.previous = shortcomings(rubric, member.ky_truoc)
+                fixed = all_fixed(member.previous)
             member.core = score_values(compiled, member.values, member.ky_luat, member.na,
                                        form_index(member.ky_luat_form), fixed)
     batch.scorer = score_member

@@ -128,6 +128,16 @@ def shortcomings(rubric: Rubric, items: Sequence[CarriedItem] | None,
     return shown
 
 
+def claim_warnings(items: Sequence[CarriedItem], observed: dict[str, Observation] | None) -> list[str]:
+    """The warnings :func:`shortcomings` gives, without building the result (a batch's members, one by one)."""
+    found = []
+    for item in items:
+        status = observed.get(item.muc, (None, None))[0] if observed is not None else None
+        if item.result == "fixed" and status in ("unchanged", "worse"):
+            found.append(FIXED_CLAIM_WARNING.format(item=item.muc, status=OBSERVED_LABELS[status]))
+    return found
+
+
 def all_fixed(shown: Sequence[PreviousShortcoming] | None) -> bool | None:
     """Whether every earlier shortcoming is fixed: False when one is not (by the member's word or by what the
     files show), True when all are, None when it is not known (no previous period, or a result left blank)."""

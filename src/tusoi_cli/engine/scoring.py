@@ -30,7 +30,7 @@ from tusoi_cli.model import (
     SectionResult,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, CapRule, Compiled, Core, form_index
-from tusoi_cli.model.previous import CapNotChecked, Observation
+from tusoi_cli.model.previous import NOT_CHECKED_WHY, CapNotChecked, Observation
 from tusoi_cli.model.values import readers
 
 __all__ = ["NO_ANSWER_REASON", "Compiled", "Core", "compile_rubric", "form_index", "level_for_score", "member_status",
@@ -155,10 +155,6 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
             rank = max(rank, cap.rank)
     return Core(score, score_rank, rank, points, flagged, applied, unchecked,
                 bool(unchecked) and any(c.caps[n].rank > rank for n in unchecked))
-
-
-NOT_CHECKED_WHY = ("chưa có thông tin kỳ trước: ghi danh sách ky_truoc (kết quả khắc phục từng hạn chế) hoặc chấm"
-                   " kèm --ky-truoc TỆP_KỲ_TRƯỚC")
 
 
 def level_for_score(rubric: Rubric, score: float) -> str:

@@ -23,7 +23,7 @@ from tusoi_cli.model import (
     Rubric,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, item_ids
-from tusoi_cli.model.previous import CarriedItem, Observation
+from tusoi_cli.model.previous import CarriedItem, Observation, PreviousShortcoming
 
 Progress = Callable[[int, int], None]  # (rows read, rows in all)
 class Scorer(Protocol):
@@ -68,6 +68,7 @@ class BatchMember:
     errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
     ky_truoc: list[CarriedItem] | None = None  # the previous period's shortcomings (sheet columns), when given
     observed: dict[str, Observation] | None = None  # what a previous period's file shows for them (--ky-truoc)
+    previous: list[PreviousShortcoming] | None = None  # ky_truoc and observed as a result shows them (engine)
 
     @property
     def rated(self) -> bool:

@@ -107,6 +107,10 @@ class PreviousShortcoming(Strict):
         description="Cảnh báo khi đảng viên ghi 'đã khắc phục' mà kỳ này mục đó vẫn còn ở mức bằng hoặc nặng hơn")
 
 
+NOT_CHECKED_WHY = ("chưa có thông tin kỳ trước: ghi danh sách ky_truoc (kết quả khắc phục từng hạn chế) hoặc chấm"
+                   " kèm --ky-truoc TỆP_KỲ_TRƯỚC")
+
+
 class CapNotChecked(Strict):
     """A cap that needs data the run did not have (the previous period): neither applied nor passed."""
 
