@@ -263,8 +263,8 @@ class _Report:
             _ResultColumn("Lý do", 20, lambda r, i: r.ly_do, lambda r: st.wrap, wrap=True),
             # the previous period's results, only when some member carries them (ky_truoc)
             *([_ResultColumn("Hạn chế kỳ trước: kết quả khắc phục", 30,
-                             lambda r, i: previous_text(self.batch.result_of(r).previous_shortcomings)
-                             if r.result is not None or r.ky_truoc is not None else None,
+                             lambda r, i: previous_text(r.previous) if r.previous is not None else
+                             previous_text(r.result.previous_shortcomings) if r.result is not None else None,
                              lambda r: st.wrap, wrap=True)]
               if any(m.ky_truoc is not None or (m.result is not None and m.result.previous_shortcomings is not None)
                      for m in self.batch.members) else []),
