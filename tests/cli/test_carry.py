@@ -249,6 +249,10 @@ def test_score_with_the_previous_file_shows_what_it_shows_and_warns(invoke: Invo
         f"Cảnh báo: Nguyễn Văn An ({now}): tự nhận đã khắc phục nhưng kỳ này mục CT5 vẫn còn: không đổi (kỳ này "
         "còn, cùng mức)",
         f"Cảnh báo: Nguyễn Văn An ({now}): tự nhận đã khắc phục nhưng kỳ này mục DB2 vẫn còn: nặng hơn"]
+    md = invoke("score", str(now), "--ky-truoc", str(previous), "-f", "md").stdout
+    assert "| Tự đánh giá | Ghi chú | Theo tệp kỳ trước |" in md
+    assert ("| đã khắc phục |  | nặng hơn — cảnh báo: tự nhận đã khắc phục nhưng kỳ này mục DB2 vẫn còn: nặng hơn |"
+            in md)
 
 
 def test_without_a_list_the_previous_file_gives_the_items_and_checks_the_rule(invoke: Invoke, tmp_path: Path) -> None:
