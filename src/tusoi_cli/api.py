@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import InForceWarning, MemberResult, Rubric
+from tusoi_cli.model import InForceWarning, MemberEvaluation, MemberResult, Rubric
+from tusoi_cli.model.people import Person
+from tusoi_cli.model.previous import CarriedItem
 
 if TYPE_CHECKING:
     # the lazy re-exports below, for type checkers (``X as X``: re-exported on purpose)
@@ -71,6 +73,7 @@ class Scored:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # worth saying, not errors (exit code unchanged)
     warnings: list[InForceWarning] = field(default_factory=list)  # the rubric's document not in force (exit 0)
+    evaluation: MemberEvaluation | None = None  # as read, to score again with a previous period (--ky-truoc)
 
 
 def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, strict: bool = False,
@@ -87,7 +90,84 @@ def score_file(path: Path | str | None, *, rubric: str | Rubric | None = None, s
     read = read_member(Path(path) if path is not None else None, rubric=rubric, strict=strict,
                        stdin_bytes=stdin_bytes)
     warnings = in_force_warnings(read.rubric, read.evaluation.ky_danh_gia)
-    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes, warnings)
+    return Scored(score_member(read.rubric, read.evaluation), read.rubric, read.problems, read.notes, warnings,
+                  read.evaluation)
+
+
+@dataclass
+class CarriedForward:
+    """A previous period's member file, read for next period's form: who, when, and the open shortcomings."""
+
+    result: MemberResult
+    rubric: Rubric
+    items: list[CarriedItem]
+    next_period: str | None  # the year after the file's period, when it names a year
+    problems: list[Problem] = field(default_factory=list)
+
+
+def carry_forward(path: Path) -> CarriedForward:
+    """Read a previous period's member file and list what next period's form carries (engine.carry)."""
+    from tusoi_cli.engine.carry import next_period, open_shortcomings
+
+    scored = score_file(path)
+    return CarriedForward(scored.result, scored.rubric, open_shortcomings(scored.result),
+                          next_period(scored.result.ky_danh_gia), list(scored.problems))
+
+
+@dataclass
+class CarriedCell:
+    """A previous period's cell (sheet, folder or member file), read for next period's sheet."""
+
+    people: list[Person]  # each with the open shortcomings to carry (ky_truoc)
+    next_period: str | None
+    chi_bo: str | None
+    problems: list[Problem] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # previous members not in --members (named, never silent)
+    not_found: list[str] = field(default_factory=list)  # --members people the previous period does not have
+
+
+def carry_forward_cell(path: Path, rubric: Rubric, *, sheet: str | None = None,
+                       members: list[Person] | None = None) -> CarriedCell:
+    """Read a previous period and give next period's people with their open shortcomings; with ``members`` (the
+    --members list) those people, each matched to the previous period by member code, else by name."""
+    from tusoi_cli.engine.carry import next_period, open_shortcomings
+    from tusoi_cli.model.people import Person
+    from tusoi_cli.text import fold
+
+    if input_kind(path) == "member":
+        one = carry_forward(path)
+        found = [(one.result, one.items)]
+        problems, period, chi_bo = one.problems, one.next_period, one.result.chi_bo
+    else:
+        batch = read_batch(path, rubric, sheet=sheet)
+        found = [(result, open_shortcomings(result)) for result in batch.results]
+        problems = list(batch.problems)
+        periods = {m.ky_danh_gia for m in batch.members if m.ky_danh_gia}
+        period = next_period(periods.pop()) if len(periods) == 1 else None
+        cells = {m.chi_bo for m in batch.members if m.chi_bo}
+        chi_bo = cells.pop() if len(cells) == 1 else None
+    previous = [Person(r.ho_ten, r.ma_dang_vien, r.chuc_vu, tuple(items)) for r, items in found]
+    if members is None:
+        return CarriedCell(previous, period, chi_bo, problems)
+
+    def code(person: Person) -> str:
+        return "".join((person.ma_dang_vien or "").split()).casefold()
+
+    by_code = {code(p): p for p in previous if code(p)}
+    by_name = {fold(p.ho_ten): p for p in previous}
+    people, used, not_found = [], set(), []
+    for person in members:
+        match = by_code.get(code(person)) if code(person) else None
+        match = match or by_name.get(fold(person.ho_ten))
+        if match is None:
+            not_found.append(person.ho_ten)
+        else:
+            used.add(id(match))
+        people.append(Person(person.ho_ten, person.ma_dang_vien or (match.ma_dang_vien if match else None),
+                             person.chuc_vu or (match.chuc_vu if match else None),
+                             match.ky_truoc if match else None))
+    left_out = [p.ho_ten for p in previous if id(p) not in used]
+    return CarriedCell(people, period, chi_bo, problems, left_out, not_found)
 
 
 # --------------------------------------------------------------------------- a whole cell
@@ -118,6 +198,88 @@ def batch_warnings(batch: BatchResult) -> list[InForceWarning]:
         for warning in in_force_warnings(batch.rubric, period):
             seen.setdefault(warning.rubric + warning.code + str(warning.period_end.year), warning)
     return list(seen.values())
+
+
+# --------------------------------------------------------------------------- the previous period (--ky-truoc)
+
+
+def read_previous(path: Path, rubric: Rubric, *, sheet: str | None = None) -> Period:
+    """A previous period for --ky-truoc, read as `compare` reads a period: member files and folders with their
+    own rubric, a sheet with ``rubric``."""
+    return read_period(path, rubric=rubric if input_kind(path) == "sheet" else None, sheet=sheet)
+
+
+def follow_previous(scored: Scored, previous: Period) -> Scored:
+    """One member scored again with what the previous period's file shows for its carried items (observed, the
+    warning for "đã khắc phục" still flagged, the ky_truoc rule checked); without a list of its own, the
+    member follows up the previous file's open shortcomings."""
+    from dataclasses import replace
+
+    from tusoi_cli.engine.carry import carried_from_result, follow_up
+    from tusoi_cli.engine.compare import match_records
+    from tusoi_cli.engine.scoring import score_member
+    from tusoi_cli.model.compare import Record
+
+    new = Record.from_result(scored.result, scored.rubric)
+    matching = match_records(previous.records, [new])
+    old = matching.pairs[0][0] if matching.pairs else None
+    carried, observed = follow_up(old, new, carried_from_result(scored.result))
+    if carried is None or scored.evaluation is None:
+        return scored
+    evaluation = scored.evaluation.model_copy(update={"ky_truoc": carried})
+    return replace(scored, result=score_member(scored.rubric, evaluation, observed))
+
+
+def follow_previous_batch(batch: BatchResult, previous: Period) -> None:
+    """Every member of a batch followed up against the previous period (see :func:`follow_previous`), in place."""
+    from tusoi_cli.engine.carry import all_fixed, carried_from_result, follow_up, shortcomings
+    from tusoi_cli.engine.compare import match_records
+    from tusoi_cli.engine.raters import rating_flags
+    from tusoi_cli.engine.scoring import compile_rubric, score_member, score_values
+    from tusoi_cli.model.batch import BatchMember
+    from tusoi_cli.model.compare import Record
+    from tusoi_cli.model.compiled import form_index
+
+    rubric = batch.rubric
+    records = [Record.from_batch(m, rubric) for m in batch.members]
+    index = {id(r): n for n, r in enumerate(records)}
+    olds = {index[id(new)]: old for old, new, _ in match_records(previous.records, records).pairs}
+    compiled = compile_rubric(rubric)
+    for n, member in enumerate(batch.members):
+        own = member.ky_truoc if member.result is None else carried_from_result(member.result)
+        carried, observed = follow_up(olds.get(n), records[n], own)
+        if carried is None:
+            continue
+        if member.evaluation is not None:  # a member file: scored in detail again
+            evaluation = member.evaluation.model_copy(update={"ky_truoc": carried})
+            again = BatchMember.from_result(rubric, score_member(rubric, evaluation, observed), member.line)
+            again.evaluation = evaluation
+            batch.members[n] = again
+            continue
+        member.ky_truoc, member.observed, member.result = carried, observed, None
+        member.previous = shortcomings(rubric, carried, observed)
+        fixed = all_fixed(member.previous)
+        member.core = score_values(compiled, member.values, member.ky_luat, member.na,
+                                   form_index(member.ky_luat_form), fixed)
+        if member.raters is not None:  # the caps may have changed: the slots are checked against them again
+            rank = member.core.rank if member.rated else None
+            member.flags = rating_flags(rubric, member.raters, rank, (i for i, _ in member.core.caps)) or None
+
+
+def carry_warnings(batch: BatchResult) -> Iterator[tuple[str, str, str]]:
+    """(name, source, warning) for each "đã khắc phục" of a batch's member still flagged at the same or a worse
+    degree, member by member (no detailed result is kept)."""
+    from tusoi_cli.engine.carry import claim_warnings
+
+    for member in batch.members:
+        if member.result is not None:
+            found = [p.warning for p in member.result.previous_shortcomings or [] if p.warning]
+        elif member.ky_truoc is not None:
+            found = claim_warnings(member.ky_truoc, member.observed)
+        else:
+            continue
+        for warning in found:
+            yield member.ho_ten, member.source, warning
 
 
 # --------------------------------------------------------------------------- two periods

@@ -66,8 +66,11 @@ def test_official_wording_example_maps_the_four_levels() -> None:
                                                   "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ"]
     default = load_rubric()
     assert [lv.min_score for lv in rubric.levels] == [lv.min_score for lv in default.levels]
-    assert [(c.id, default.level_rank(d.at_most)) for c, d in zip(rubric.caps, default.caps, strict=True)] == \
-        [(c.id, rubric.level_rank(c.at_most)) for c in rubric.caps]  # same caps, same ranks
+    *same, previous = rubric.caps
+    assert [(c.id, default.level_rank(d.at_most)) for c, d in zip(same, default.caps, strict=True)] == \
+        [(c.id, rubric.level_rank(c.at_most)) for c in same]  # same caps, same ranks
+    # and the 2025 rules' own: the top level needs every shortcoming of the previous period fixed
+    assert (previous.field, rubric.level_rank(previous.at_most)) == ("ky_truoc", 1)
 
 
 def test_qd366_example_is_30_plus_70_points_at_90_70_50() -> None:

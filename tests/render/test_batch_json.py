@@ -108,3 +108,39 @@ def test_cli_writes_the_reference_text_and_the_result_schema_validates_it(invoke
     schema = jsonschema.Draft202012Validator(json.loads(invoke("schema", "result").stdout))
     for member in json.loads(reference)["members"]:
         assert list(schema.iter_errors(member)) == []
+
+
+def test_fast_records_of_members_carrying_the_previous_period(tmp_path: Path) -> None:
+    """The two previous-period columns and the rubric rule on them: the same text both ways."""
+    rubric = load_rubric(str(EXAMPLES.parent / "rubrics/examples/xep-loai-hoan-thanh.yaml"))
+    sheet = write_sheet(tmp_path / "chibo.csv", rubric, 300, CELLS, seed=29)
+    rows = list(csv.reader(sheet.open(encoding="utf-8-sig")))
+    rng = random.Random(5)
+    listed = ["", "không có", "CT5 (mức 1) — Nể nang: Còn nể nang; khắc phục: Góp ý; hạn 30/06/2026\nDL6 (mức 2)",
+              "DB2", "CT55: lạ"]
+    results = ["", "CT5: đã; DL6: đang", "CT5: đã; DL6: đã", "DB2: chưa", "DB2:", "CT5: ok", "D4: đã"]
+    rows[2] += ["Hạn chế kỳ trước", "Kết quả khắc phục"]
+    for row in rows[3:]:
+        row += [rng.choice(listed), rng.choice(results)]
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    fast, reference = both(sheet, rubric)
+    assert fast == reference
+    members = json.loads(fast)["members"]
+    kinds = {(m["previous_shortcomings"] is None, bool(m["caps_not_checked"]), bool(m["caps"])) for m in members}
+    assert {(True, True, False), (False, False, False), (False, False, True)} <= kinds
+
+
+def test_fast_records_with_a_previous_period_file(tmp_path: Path) -> None:
+    """batch --ky-truoc: observed states, warnings and the rule, the same text both ways."""
+    from tusoi_cli.api import follow_previous_batch, read_previous
+
+    rubric = load_rubric(str(EXAMPLES.parent / "rubrics/examples/xep-loai-hoan-thanh.yaml"))
+    old = write_sheet(tmp_path / "2025.csv", rubric, 300, CELLS, seed=31)
+    batch = read_batch(write_sheet(tmp_path / "2026.csv", rubric, 300, CELLS, seed=37), rubric)
+    follow_previous_batch(batch, read_previous(old, rubric))
+    summary = summarize(batch)
+    fast = b"".join(batch_json(batch, summary))
+    assert fast == b"".join(batch_json(batch, summary, detailed=True))
+    observed = {p["observed"] for m in json.loads(fast)["members"] for p in m["previous_shortcomings"] or []}
+    assert {"fixed", "improved", "unchanged", "worse", "not_answered"} <= observed

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout, warn
+from tusoi_cli.cli.errors import ExitCode, carry_warnings, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
 from tusoi_cli.version import __version__
 
@@ -58,6 +58,10 @@ def batch_cmd(
     exceptional: Annotated[bool, typer.Option("--don-vi-dac-biet",
                                               help="Đơn vị đặc biệt: xét định mức của bộ tiêu chí theo tỷ lệ của đơn "
                                                    "vị đặc biệt.")] = False,
+    ky_truoc: Annotated[Path | None, typer.Option("--ky-truoc", metavar="TỆP|THƯ_MỤC",
+                                                  help="Kỳ trước (bảng tính, thư mục hoặc tệp .yaml, như compare "
+                                                       "đọc): so từng hạn chế kỳ trước với kỳ này, cảnh báo khi tự "
+                                                       "nhận 'đã khắc phục' mà vẫn còn.")] = None,
     force: ForceOutputOption = False,
 ) -> None:
     """Chấm cả chi bộ từ một bảng tính hoặc một thư mục, in bảng tổng hợp và ghi báo cáo."""
@@ -74,20 +78,33 @@ def batch_cmd(
             raise UsageError(f"không tìm thấy '{source}'")
         if not source.is_dir():
             check_input(source)
+        if ky_truoc is not None and not ky_truoc.is_dir():
+            check_input(ky_truoc, "kỳ trước")
         target = None
         if output is not None or fmt is not None:
             target = cli_output.plan(output, fmt.value if fmt else None, force=force,
-                                     inputs=[source, *([Path(rubric)] if Path(rubric).is_file() else [])],
+                                     inputs=[source, *([Path(rubric)] if Path(rubric).is_file() else []),
+                                             *([ky_truoc] if ky_truoc is not None else [])],
                                      extensions=_BATCH_OUTPUTS, binary=frozenset({"xlsx"}))
         chosen = load_rubric(rubric)
         if not chosen.levels:
             raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
         batch = _with_progress(lambda progress: read_batch(source, chosen, sheet=sheet, strict=strict,
                                                            progress=progress))
+        if ky_truoc is not None:
+            from tusoi_cli.api import follow_previous_batch, read_previous
+
+            previous = read_previous(ky_truoc, chosen)
+            follow_previous_batch(batch, previous)
+            batch.problems[:0] = previous.problems
         if sort is SortOrder.ten:
             sort_by_name(batch)
         report(batch.problems)
         warn(batch.warnings)
+        if ky_truoc is not None:
+            from tusoi_cli.api import carry_warnings as found_warnings
+
+            carry_warnings(found_warnings(batch))
         summary = summarize(batch)
         meeting = batch_meeting(batch, exceptional=bool(exceptional))
         if target is not None and target.fmt == "xlsx":

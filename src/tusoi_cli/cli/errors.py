@@ -6,7 +6,7 @@ errors carry theirs: an input error 1, a usage error 2).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,13 @@ def warn(warnings: list[Any]) -> None:
         if warning.message not in seen:
             seen.add(warning.message)
             stderr().print(f"Cảnh báo: {warning.message}", markup=False, style="yellow")
+
+
+def carry_warnings(found: Iterable[tuple[str, str, str]]) -> None:
+    """A member who reports "đã khắc phục" an item still flagged at the same or a worse degree (exit code unchanged):
+    (name, source, warning) triples."""
+    for name, source, warning in found:
+        stderr().print(f"Cảnh báo: {name} ({source}): {warning}", markup=False, style="yellow")
 
 
 @contextmanager

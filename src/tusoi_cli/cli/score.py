@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout, warn
+from tusoi_cli.cli.errors import ExitCode, carry_warnings, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
 
 if TYPE_CHECKING:
@@ -41,6 +41,10 @@ def score_cmd(
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="TỆP",
                                                help="Ghi kết quả vào TỆP (dạng theo đuôi tệp) thay vì in ra màn "
                                                     "hình; '-' là đầu ra chuẩn.")] = None,
+    ky_truoc: Annotated[Path | None, typer.Option("--ky-truoc", metavar="TỆP|THƯ_MỤC",
+                                                  help="Kỳ trước (tệp .yaml, bảng tính hoặc thư mục, như compare "
+                                                       "đọc): so từng hạn chế kỳ trước với kỳ này, cảnh báo khi tự "
+                                                       "nhận 'đã khắc phục' mà vẫn còn.")] = None,
     force: ForceOutputOption = False,
 ) -> None:
     """Chấm điểm một hay nhiều tệp tự đánh giá và giải thích vì sao được mức đó."""
@@ -61,8 +65,11 @@ def score_cmd(
         if "-" in files and stdin_closed():
             raise UsageError("đầu vào chuẩn ('-') đã bị đóng — chuyển tệp vào bằng '< tệp.yaml' hoặc ghi tên tệp")
         rubric_files = [Path(rubric)] if rubric and Path(rubric).is_file() else []
+        if ky_truoc is not None and not ky_truoc.is_dir():
+            check_input(ky_truoc, "kỳ trước")
         target = cli_output.plan(output, fmt.value if fmt else None, force=force,
-                                 inputs=[*(Path(f) for f in files if f != "-"), *rubric_files],
+                                 inputs=[*(Path(f) for f in files if f != "-"), *rubric_files,
+                                         *([ky_truoc] if ky_truoc is not None else [])],
                                  extensions=_SCORE_OUTPUTS, default=Format.table.value)
         chosen = load_rubric(rubric) if rubric else None
         # read one byte more than a member file may hold, so an endless stream is refused, not swallowed
@@ -70,6 +77,12 @@ def score_cmd(
 
         scored: list[Scored] = []
         problems: list[Problem] = []
+        previous = None
+        if ky_truoc is not None:
+            from tusoi_cli.api import follow_previous, read_previous
+
+            previous = read_previous(ky_truoc, chosen or load_rubric())
+            problems.extend(previous.problems)
         for name in files:
             try:
                 item = score_file(None if name == "-" else name, rubric=chosen, strict=strict,
@@ -77,6 +90,8 @@ def score_cmd(
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
+            if previous is not None:
+                item = follow_previous(item, previous)
             scored.append(item)
             problems.extend(item.problems)
 
@@ -101,6 +116,8 @@ def score_cmd(
             for note in item.notes:
                 stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
         warn([w for item in scored for w in item.warnings])
+        carry_warnings((item.result.ho_ten, item.result.source, p.warning) for item in scored
+                       for p in item.result.previous_shortcomings or [] if p.warning)
         if scored:
             _emit(scored, Format(target.fmt), target.path)
         if unrated:

@@ -18,7 +18,9 @@ from tusoi_cli.cli.errors import guard, stderr
 from tusoi_cli.cli.options import ChiBoOption, ForceOption, KyOption, RubricOption
 
 if TYPE_CHECKING:
+    from tusoi_cli.api import CarriedCell, CarriedForward
     from tusoi_cli.model import Rubric
+    from tusoi_cli.model.people import Person
 
 DEFAULT_SHEET = Path("bang-tu-danh-gia.xlsx")
 DEFAULT_BALLOT = Path("phieu-bieu-quyet.xlsx")
@@ -56,6 +58,20 @@ def _rubric_ref(loaded: Rubric, base: Path) -> str:
         return path.as_posix()
 
 
+def _carried(path: Path) -> CarriedForward:
+    """The previous period's member file, read; its problems are named (an item that could not be read is not
+    carried), and the form is still written."""
+    from tusoi_cli.api import carry_forward
+    from tusoi_cli.cli.errors import report
+
+    carried = carry_forward(path)
+    if carried.problems:
+        report(carried.problems)
+        stderr().print(f"Lưu ý: tệp kỳ trước có {len(carried.problems)} lỗi ở trên; mục nào không đọc được thì "
+                       "không được mang sang — sửa tệp kỳ trước rồi tạo lại mẫu.", style="yellow", markup=False)
+    return carried
+
+
 def _scorable(ref: str) -> Rubric:
     from tusoi_cli.api import load_rubric
     from tusoi_cli.errors import UsageError
@@ -79,6 +95,10 @@ def template_member(
     ho_ten: Annotated[str | None, typer.Option("--ho-ten", metavar="TÊN", help="Họ và tên đảng viên.")] = None,
     no_schema: Annotated[bool, typer.Option("--no-schema", help="Không ghi tệp lược đồ JSON cạnh mẫu, không "
                                                                  "thêm dòng $schema.")] = False,
+    ky_truoc: Annotated[Path | None, typer.Option("--ky-truoc", metavar="TỆP",
+                                                  help="Tệp tự đánh giá kỳ trước (.yaml): mẫu mang sang các hạn chế "
+                                                       "của kỳ đó (danh sách ky_truoc để ghi kết quả khắc phục), "
+                                                       "thông tin đảng viên, và kỳ là năm sau.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Mẫu tự đánh giá YAML: mọi mục của bộ tiêu chí với giá trị 0 và tên mục, có dòng $schema cho trình soạn thảo."""
@@ -89,14 +109,31 @@ def template_member(
         from tusoi_cli.render.schema import member_schema_name, schema_text
         from tusoi_cli.render.templates import member_template
 
-        target = cli_output.plan(output, None, force=force, extensions=_YAML_OUTPUTS, default="yaml").path
+        if ky_truoc is not None:
+            from tusoi_cli.api import check_input
+
+            check_input(ky_truoc, "tệp kỳ trước")
+        target = cli_output.plan(output, None, force=force, extensions=_YAML_OUTPUTS, default="yaml",
+                                 inputs=[ky_truoc] if ky_truoc is not None else []).path
         loaded = _scorable(rubric)
         schema_name = None if no_schema else member_schema_name(loaded.id)
         base = target.parent if target is not None else Path.cwd()
+        carried = _carried(ky_truoc) if ky_truoc is not None else None
+        person = carried.result if carried is not None else None
+        if carried is not None and carried.rubric.id != loaded.id:
+            stderr().print(f"Lưu ý: kỳ trước chấm theo bộ tiêu chí '{carried.rubric.id}', mẫu này theo '{loaded.id}' "
+                           "(--rubric); mã mục của hai bộ chỉ so được khi cùng văn bản (xem docs/compare.md).",
+                           style="yellow", markup=False)
         # on standard output the schema file is not written, so the template must not point at it
         text = member_template(loaded, rubric_ref=_rubric_ref(loaded, base),
                                schema_name=schema_name if target is not None else None,
-                               ky=ky or _this_year(), ho_ten=ho_ten, chi_bo=chi_bo)
+                               ky=ky or (carried.next_period if carried else None) or _this_year(),
+                               ho_ten=ho_ten or (person.ho_ten if person else None),
+                               chi_bo=chi_bo or (person.chi_bo if person else None),
+                               ma_dang_vien=person.ma_dang_vien if person else None,
+                               chuc_vu=person.chuc_vu if person else None,
+                               carried=carried.items if carried else None,
+                               previous_period=person.ky_danh_gia if person else None)
         if target is None:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -105,6 +142,7 @@ def template_member(
                                 f"Lấy lược đồ cho trình soạn thảo: tusoi schema member --rubric {rubric} -o "
                                 f"{schema_name}; hoặc ghi mẫu bằng -o TỆP.yaml để có cả tệp lược đồ lẫn dòng $schema.",
                                 style="dim", markup=False)
+            _exit_if_failed(carried)
             return
         schema_target = target.parent / schema_name if schema_name else None
         schema_bytes = b""
@@ -125,6 +163,15 @@ def template_member(
             write_atomic(schema_target, schema_bytes, force=force)
         stderr().print(f"Đã ghi {target}" + (f" và {schema_target}" if schema_target is not None else ""),
                         style="green", markup=False)
+        _exit_if_failed(carried)
+
+
+def _exit_if_failed(carried: CarriedForward | None) -> None:
+    """Exit 1 after writing the form when the previous period's file had problems (the valid parts were used)."""
+    if carried is not None and carried.problems:
+        from tusoi_cli.cli.errors import ExitCode
+
+        raise typer.Exit(ExitCode.INPUT)
 
 
 @template_app.command("sheet", options_metavar="[TÙY CHỌN]")
@@ -141,34 +188,67 @@ def template_sheet(
     rows: Annotated[int | None, typer.Option("--rows", min=0, metavar="SỐ",
                                              help=f"Số dòng trống thêm vào; mặc định {DEFAULT_BLANK_ROWS} khi không "
                                                   "có danh sách, 0 khi có.")] = None,
+    ky_truoc: Annotated[Path | None, typer.Option("--ky-truoc", metavar="TỆP|THƯ_MỤC",
+                                                  help="Bảng tính (hoặc thư mục, tệp .yaml) của kỳ trước: thêm hai "
+                                                       "cột 'Hạn chế kỳ trước' và 'Kết quả khắc phục'; không có "
+                                                       "--members thì danh sách đảng viên lấy từ kỳ trước.")] = None,
     force: ForceOption = False,
 ) -> None:
     """Bảng tính .xlsx cho cả chi bộ: danh sách chọn ở mọi ô, trang Hướng dẫn; điền xong đưa vào tusoi batch."""
     with guard():
-        from tusoi_cli.api import read_people
+        from tusoi_cli.api import check_input, read_people
         from tusoi_cli.cli import output as cli_output
         from tusoi_cli.render.excel.sheet_template import check_sheet_rubric, write_sheet_template
         from tusoi_cli.version import __version__
 
         if members is not None:
-            from tusoi_cli.api import check_input
-
             check_input(members, "danh sách đảng viên")
+        if ky_truoc is not None and not ky_truoc.is_dir():
+            check_input(ky_truoc, "tệp kỳ trước")
+        inputs = [p for p in (members, ky_truoc) if p is not None]
         planned = cli_output.plan(str(DEFAULT_SHEET) if output is None else output, None, force=force,
-                                  inputs=[members] if members is not None else [], extensions={".xlsx": "xlsx"},
-                                  binary=frozenset({"xlsx"}))
+                                  inputs=inputs, extensions={".xlsx": "xlsx"}, binary=frozenset({"xlsx"}))
         assert planned.path is not None
         target = planned.path
         loaded = _scorable(rubric)
         check_sheet_rubric(loaded)
         people = read_people(members) if members is not None else []
+        carried = _carried_cell(ky_truoc, loaded, people if members is not None else None) if ky_truoc else None
+        if carried is not None:
+            people = carried.people
+            chi_bo = chi_bo or carried.chi_bo
+            ky = ky or carried.next_period
         blank = rows if rows is not None else (0 if people else DEFAULT_BLANK_ROWS)
         write_sheet_template(target, loaded, people=people, blank_rows=blank, chi_bo=chi_bo, ky=ky or _this_year(),
-                             tool_version=__version__)
+                             tool_version=__version__, carry=carried is not None)
         detail = f"{len(people)} đảng viên" + (f", {blank} dòng trống" if blank else "") if people else \
             f"{blank} dòng trống"
         stderr().print(f"Đã ghi {target} ({detail}, {sum(len(s.items) for s in loaded.sections)} mục)",
                         style="green", markup=False)
+        if carried is not None and carried.problems:
+            from tusoi_cli.cli.errors import ExitCode
+
+            raise typer.Exit(ExitCode.INPUT)
+
+
+def _carried_cell(path: Path, rubric: Rubric, members: list[Person] | None) -> CarriedCell:
+    """The previous period's people and open shortcomings; its problems and every member who could not be
+    matched are named (never dropped silently)."""
+    from tusoi_cli.api import carry_forward_cell
+    from tusoi_cli.cli.errors import report
+
+    carried = carry_forward_cell(path, rubric, members=members)
+    if carried.problems:
+        report(carried.problems)
+        stderr().print(f"Lưu ý: kỳ trước có {len(carried.problems)} lỗi ở trên; ô nào không đọc được thì không "
+                       "được mang sang — sửa bảng kỳ trước rồi tạo lại mẫu.", style="yellow", markup=False)
+    if carried.not_found:
+        stderr().print("Lưu ý: không tìm thấy ở kỳ trước (hai cột kỳ trước để trống, coi là chưa có thông tin): "
+                       + ", ".join(carried.not_found), style="yellow", markup=False)
+    if carried.left_out:
+        stderr().print("Lưu ý: có ở kỳ trước nhưng không có trong --members (không có dòng trong mẫu): "
+                       + ", ".join(carried.left_out), style="yellow", markup=False)
+    return carried
 
 
 @template_app.command("phieu", options_metavar="[TÙY CHỌN]")

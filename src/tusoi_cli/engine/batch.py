@@ -30,9 +30,16 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
             continue
         if member.evaluation is not None:
             members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
+            members[index].evaluation = member.evaluation  # kept to score again with a previous period's file
         else:
+            fixed = None
+            if member.ky_truoc is not None:  # the sheet's previous-period columns
+                from tusoi_cli.engine.carry import all_fixed, shortcomings
+
+                member.previous = shortcomings(rubric, member.ky_truoc)
+                fixed = all_fixed(member.previous)
             member.core = core = score_values(compiled, member.values, member.ky_luat, member.na,
-                                              form_index(member.ky_luat_form))
+                                              form_index(member.ky_luat_form), fixed)
             if member.raters is not None:
                 # a sheet repeats a few combinations of slots, rank and caps: each is worked out once and its
                 # (read-only) list shared; the rating objects are the reader's shared ones, kept alive here

@@ -31,6 +31,7 @@ from tusoi_cli.model import (
     SectionResult,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, CapRule, Compiled, Core, form_index
+from tusoi_cli.model.previous import NOT_CHECKED_WHY, CapNotChecked, Observation
 from tusoi_cli.model.values import readers
 
 __all__ = ["NO_ANSWER_REASON", "Compiled", "Core", "compile_rubric", "form_index", "level_for_score", "member_status",
@@ -67,7 +68,8 @@ def compile_rubric(rubric: Rubric) -> Compiled:
         looked_at = tuple(wanted) if cap.field is None else ()
         caps.append(CapRule(looked_at, frozenset(looked_at), cap.min_value, cap.max_value, cap.min_count,
                          cap.field is not None, cap.equals, rubric.level_rank(cap.at_most),
-                         DISCIPLINE_FORMS.index(cap.min_form) if cap.min_form is not None else -1))
+                         DISCIPLINE_FORMS.index(cap.min_form) if cap.min_form is not None else -1,
+                         cap.field == "ky_truoc"))
     compiled = Compiled(
         ids=tuple(item.id for _, item in pairs),
         section_of=tuple(section_index[s.id] for s, _ in pairs),
@@ -83,10 +85,12 @@ def compile_rubric(rubric: Rubric) -> Compiled:
 
 
 def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
-                 not_applicable: Collection[int] = (), form: int = -1) -> Core:
+                 not_applicable: Collection[int] = (), form: int = -1, previous: bool | None = None) -> Core:
     """Score one member whose answered values are ``values[i]`` (None: unanswered, not applicable or invalid).
 
     ``form`` is the index of the member's discipline form in DISCIPLINE_FORMS (-1: none written).
+    ``previous`` is whether every shortcoming of the previous period is fixed (None: not known): a cap on
+    ``ky_truoc`` applies when it is False and is listed as not checked (never as passed) when it is None.
     A blank item counts as 0, as in the score; so a cap that looks at low values (``min_value`` <= 0)
     also holds for a blank item, unless the item is in ``not_applicable``.
     """
@@ -118,7 +122,15 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
             break
     rank = score_rank
     applied: list[tuple[int, list[int]]] = []
+    unchecked: list[int] = []
     for index, cap in enumerate(c.caps):
+        if cap.previous:
+            if previous is None:
+                unchecked.append(index)
+            elif previous is not cap.equals:  # equals: true (the default) means "holds when not all are fixed"
+                applied.append((index, []))
+                rank = max(rank, cap.rank)
+            continue
         if cap.on_field:
             if ky_luat == cap.equals and (cap.min_form < 0 or form >= cap.min_form):
                 applied.append((index, []))
@@ -142,7 +154,8 @@ def score_values(c: Compiled, values: Sequence[float | None], ky_luat: bool,
         if len(matched) >= cap.min_count:
             applied.append((index, matched))
             rank = max(rank, cap.rank)
-    return Core(score, score_rank, rank, points, flagged, applied)
+    return Core(score, score_rank, rank, points, flagged, applied, unchecked,
+                bool(unchecked) and any(c.caps[n].rank > rank for n in unchecked))
 
 
 def level_for_score(rubric: Rubric, score: float) -> str:
@@ -152,13 +165,22 @@ def level_for_score(rubric: Rubric, score: float) -> str:
     return rubric.levels[-1].id
 
 
-def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
-    """Score one member: deductions/additions per section, bounds, level, caps and what blocks the next level."""
+def score_member(rubric: Rubric, ev: MemberEvaluation, observed: dict[str, Observation] | None = None) -> MemberResult:
+    """Score one member: deductions/additions per section, bounds, level, caps and what blocks the next level.
+
+    ``observed`` is what a previous period's file shows for the member's carried items (engine.carry.observe).
+    """
     c = compile_rubric(rubric)
     answers = [ev.answers.get(item_id, _UNANSWERED) for item_id in c.ids]
     values = [a.value if a.state == "answered" else None for a in answers]
+    previous = fixed = None
+    if ev.ky_truoc is not None:  # imported here: most members carry nothing and `score` starts fast
+        from tusoi_cli.engine.carry import all_fixed, shortcomings
+
+        previous = shortcomings(rubric, ev.ky_truoc, observed)
+        fixed = all_fixed(previous)
     core = score_values(c, values, ev.ky_luat, {i for i, a in enumerate(answers) if a.state == "na"},
-                        form_index(ev.ky_luat_form))
+                        form_index(ev.ky_luat_form), fixed)
 
     scale_readers = readers(rubric)
     items: list[ItemResult] = []
@@ -192,6 +214,9 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
             items=[c.ids[m] for m in matched]))
     status, reason = member_status(ev.status, ev.status_reason, answers)
     rated = status == "reviewed"
+    not_checked = [CapNotChecked.model_construct(
+        id=rubric.caps[n].id, at_most=rubric.caps[n].at_most, at_most_label=rubric.level(rubric.caps[n].at_most).label,
+        reason=rubric.caps[n].reason, why=NOT_CHECKED_WHY) for n in core.unchecked]
     level = rubric.levels[core.rank] if rated else None
 
     self_comparison: Literal["higher", "same", "lower"] | None = None
@@ -225,8 +250,10 @@ def score_member(rubric: Rubric, ev: MemberEvaluation) -> MemberResult:
         unanswered=by_state["unanswered"], not_applicable=by_state["na"], invalid=by_state["invalid"],
         ky_luat=ev.ky_luat, ky_luat_form=ev.ky_luat_form, self_level=ev.tu_xep_loai, self_comparison=self_comparison,
         cell_level=ev.chi_bo_xep_loai, cell_reason=ev.ly_do, next_level=next_level,
-        complete=not by_state["invalid"] and not by_state["unanswered"], raters=raters, final_level=final,
+        complete=not by_state["invalid"] and not by_state["unanswered"] and not core.open_cap,
+        raters=raters, final_level=final,
         final_level_label=rubric.level(final).label if final else None, rating_flags=flags, vote=None,
+        previous_shortcomings=previous, caps_not_checked=not_checked,
     )
 
 

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
+from tusoi_cli.model.previous import CapNotChecked, CarriedItem, PreviousShortcoming
+
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -111,8 +113,9 @@ class Cap(Strict):
         description="Chỉ tính câu trả lời có giá trị từ mức này trở lên (bỏ trống: mọi giá trị lớn hơn 0)")
     max_value: float | None = Field(default=None, description="Chỉ tính câu trả lời có giá trị không vượt quá mức này")
     min_count: int = Field(default=1, ge=1, description="Số câu trả lời thỏa điều kiện cần có để quy tắc áp dụng")
-    field: Literal["ky_luat"] | None = Field(default=None,
-        description="Xét một trường của đảng viên thay vì các câu trả lời (hiện có: ky_luat)")
+    field: Literal["ky_luat", "ky_truoc"] | None = Field(default=None,
+        description="Xét một trường của đảng viên thay vì các câu trả lời: ky_luat (bị kỷ luật), ky_truoc (còn hạn"
+                    " chế của kỳ trước chưa khắc phục xong; không có thông tin kỳ trước thì quy tắc 'chưa kiểm tra')")
     equals: bool = Field(default=True, description="Giá trị của trường `field` làm quy tắc áp dụng")
     min_form: DisciplineForm | None = Field(default=None,
         description="Với field: ky_luat — chỉ áp dụng khi hình thức kỷ luật từ mức này trở lên (khien_trach <"
@@ -187,6 +190,13 @@ class Scoring(Strict):
     max: float | None = Field(default=None, description="Điểm cao nhất; null: không giới hạn")
 
 
+class ItemMapping(Strict):
+    """Which item of this rubric follows which item of a rubric encoding an earlier document."""
+
+    document: Text = Field(description="Văn bản của kỳ trước, ví dụ 'Quy định 37-QĐ/TW' (như trường `document`)")
+    items: dict[str, str] = Field(description="Mã mục của văn bản trước -> mã mục của bộ tiêu chí này")
+
+
 class RubricSpec(Strict):
     """A rubric file as written: it may include others and patch what they define."""
 
@@ -222,6 +232,9 @@ class RubricSpec(Strict):
     vote: VoteRule | None = Field(default=None,
         description="Quy tắc biểu quyết của chi bộ (mặc định: mức cao nhất được quá nửa số có mặt tán thành)")
     quota: Quota | None = Field(default=None, description="Định mức số lượng của một mức xếp loại")
+    maps_from: list[ItemMapping] = Field(default=[],
+        description="Đối chiếu mã mục với bộ tiêu chí của văn bản trước (khi văn bản đổi số điều): để so hạn chế kỳ"
+                    " trước")
 
 
 class Item(Strict):
@@ -294,6 +307,10 @@ class Rubric(Strict):
     scoring: Scoring
     levels: list[Level]
     caps: list[Cap]
+    maps_from: list[ItemMapping] = []  # own and included, own first
+    # item id -> the document (with its date) of the rubric that defines the item, when it names one: how items
+    # of two periods are paired (the same id in another document is another item)
+    item_documents: dict[str, str] = {}
     path: str = ""
     raters: list[RaterSlot] = list(DEFAULT_RATERS)
     ratings: RatingRules = RatingRules.model_construct(max_levels_above=1)
@@ -400,6 +417,10 @@ class MemberHeader(Strict):
     # checked item by item against the rubric by member_reader, which locates each problem
     danh_gia: Any = Field(default=None, validation_alias=AliasChoices("danh_gia", "answers"),
                                             description="Mã mục -> giá trị, hoặc bảng chi tiết")
+    # checked entry by entry by read/previous.py, which locates each problem
+    ky_truoc: Any = Field(default=None, validation_alias=AliasChoices("ky_truoc", "previous"),
+        description="Hạn chế của kỳ trước mang sang: danh sách muc, muc_do, bieu_hien, khac_phuc, han_khac_phuc,"
+                    " ket_qua (đã / đang / chưa khắc phục), ghi_chu")
 
 
 AnswerState = Literal["answered", "unanswered", "na", "invalid"]
@@ -432,6 +453,8 @@ class MemberEvaluation(Strict):
     status: MemberStatus = "reviewed"  # as stated; score_member makes a member with no answer not_reviewed
     status_reason: str | None = None
     raters: dict[str, Rating] = {}  # slot id -> the level it recorded (self and cell mirror the two fields above)
+    # None: the file says nothing of the previous period; []: it says there was no shortcoming to carry
+    ky_truoc: list[CarriedItem] | None = None
 
 
 # --------------------------------------------------------------------------- result
@@ -540,7 +563,8 @@ class MemberResult(Strict):
     cell_level: str | None = Field(description="Mức chi bộ quyết định (mã), hiển thị bên cạnh mức đề xuất")
     cell_reason: str | None = Field(description="Lý do của chi bộ")
     next_level: NextLevel | None = Field(description="Điều còn thiếu để lên mức trên; null khi đã ở mức cao nhất")
-    complete: bool = Field(description="False khi có mục chưa trả lời hoặc không hợp lệ: mức chỉ là tạm tính")
+    complete: bool = Field(description="False khi có mục chưa trả lời hoặc không hợp lệ, hoặc một giới hạn có thể"
+                                       " hạ mức chưa kiểm tra được: mức chỉ là tạm tính")
     raters: dict[str, Rating] = Field(default={},
         description="Bước xếp loại (mã) -> mức bước đó ghi, lý do, ngày; chỉ các bước có ghi")
     final_level: str | None = Field(default=None,
@@ -550,3 +574,8 @@ class MemberResult(Strict):
         description="Các bước xếp loại trái với quy tắc của bộ tiêu chí, kèm lý do")
     vote: Vote | None = Field(default=None, description="Kết quả biểu quyết của chi bộ (tusoi bieu-quyet); null khi"
                                                        " không có")
+    previous_shortcomings: list[PreviousShortcoming] | None = Field(default=None,
+        description="Hạn chế của kỳ trước và kết quả khắc phục; null khi không có thông tin kỳ trước")
+    caps_not_checked: list[CapNotChecked] = Field(default=[],
+        description="Các giới hạn chưa kiểm tra được vì thiếu dữ liệu (ví dụ kỳ trước): không áp dụng, cũng không"
+                    " coi là đạt")

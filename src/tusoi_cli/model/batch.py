@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Protocol, overload
 
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import (
@@ -25,9 +25,14 @@ from tusoi_cli.model import (
     Rubric,
 )
 from tusoi_cli.model.compiled import NO_ANSWER_REASON, Core, core_from_result, item_ids
+from tusoi_cli.model.previous import CarriedItem, Observation, PreviousShortcoming
 
 Progress = Callable[[int, int], None]  # (rows read, rows in all)
-Scorer = Callable[[Rubric, MemberEvaluation], MemberResult]  # the engine's score_member
+class Scorer(Protocol):
+    """The engine's score_member: (rubric, evaluation[, what a previous period's file shows]) -> result."""
+
+    def __call__(self, rubric: Rubric, evaluation: MemberEvaluation,
+                 observed: dict[str, Observation] | None = None, /) -> MemberResult: ...
 
 
 def unscored() -> Core:
@@ -65,6 +70,9 @@ class BatchMember:
     errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
     raters: dict[str, Rating] | None = None  # filled rater slots, in the rubric's order (None: none filled)
     flags: list[RatingFlag] | None = None  # set by the engine: slots against the rubric's rules
+    ky_truoc: list[CarriedItem] | None = None  # the previous period's shortcomings (sheet columns), when given
+    observed: dict[str, Observation] | None = None  # what a previous period's file shows for them (--ky-truoc)
+    previous: list[PreviousShortcoming] | None = None  # ky_truoc and observed as a result shows them (engine)
 
     @property
     def rated(self) -> bool:
@@ -73,8 +81,9 @@ class BatchMember:
 
     @property
     def complete(self) -> bool:
-        """False when an item is unanswered or invalid: the level is provisional ("tạm tính")."""
-        return not self.invalid and self.values.count(None) == len(self.na)
+        """False when an item is unanswered or invalid, or a cap that could lower the level was not checked (no
+        previous period): the level is provisional ("tạm tính")."""
+        return not self.invalid and self.values.count(None) == len(self.na) and not self.core.open_cap
 
     @property
     def unanswered_count(self) -> int:
@@ -100,7 +109,7 @@ class BatchMember:
                 tu_xep_loai=self.tu_xep_loai, ky_luat=self.ky_luat, chi_bo_xep_loai=self.chi_bo_xep_loai,
                 ly_do=self.ly_do, answers=answers, ky_luat_form=self.ky_luat_form,
                 status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
-                status_reason=self.status_reason, raters=self.raters or {})
+                status_reason=self.status_reason, raters=self.raters or {}, ky_truoc=self.ky_truoc)
         return evaluation
 
     @classmethod
@@ -171,7 +180,7 @@ class BatchResult:
             return member.result
         if self.scorer is None:
             raise RuntimeError("the batch is not scored yet (tusoi_cli.engine.batch.score_batch)")
-        return self.scorer(self.rubric, member.evaluation_for(self.rubric))
+        return self.scorer(self.rubric, member.evaluation_for(self.rubric), member.observed)
 
     @property
     def results(self) -> LazyResults:

@@ -7,7 +7,7 @@ of a result that is already scored).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tusoi_cli.model import DISCIPLINE_FORMS, MemberResult, Rubric
 
@@ -23,6 +23,7 @@ class CapRule:
     equals: bool
     rank: int  # rank of at_most
     min_form: int = -1  # index into DISCIPLINE_FORMS the member's form must reach; -1: any (or no) form
+    previous: bool = False  # field ky_truoc: holds when an earlier shortcoming is not fixed; unknown: not checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class Core:
     section_points: list[float]
     section_flagged: list[int]
     caps: list[tuple[int, list[int]]]  # (index into rubric.caps, matched item indices)
+    unchecked: list[int] = field(default_factory=list)  # caps that needed data the member did not give
+    open_cap: bool = False  # one of them could lower the level: the level is provisional
 
 
 NO_ANSWER_REASON = "chưa trả lời mục nào"
@@ -80,5 +83,7 @@ def core_from_result(rubric: Rubric, result: MemberResult) -> Core:
     cap_index = {cap.id: n for n, cap in enumerate(rubric.caps)}
     caps = [(cap_index[cap.id], [index[item_id] for item_id in cap.items]) for cap in result.caps]
     rank = max([score_rank, *(rubric.level_rank(rubric.caps[n].at_most) for n, _ in caps)])
+    unchecked = [cap_index[cap.id] for cap in result.caps_not_checked]
+    open_cap = any(rubric.level_rank(rubric.caps[n].at_most) > rank for n in unchecked)
     return Core(result.score, score_rank, rank, [s.points for s in result.sections],
-                [s.flagged for s in result.sections], caps)
+                [s.flagged for s in result.sections], caps, unchecked, open_cap)

@@ -459,6 +459,12 @@ class _RowReader:
             if raters is None:
                 raters = {}
             raters[slot.id] = rating
+        carried = None
+        if "han_che_ky_truoc" in fields or "ket_qua_khac_phuc" in fields:  # the previous period's two columns
+            from tusoi_cli.read.previous import read_carried_cells
+
+            carried = read_carried_cells(text_at("han_che_ky_truoc"), text_at("ket_qua_khac_phuc"), self.rubric,
+                                         lambda key, message, hint: problem(fields[key], message, hint))
         frozen = tuple(values)
         return BatchMember(
             line, unscored(), frozen, tuple(na),
@@ -466,7 +472,7 @@ class _RowReader:
             levels.get(self.cell_field), text_at("ly_do"), ky_luat, f"{self.name}:{line}",
             chi_bo=text_at("chi_bo") or self.title.get("chi_bo"), ky_danh_gia=self.title.get("ky_danh_gia"),
             status=status, status_reason=status_reason, ky_luat_form=form, errors=errors or None,
-            raters=raters), problems
+            raters=raters, ky_truoc=carried), problems
 
 
 

@@ -7,9 +7,7 @@ the member is still scored, the answer is marked invalid, and the problem is rep
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,8 @@ from tusoi_cli.model import (
 )
 from tusoi_cli.model.raters import slot_keys, slot_of_key
 from tusoi_cli.model.values import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
+from tusoi_cli.read.dates import parse_date as parse_date  # re-exported: callers import it from here
+from tusoi_cli.read.previous import read_carried
 from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
 from tusoi_cli.text import fold, nearest
@@ -45,7 +45,6 @@ _DETAIL_KEYS = {
     "ghi_chu": "ghi_chu", "note": "ghi_chu",
 }
 _GUESSES = 200  # unknown item ids that get a "did you mean" guess
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
 @dataclass
@@ -56,22 +55,6 @@ class ReadMember:
     rubric: Rubric
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # fixed while reading (invisible characters removed)
-
-
-def parse_date(text: str) -> date | None:
-    """ISO (2026-06-30) or Vietnamese day-first (30/06/2026) dates."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    found = _DATE_DMY.match(text.strip())
-    if found:
-        day, month, year = (int(g) for g in found.groups())
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    return None
 
 
 def read_member(path: Path | None, *, rubric: str | Rubric | None = None, strict: bool = False,
@@ -153,6 +136,8 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
     answers = _read_answers(doc, raw_answers, the_rubric, problems, strict and status == "reviewed")
     raters = read_raters(doc, slot_data, the_rubric, problems)
     self_rating, cell_rating = raters.get(SELF_SLOT), raters.get(CELL_SLOT)
+    carry_key = "ky_truoc" if "ky_truoc" in data else "previous"
+    carried = read_carried(doc, carry_key, data.get(carry_key), the_rubric, problems)
     if header is not None:
         name_problem = placeholder_name(header.dang_vien.ho_ten)
         if name_problem is not None:
@@ -164,7 +149,7 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         tu_xep_loai=self_rating.level if self_rating else None, ky_luat=header.ky_luat,
         chi_bo_xep_loai=cell_rating.level if cell_rating else None,
         ly_do=cell_rating.reason if cell_rating and cell_rating.reason else header.ly_do, answers=answers,
-        ky_luat_form=form, status=status, status_reason=status_reason, raters=raters,
+        ky_luat_form=form, status=status, status_reason=status_reason, raters=raters, ky_truoc=carried,
     )
     return ReadMember(evaluation, the_rubric, problems, list(doc.notes))
 

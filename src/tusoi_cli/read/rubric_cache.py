@@ -23,6 +23,7 @@ from typing import Any
 from tusoi_cli.model import (
     Cap,
     Item,
+    ItemMapping,
     Level,
     Quota,
     RaterSlot,
@@ -46,7 +47,8 @@ def _cache_dir() -> Path:
 
 
 # The modules whose code decides what a resolved rubric is: a change to any of them misses the cache.
-LOADER_MODULES = ("read.rubric_loader", "model", "read.rubric_cache", "read.yaml_reader", "model.values")
+LOADER_MODULES = ("read.rubric_loader", "model", "read.rubric_cache", "read.yaml_reader", "model.values",
+                 "model.previous")
 
 
 def _code_files() -> list[Path]:
@@ -127,6 +129,7 @@ def rubric_from_dict(data: dict[str, Any]) -> Rubric:
         "raters": [RaterSlot.model_construct(**slot) for slot in data["raters"]],
         "ratings": RatingRules.model_construct(**data["ratings"]), "vote": VoteRule.model_construct(**data["vote"]),
         "quota": Quota.model_construct(**data["quota"]) if data["quota"] else None,
+        "maps_from": [ItemMapping.model_construct(**m) for m in data.get("maps_from", [])],
     })
 
 

@@ -16,7 +16,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from tusoi_cli.errors import Problem, RubricError, TusoiError, UsageError
-from tusoi_cli.model import Cap, Item, Level, Rubric, RubricDocument, RubricSpec, Scale, Scoring, Section
+from tusoi_cli.model import (
+    Cap,
+    Item,
+    ItemMapping,
+    Level,
+    Rubric,
+    RubricDocument,
+    RubricSpec,
+    Scale,
+    Scoring,
+    Section,
+)
 from tusoi_cli.model.values import NA_WORDS, fmt, to_number
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, load_yaml, read_text
 from tusoi_cli.resources import bundled_dir
@@ -79,6 +90,8 @@ class _State:
     documents: list[RubricDocument] = field(default_factory=list)
     # the review's rules (rater slots, flags, vote, quota): each replaces the included one as a whole
     meeting: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
+    maps_from: list[ItemMapping] = field(default_factory=list)
+    item_document: dict[str, str | None] = field(default_factory=dict)  # item id -> document of the rubric defining it
 
 
 _RUBRIC_KEYS = frozenset({"id", "include", "scales", "sections", "scoring", "levels", "caps"})
@@ -139,7 +152,9 @@ def _read_spec(path: Path, name: str) -> tuple[RubricSpec, YamlDoc]:
 
 def _copy(state: _State) -> _State:
     """A copy that merging and patching can change without touching the original (kept for reuse)."""
-    return replace(state, includes=list(state.includes), documents=list(state.documents), scales=dict(state.scales),
+    return replace(state, includes=list(state.includes), documents=list(state.documents),
+                   maps_from=list(state.maps_from), item_document=dict(state.item_document),
+                   scales=dict(state.scales),
                    sections={sid: {**data, "items": {iid: dict(item) for iid, item in data["items"].items()}}
                              for sid, data in state.sections.items()},
                    section_origin=dict(state.section_origin), section_new=dict(state.section_new),
@@ -187,12 +202,15 @@ def _resolve(path: Path, name: str, stack: tuple[Path, ...], problems: list[Prob
         state.documents.append(RubricDocument.model_construct(
             rubric=spec.id, title=spec.title or spec.id, document=spec.document, document_date=spec.document_date,
             effective_from=spec.effective_from, effective_to=spec.effective_to, replaced_by=spec.replaced_by))
+    state.maps_from[:0] = spec.maps_from  # own first: it decides over an included rubric's mapping
     return state
 
 
 def _merge(into: _State, sub: _State) -> None:
     into.includes.extend(sub.includes)
     into.documents.extend(d for d in sub.documents if d not in into.documents)
+    into.maps_from.extend(sub.maps_from)
+    into.item_document.update(sub.item_document)
     into.scales.update(sub.scales)
     for sid, section in sub.sections.items():
         into.sections[sid] = section
@@ -203,6 +221,14 @@ def _merge(into: _State, sub: _State) -> None:
     into.levels = sub.levels or into.levels
     into.caps = sub.caps or into.caps
     into.meeting.update(sub.meeting)
+
+
+def document_name(spec: RubricSpec) -> str | None:
+    """The document a rubric encodes with its date, so two documents with one number (NQ 04-NQ/TW of 2016 and
+    of 2026) stay two documents: "Nghị quyết 04-NQ/TW ngày 30/10/2016"."""
+    if spec.document is None:
+        return None
+    return spec.document + (f" ngày {spec.document_date:%d/%m/%Y}" if spec.document_date else "")
 
 
 def _apply(state: _State, spec: RubricSpec, doc: YamlDoc, problems: list[Problem]) -> None:
@@ -233,6 +259,8 @@ def _apply(state: _State, spec: RubricSpec, doc: YamlDoc, problems: list[Problem
                 problems.append(doc.problem((*i_path, "id"), f"mã mục '{item.id}' bị lặp lại",
                                             "mỗi mã mục chỉ dùng một lần"))
                 continue
+            if item.id not in target["items"]:  # defined here, not patched: it belongs to this rubric's document
+                state.item_document[item.id] = document_name(spec)
             target["items"].setdefault(item.id, {}).update(patch)
             state.item_origin[item.id] = _Origin(doc, i_path)
     if spec.scoring is not None:
@@ -360,6 +388,13 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
                                            f"có phải ý bạn là '{guess}'?" if guess else None))
         _check_reach(cap, co, sections, scales, problems)
     meeting = _check_meeting(state, level_ids, problems)
+    for index, mapping in enumerate(spec.maps_from):  # this rubric's own mappings point at its own items
+        for old, new in mapping.items.items():
+            if new not in item_ids:
+                guess = nearest(new, sorted(item_ids))
+                problems.append(state.doc.problem(("maps_from", index, "items", old),
+                                                  f"maps_from: không có mục '{new}' trong bộ tiêu chí này",
+                                                  f"có phải ý bạn là '{guess}'?" if guess else None))
     if problems:
         raise RubricError(problems)
     # Every part was validated as a RubricSpec and checked above: construct without re-validating.
@@ -369,6 +404,8 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
         effective_from=spec.effective_from, effective_to=spec.effective_to, replaced_by=spec.replaced_by,
         documents=state.documents, includes=state.includes, scales=scales, sections=sections,
         scoring=state.scoring or Scoring.model_construct(), levels=levels, caps=caps, path=str(path), **meeting,
+        maps_from=state.maps_from,
+        item_documents={iid: d for iid, d in state.item_document.items() if d is not None and iid in item_ids},
     )
 
 
@@ -428,6 +465,9 @@ def _check_reach(cap: Cap, origin: _Origin, sections: list[Section], scales: dic
             problems.append(origin.problem(
                 f"quy tắc '{cap.id}' xét trường '{cap.field}' nên không dùng sections, items, min_value, max_value",
                 "tách thành hai quy tắc: một theo trường, một theo câu trả lời"))
+        if cap.field == "ky_truoc" and cap.min_form is not None:
+            problems.append(origin.problem(f"quy tắc '{cap.id}': min_form chỉ dùng với field: ky_luat",
+                                           "bỏ min_form khỏi quy tắc này"))
         return
     if cap.min_value is not None and cap.max_value is not None and cap.min_value > cap.max_value:
         problems.append(origin.problem(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import STATUS_LABELS, InForceWarning, MemberResult, Rubric
 from tusoi_cli.model.compiled import NO_ANSWER_REASON
+from tusoi_cli.model.previous import NOT_CHECKED_WHY
 from tusoi_cli.model.raters import final_level
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def batch_json(batch: BatchResult, summary: BatchSummary, *, detailed: bool = Fa
     for index, member in enumerate(batch.members):
         if index:
             pieces.append(b",\n")
-        if fast is not None and member.result is None and member.evaluation is None:
+        if fast is not None and member.result is None and member.evaluation is None and fast.plain(member):
             pieces.append(fast.dumps(member))
         else:
             data = result_dict(batch.result_of(member))
@@ -167,6 +168,12 @@ class MemberJson:
                       "reason": cap.reason} for cap in rubric.caps]
         self.sections: dict[tuple[Any, ...], bytes] = {}
         self.meeting: dict[tuple[Any, ...], tuple[dict[str, Any], object]] = {}
+        self.not_checked = [{**cap, "why": NOT_CHECKED_WHY} for cap in self.caps]
+
+    def plain(self, m: BatchMember) -> bool:
+        """Whether the fast record holds for ``m``: a member carrying the previous period has it computed
+        (``previous``, set by the engine with ``ky_truoc``)."""
+        return m.ky_truoc is None or m.previous is not None
 
     def _item(self, i: int, state: str, value: float | None, error: str | None = None) -> bytes:
         return _safe(_encode({
@@ -235,8 +242,12 @@ class MemberJson:
                 "not_applicable": [ids[i] for i in sorted(set(na)) if states and states[i] == "na"],
                 "invalid": invalid_ids, "ky_luat": m.ky_luat, "ky_luat_form": m.ky_luat_form,
                 "self_level": m.tu_xep_loai, "self_comparison": self_comparison, "cell_level": m.chi_bo_xep_loai,
-                "cell_reason": m.ly_do, "next_level": next_level, "complete": not invalid_ids and not unanswered,
-                **self._meeting(m), "problems": [], "row": m.line}
+                "cell_reason": m.ly_do, "next_level": next_level,
+                "complete": not invalid_ids and not unanswered and not core.open_cap, **self._meeting(m),
+                "previous_shortcomings": None if m.previous is None else
+                [p.model_dump(mode="json") for p in m.previous],
+                "caps_not_checked": [self.not_checked[n] for n in core.unchecked] if core.unchecked else [],
+                "problems": [], "row": m.line}
         return b"".join((_safe(_encode(head)[:-1]), b', "sections": ', self._sections(m, states),
                          b', "items": [', b", ".join(texts), b"], ",  # type: ignore[arg-type]
                          _safe(_encode(tail)[1:])))

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from tusoi_cli.model import MemberResult
+from tusoi_cli.model.previous import PreviousShortcoming
 
 STATE_LABELS = {
     "answered": "đã trả lời",
@@ -55,6 +56,8 @@ def provisional_text(result: MemberResult) -> str | None:
         parts.append(f"còn {len(result.unanswered)} mục chưa trả lời")
     if result.invalid:
         parts.append(f"{len(result.invalid)} mục không hợp lệ")
+    if result.caps_not_checked and not parts:
+        parts.append("chưa kiểm tra: " + "; ".join(c.reason for c in result.caps_not_checked))
     return "tạm tính — " + ", ".join(parts)
 
 
@@ -78,3 +81,20 @@ def next_level_text(result: MemberResult) -> str:
         parts.append("phải khắc phục: " + "; ".join(c.reason + (f" ({', '.join(c.items)})" if c.items else "")
                                                      for c in blocking))
     return ", ".join(parts)
+
+
+def previous_text(shown: list[PreviousShortcoming] | None) -> str | None:
+    """The previous period's results in one cell, one item a line: "CT5: đã khắc phục (kỳ này: không đổi…)"."""
+    if shown is None:
+        return None
+    if not shown:
+        return "không có hạn chế kỳ trước"
+    lines = []
+    for p in shown:
+        line = f"{p.item}: {p.result_label or 'chưa ghi'}"
+        if p.observed_label:
+            line += f" (theo tệp kỳ trước: {p.observed_label})"
+        if p.warning:
+            line += " — CẢNH BÁO"
+        lines.append(line)
+    return "\n".join(lines)

@@ -69,6 +69,10 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
         for cap in result.caps:
             items = f" ({_md(', '.join(cap.items))})" if cap.items else ""
             lines.append(f"- tối đa {_md(cap.at_most_label)}: {_md(cap.reason)}{items}")
+    if result.caps_not_checked and result.level is not None:
+        lines += ["", "**Chưa kiểm tra (không coi là đạt):**", ""]
+        lines += [f"- tối đa {_md(nc.at_most_label)}: {_md(nc.reason)} — {_md(nc.why)}"
+                  for nc in result.caps_not_checked]
     lines += ["", "| Mục | Nội dung | Cách tính | Điểm | Có biểu hiện | Chưa trả lời | Không áp dụng | Không hợp lệ |",
               "|---|---|---|---:|---:|---:|---:|---:|"]
     for s in result.sections:
@@ -80,6 +84,24 @@ def member_markdown(result: MemberResult, rubric: Rubric) -> str:
         for i in flagged:
             lines.append(f"| {_md(i.id)} | {_cell(i.title)} | {_cell(i.label)} | {vn_score(i.points)} "
                          f"| {_cell(i.bieu_hien)} | {_cell(i.khac_phuc)} | {vn_date(i.han_khac_phuc)} |")
+    if result.previous_shortcomings is not None:
+        lines += ["", f"**Hạn chế kỳ trước ({len(result.previous_shortcomings)}):**", ""]
+        if not result.previous_shortcomings:
+            lines.append("Kỳ trước không có hạn chế nào phải khắc phục.")
+        else:
+            observed = any(p.observed for p in result.previous_shortcomings)
+            lines += ["| Mã | Nội dung | Mức kỳ trước | Biểu hiện | Khắc phục | Hạn | Tự đánh giá | Ghi chú |"
+                      + (" Theo tệp kỳ trước |" if observed else ""),
+                      "|---|---|---|---|---|---|---|---|" + ("---|" if observed else "")]
+            for p in result.previous_shortcomings:
+                degree = p.degree_label or (vn_score(p.degree) if p.degree is not None else "")
+                row = (f"| {_md(p.item)} | {_cell(p.item_title)} | {_cell(degree)} | {_cell(p.bieu_hien)} "
+                       f"| {_cell(p.khac_phuc)} | {vn_date(p.han_khac_phuc)} | {_cell(p.result_label or 'chưa ghi')} "
+                       f"| {_cell(p.note)} |")
+                if observed:
+                    seen = (p.observed_label or "") + (f" ({p.observed_reason})" if p.observed_reason else "")
+                    row += f" {_cell(seen + (' — cảnh báo: ' + p.warning if p.warning else ''))} |"
+                lines.append(row)
     for title, ids in (("Chưa trả lời", result.unanswered), ("Không áp dụng", result.not_applicable),
                        ("Không hợp lệ", result.invalid)):
         if ids:

@@ -79,6 +79,17 @@ _DEFS: dict[str, tuple[str, str]] = {
     "CanhBaoHieuLuc": ("Cảnh báo về hiệu lực văn bản",
                        "Văn bản mà bộ tiêu chí mã hóa không còn (hoặc chưa) có hiệu lực vào ngày cuối của kỳ đánh "
                        "giá; kết quả vẫn được tính."),
+    "ItemMapping": ("Đối chiếu mã mục với văn bản trước",
+                    "Văn bản trước (như trường `document` của bộ tiêu chí kỳ trước) và mã mục cũ -> mã mục mới, để so"
+                    " hạn chế kỳ trước khi văn bản đổi số điều."),
+    "PreviousShortcoming": ("Hạn chế kỳ trước",
+                            "Một hạn chế của kỳ trước: mức độ, biểu hiện, biện pháp, hạn, kết quả khắc phục đảng viên"
+                            " tự nêu và, khi có tệp kỳ trước, tình trạng so được."),
+    "CapNotChecked": ("Giới hạn chưa kiểm tra",
+                      "Một quy tắc cần dữ liệu chưa có (ví dụ kỳ trước): không áp dụng, cũng không coi là đạt."),
+    "HanCheKyTruoc": ("Hạn chế kỳ trước mang sang",
+                      "Mã mục, mức độ, biểu hiện, biện pháp, hạn khắc phục của kỳ trước; kết quả (đã / đang / chưa"
+                      " khắc phục) và ghi chú của đảng viên."),
 }
 
 _VALUE_KEYS = {
@@ -177,8 +188,36 @@ def member_schema(rubric: Rubric | None = None) -> dict[str, Any]:
     for name in ("danh_gia", "answers"):
         description = props[name].get("description", "")
         props[name] = {"description": description, "anyOf": [answers, {"type": "null"}]}
+    defs["HanCheKyTruoc"] = _carried_schema()
+    for name in ("ky_truoc", "previous"):
+        if name in props:
+            description = props[name].get("description", "")
+            props[name] = {"description": description,
+                           "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/HanCheKyTruoc"}}, {"type": "null"}]}
     _retitle(body)
     return body
+
+
+def _carried_schema() -> dict[str, Any]:
+    """One entry of ``ky_truoc`` as people write it (words for the result, dates as text, a number or a label)."""
+    from tusoi_cli.model.previous import CarriedItem
+
+    fields = CarriedItem.model_fields
+    text = [{"type": "string"}, {"type": "null"}]
+    props: dict[str, Any] = {
+        "muc": {"type": "string", "description": fields["muc"].description},
+        "muc_do": {"description": fields["muc_do"].description, "anyOf": [{"type": "number"}, *text]},
+        "bieu_hien": {"description": fields["bieu_hien"].description, "anyOf": text},
+        "khac_phuc": {"description": fields["khac_phuc"].description, "anyOf": text},
+        "han_khac_phuc": {"description": f"{fields['han_khac_phuc'].description}; hoặc ngày/tháng/năm",
+                          "anyOf": text},
+        "ket_qua": {"description": fields["ket_qua"].description,
+                    "anyOf": [{"type": "string", "examples": ["đã", "đang", "chưa", "da_khac_phuc",
+                                                              "dang_khac_phuc", "chua_khac_phuc"]}, {"type": "null"}]},
+        "ghi_chu": {"description": fields["ghi_chu"].description, "anyOf": text},
+    }
+    return {"type": "object", "properties": props,
+            "required": ["muc"], "additionalProperties": False}
 
 
 def _rubric_schema() -> dict[str, Any]:

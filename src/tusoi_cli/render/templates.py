@@ -15,6 +15,7 @@ import unicodedata
 
 from tusoi_cli.model import Rubric, Scale, Section
 from tusoi_cli.model.people import NAME_PLACEHOLDER
+from tusoi_cli.model.previous import CarriedItem
 from tusoi_cli.model.values import fmt
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -98,8 +99,11 @@ def _comment_block(text: str, indent: str = "") -> list[str]:
 
 
 def member_template(rubric: Rubric, *, rubric_ref: str, schema_name: str | None, ky: str | None = None,
-                    ho_ten: str | None = None, chi_bo: str | None = None) -> str:
-    """A member file listing every item of ``rubric`` with its 'nothing to report' value, grouped by section."""
+                    ho_ten: str | None = None, chi_bo: str | None = None, ma_dang_vien: str | None = None,
+                    chuc_vu: str | None = None, carried: list[CarriedItem] | None = None,
+                    previous_period: str | None = None) -> str:
+    """A member file listing every item of ``rubric`` with its 'nothing to report' value, grouped by section;
+    with ``carried``, the previous period's open shortcomings in a ``ky_truoc`` list to report on."""
     lines: list[str] = []
     if schema_name:
         lines.append(f"# yaml-language-server: $schema={schema_name}")
@@ -141,9 +145,10 @@ def member_template(rubric: Rubric, *, rubric_ref: str, schema_name: str | None,
     lines.append("dang_vien:")
     header = [
         (f"  ho_ten: {_quote(ho_ten or NAME_PLACEHOLDER)}", "bắt buộc"),
-        ("  ma_dang_vien:", "mã đảng viên / số thẻ đảng, nếu có; ghi trong ngoặc kép, ví dụ \"01.2345\""),
+        (f"  ma_dang_vien: {_quote(ma_dang_vien)}" if ma_dang_vien else "  ma_dang_vien:",
+         "mã đảng viên / số thẻ đảng, nếu có; ghi trong ngoặc kép, ví dụ \"01.2345\""),
         (f"  chi_bo: {_quote(chi_bo)}" if chi_bo else "  chi_bo:", "tên chi bộ"),
-        ("  chuc_vu:", "chức vụ, nếu có"),
+        (f"  chuc_vu: {_quote(chuc_vu)}" if chuc_vu else "  chuc_vu:", "chức vụ, nếu có"),
     ]
     levels = ", ".join(f"{lv.id} ({lv.label})" for lv in rubric.levels)
     tail = [
@@ -169,4 +174,37 @@ def member_template(rubric: Rubric, *, rubric_ref: str, schema_name: str | None,
                 top = item.max if item.max is not None else scale.max
                 note += f" (tối đa {fmt(top)} điểm)" if top is not None else ""
             lines.append(f"{entry.ljust(key_width)}# {note}")
+    if carried is not None:
+        lines += ["", *carried_lines(rubric, carried, previous_period)]
     return "\n".join(lines) + "\n"
+
+
+def carried_lines(rubric: Rubric, carried: list[CarriedItem], previous_period: str | None) -> list[str]:
+    """The ``ky_truoc`` list of next period's form: each open shortcoming, and an empty result to fill."""
+    from tusoi_cli.model.previous import RESULT_WORDS
+    from tusoi_cli.model.values import readers
+
+    period = f" (kỳ {previous_period})" if previous_period else ""
+    lines = _comment_block(
+        f"HẠN CHẾ, KHUYẾT ĐIỂM KỲ TRƯỚC{period} — kiểm điểm năm nay soi lại việc khắc phục. Với từng hạn chế, ghi "
+        f"ket_qua: {RESULT_WORDS}; ghi_chu: đã làm gì, còn gì. Không sửa muc, muc_do, bieu_hien (lời của kỳ trước).")
+    if not carried:
+        return [*lines, "ky_truoc: []  # kỳ trước không có hạn chế nào phải khắc phục"]
+    lines.append("ky_truoc:")
+    titles = {item.id: (section, item) for section, item in rubric.items()}
+    scale_readers = readers(rubric)
+    for entry in carried:
+        found = titles.get(entry.muc)
+        lines.append(f"  - muc: {_quote(entry.muc)}" + (f"  # {_one_line(found[1].title)}" if found else ""))
+        if entry.muc_do is not None:
+            label = scale_readers[found[0].scale].label(entry.muc_do) if found else None
+            lines.append(f"    muc_do: {fmt(entry.muc_do)}" + (f"  # {label}" if label else ""))
+        for key in ("bieu_hien", "khac_phuc"):
+            value = getattr(entry, key)
+            if value:
+                lines.append(f"    {key}: {_quote(value)}")
+        if entry.han_khac_phuc is not None:
+            lines.append(f"    han_khac_phuc: {_quote(entry.han_khac_phuc.strftime('%d/%m/%Y'))}")
+        lines.append("    ket_qua:        # đã / đang / chưa (khắc phục)")
+        lines.append("    ghi_chu:")
+    return lines

@@ -101,6 +101,15 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
                 line.append(f" ({', '.join(cap.items)})", style="dim")
             caps.add_row("•", line)
         parts += [Text(""), Text("Giới hạn mức xếp loại", style="bold"), caps]
+    if result.caps_not_checked and result.level is not None:
+        unchecked = Table.grid(padding=(0, 1))
+        unchecked.add_column(no_wrap=True)
+        unchecked.add_column()
+        for nc in result.caps_not_checked:
+            unchecked.add_row("•", Text.assemble(f"tối đa {nc.at_most_label}: {nc.reason} — ", (nc.why, "dim")))
+        parts += [Text(""), Text("Chưa kiểm tra (không coi là đạt)", style="bold yellow"), unchecked]
+    if result.previous_shortcomings is not None:
+        parts += [Text(""), *previous_block(result)]
 
     answered_any = len(result.unanswered) < len(result.items)
     if answered_any:
@@ -225,6 +234,38 @@ def flags_table(result: MemberResult) -> Table:
         flags.add_row("•", Text.assemble((f"{flag.slot_label}: {flag.level_label}", "bold yellow"),
                                          f" — {flag.reason}"))
     return flags
+def previous_block(result: MemberResult) -> list[RenderableType]:
+    """The previous period's shortcomings: the member's own result, and what the files show beside it."""
+    shown = result.previous_shortcomings or []
+    title = Text(f"Hạn chế kỳ trước ({len(shown)})", style="bold")
+    if not shown:
+        return [title, Text("Kỳ trước không có hạn chế nào phải khắc phục.", style="dim")]
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for p in shown:
+        text = Text(p.item_title or "(mục của bộ tiêu chí kỳ trước)", style="bold")
+        if p.degree_label or p.degree is not None:
+            text.append(f" — kỳ trước: {p.degree_label or vn_score(p.degree or 0)}")
+        if p.bieu_hien:
+            text.append("\nBiểu hiện: ", style="dim")
+            text.append(p.bieu_hien)
+        if p.khac_phuc or p.han_khac_phuc:
+            text.append("\nKhắc phục: ", style="dim")
+            text.append(p.khac_phuc or "")
+            if p.han_khac_phuc:
+                text.append(f" (hạn {vn_date(p.han_khac_phuc)})")
+        text.append("\nTự đánh giá: ", style="dim")
+        text.append(p.result_label or "chưa ghi", style="green" if p.result == "fixed" else "yellow")
+        if p.note:
+            text.append(f" — {p.note}")
+        if p.observed_label:
+            text.append("\nTheo tệp kỳ trước: ", style="dim")
+            text.append(p.observed_label + (f" ({p.observed_reason})" if p.observed_reason else ""))
+        if p.warning:
+            text.append(f"\nCảnh báo: {p.warning}", style="bold red")
+        table.add_row(p.item, text)
+    return [title, table]
 
 
 def _count(number: int, style: str) -> Text:
@@ -291,6 +332,9 @@ def rubric_table(rubric: Rubric) -> Group:
             head.append(f"\n  Đã được thay bằng {doc.replaced_by}", style="yellow")
     if rubric.includes:
         head.append(f"\nGồm: {', '.join(rubric.includes)}")
+    for mapping in rubric.maps_from:  # how items of an earlier document are followed up (hạn chế kỳ trước)
+        pairs = ", ".join(f"{old} → {new}" for old, new in mapping.items.items())
+        head.append(f"\nĐối chiếu với {mapping.document} (hạn chế kỳ trước): {pairs}")
     unverified = sum(not i.verified for _, i in rubric.items())
     if unverified:
         head.append(f"\n{unverified} mục CHƯA đối chiếu với văn bản gốc: đọc kỹ văn bản trước khi tự đánh giá "
@@ -350,8 +394,10 @@ def batch_summary(batch: BatchResult, summary: BatchSummary) -> Group:
     head.append(f"\n{len(batch.members)} đảng viên: {rated} được xếp loại")
     if provisional:
         unanswered, invalid = summary.with_unanswered, summary.with_invalid
+        unchecked = sum(1 for m in batch.members if m.rated and m.core.open_cap)
         why = [f"{unanswered} người còn mục chưa trả lời" if unanswered else "",
-               f"{invalid} người có ô không hợp lệ" if invalid else ""]
+               f"{invalid} người có ô không hợp lệ" if invalid else "",
+               f"{unchecked} người chưa kiểm tra được quy tắc về kỳ trước" if unchecked else ""]
         head.append(f" ({provisional} tạm tính: {', '.join(w for w in why if w)})", style="yellow")
     if statuses["exempt"]:
         head.append(f", {statuses['exempt']} miễn kiểm điểm", style="yellow")

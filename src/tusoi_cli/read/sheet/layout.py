@@ -33,6 +33,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "ky_luat": ("ky luat", "bi ky luat", "hinh thuc ky luat"),
     "trang_thai": ("trang thai", "tinh trang"),
     "ghi_chu": ("ghi chu",),
+    "han_che_ky_truoc": ("han che ky truoc", "han che, khuyet diem ky truoc", "han che khuyet diem ky truoc"),
+    "ket_qua_khac_phuc": ("ket qua khac phuc",),
     "stt": ("stt", "so thu tu", "tt"),
     "chi_bo": ("chi bo",),  # after chi_bo_xep_loai, which it would otherwise swallow
 }

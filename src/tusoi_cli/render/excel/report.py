@@ -35,7 +35,7 @@ from tusoi_cli.render.excel.paper import (
     page_height,
 )
 from tusoi_cli.render.excel.xlsxw import Book, ChartSeries, Sheet, Styles, column_letter
-from tusoi_cli.render.labels import MODE_LABELS
+from tusoi_cli.render.labels import MODE_LABELS, previous_text
 from tusoi_cli.render.meeting import flags_text
 
 if TYPE_CHECKING:
@@ -175,7 +175,9 @@ class _Report:
         return "\n".join(_cap_text(*labels[index], [ids[i] for i in matched]) for index, matched in m.core.caps)
 
     def provisional_text(self, m: BatchMember) -> str | None:
-        return provisional_text(m.unanswered_count, self.invalid_of(m), m.complete)
+        text = provisional_text(m.unanswered_count, self.invalid_of(m), m.complete)
+        # provisional only because a rule on the previous period could not be checked (field: ky_truoc)
+        return "tạm tính — chưa kiểm tra được quy tắc về kỳ trước" if text == "tạm tính" and m.core.open_cap else text
 
     # ----------------------------------------------------------------- shared bits
 
@@ -258,6 +260,13 @@ class _Report:
                           st.center),
             level(lambda r: r.chi_bo_xep_loai).named("Chi bộ xếp loại", 10),
             _ResultColumn("Lý do", 20, lambda r, i: r.ly_do, st.wrap, wrap=True),
+            # the previous period's results, only when some member carries them (ky_truoc)
+            *([_ResultColumn("Hạn chế kỳ trước: kết quả khắc phục", 30,
+                             lambda r, i: previous_text(r.previous) if r.previous is not None else
+                             previous_text(r.result.previous_shortcomings) if r.result is not None else None,
+                             st.wrap, wrap=True)]
+              if any(m.ky_truoc is not None or (m.result is not None and m.result.previous_shortcomings is not None)
+                     for m in self.batch.members) else []),
             *(points(index, s.id, s.mode) for index, s in enumerate(self.rubric.sections)),
             _ResultColumn("Chưa trả lời", 8, lambda r, i: r.unanswered_count, st.int),
             _ResultColumn("Không áp dụng", 8, lambda r, i: len(r.na), st.int),

@@ -39,6 +39,14 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 from tusoi_cli.errors import UsageError
 from tusoi_cli.model import DISCIPLINE_LABELS, Item, Rubric, Scale, Section
 from tusoi_cli.model.people import Person
+from tusoi_cli.model.previous import (
+    CARRIED_HEADER,
+    NOTHING_CARRIED,
+    RESULT_WORDS,
+    RESULTS_HEADER,
+    carried_cell,
+    results_cell,
+)
 from tusoi_cli.model.values import fmt
 from tusoi_cli.output import write_atomic
 from tusoi_cli.render.excel.styles import (
@@ -124,17 +132,20 @@ def header_readable(item_id: str) -> bool:
 
 
 def write_sheet_template(target: Path, rubric: Rubric, *, people: Sequence[Person] = (), blank_rows: int = 0,
-                         chi_bo: str | None = None, ky: str | None = None, tool_version: str = "") -> None:
-    """Build the blank sheet for ``rubric`` and write it to ``target`` atomically."""
+                         chi_bo: str | None = None, ky: str | None = None, tool_version: str = "",
+                         carry: bool = False) -> None:
+    """Build the blank sheet for ``rubric`` and write it to ``target`` atomically; ``carry`` adds the previous
+    period's two columns (each person's ``ky_truoc``)."""
     workbook = build_sheet_template(rubric, people=people, blank_rows=blank_rows, chi_bo=chi_bo, ky=ky,
-                                    tool_version=tool_version)
+                                    tool_version=tool_version, carry=carry)
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_atomic(target, buffer.getvalue())
 
 
 def build_sheet_template(rubric: Rubric, *, people: Sequence[Person] = (), blank_rows: int = 0,
-                         chi_bo: str | None = None, ky: str | None = None, tool_version: str = "") -> Any:
+                         chi_bo: str | None = None, ky: str | None = None, tool_version: str = "",
+                         carry: bool = False) -> Any:
     check_sheet_rubric(rubric)
     rows = len(people) + blank_rows
     if rows < 1:
@@ -147,8 +158,8 @@ def build_sheet_template(rubric: Rubric, *, people: Sequence[Person] = (), blank
     guide = workbook.create_sheet(SHEET_GUIDE)
     lists = workbook.create_sheet(SHEET_LISTS)
     names = _write_lists(workbook, lists, rubric)
-    _Form(form, rubric, names).write(people, rows, chi_bo, ky)
-    _write_guide(guide, rubric)
+    _Form(form, rubric, names, carry).write(people, rows, chi_bo, ky)
+    _write_guide(guide, rubric, carry)
     workbook.active = 0
     props = workbook.properties
     props.creator = props.lastModifiedBy = f"tusoi {tool_version}".strip()
@@ -255,7 +266,7 @@ class Column:
 
 
 class _Form:
-    def __init__(self, ws: Worksheet, rubric: Rubric, names: _Names) -> None:
+    def __init__(self, ws: Worksheet, rubric: Rubric, names: _Names, carry: bool = False) -> None:
         self.ws, self.rubric, self.names = ws, rubric, names
         levels = ", ".join(lv.label for lv in rubric.levels)
         self.columns = [
@@ -270,6 +281,7 @@ class _Form:
                     "'Chưa kiểm điểm': không xếp loại. Dòng chưa trả lời mục nào cũng là chưa kiểm điểm."),
             *self.slot_columns(levels),
             Column("Ghi chú", 22, "ghi_chu", "Ghi chú thêm (không dùng để chấm điểm)."),
+            *(_carry_columns() if carry else []),
         ]
         self.last_col = len(self.columns)
         self.first_item_col = 5
@@ -392,8 +404,13 @@ class _Form:
         values: dict[str, object] = {"stt": number}
         if person is not None:
             values.update(ho_ten=person.ho_ten, ma=person.ma_dang_vien, chuc_vu=person.chuc_vu)
+            if person.ky_truoc is not None:
+                carried = list(person.ky_truoc)
+                listed = carried_cell(carried, {item.id: item.title for _, item in self.rubric.items()})
+                values.update(han_che_ky_truoc=listed, ket_qua_khac_phuc=results_cell(carried) or None)
+                ws.row_dimensions[row].height = LINE_HEIGHT * line_count(listed, 40) + 4
         for index, column in enumerate(self.columns, start=1):
-            wide = column.kind in {"ho_ten", "chuc_vu", "ly_do", "ghi_chu"}
+            wide = column.kind in {"ho_ten", "chuc_vu", "ly_do", "ghi_chu", "han_che_ky_truoc", "ket_qua_khac_phuc"}
             _put(ws, row, index, values.get(column.kind), border=_BORDER, alignment=left if wide else center,
                  unlocked=True)
 
@@ -437,6 +454,18 @@ class _Form:
         return dv
 
 
+def _carry_columns() -> list[Column]:
+    """The previous period's two columns (template sheet --ky-truoc), read back by `tusoi batch`."""
+    return [
+        Column(CARRIED_HEADER, 40, "han_che_ky_truoc",
+               "Các hạn chế, khuyết điểm kỳ trước còn phải khắc phục, mỗi dòng một hạn chế bắt đầu bằng mã mục (lời"
+               f" của kỳ trước; không sửa). '{NOTHING_CARRIED}': kỳ trước không có hạn chế nào."),
+        Column(RESULTS_HEADER, 24, "ket_qua_khac_phuc",
+               f"Ghi kết quả sau mỗi mã mục, ví dụ 'CT5: đã; DL6: đang'. Chấp nhận: {RESULT_WORDS}; có dấu hay"
+               " không, hoa hay thường. Để trống sau dấu ':' là chưa đánh giá."),
+    ]
+
+
 def _list_validation(name: str) -> Any:
     dv = DataValidation(type="list", formula1=name, allow_blank=True)
     _show(dv)
@@ -457,7 +486,7 @@ def _short(title: str, limit: int = 70) -> str:
 # --------------------------------------------------------------------------- Hướng dẫn
 
 
-def _write_guide(ws: Worksheet, rubric: Rubric) -> None:
+def _write_guide(ws: Worksheet, rubric: Rubric, carry: bool = False) -> None:
     widths = [8, 7, 34, 70, 28, 34]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -495,6 +524,13 @@ def _write_guide(ws: Worksheet, rubric: Rubric) -> None:
         "6. Chấm cả chi bộ: tusoi batch <tệp này>.xlsx -o ketqua.xlsx — mọi dòng hoặc được chấm, hoặc được báo "
         "lỗi kèm dòng, cột và cách sửa.",
     ]
+    if carry:
+        steps.append(
+            f"7. Hai cột \"{CARRIED_HEADER}\" và \"{RESULTS_HEADER}\": cột đầu liệt kê các hạn chế kỳ trước còn phải "
+            "khắc phục (mỗi dòng một hạn chế, bắt đầu bằng mã mục; không sửa). Ở cột sau, ghi kết quả sau từng mã "
+            f"mục, ví dụ \"CT5: đã; DL6: đang\". Các từ được chấp nhận: {RESULT_WORDS} — có dấu hay không dấu, hoa "
+            "hay thường đều được. Để trống sau dấu ':' là chưa đánh giá; mã mục không có ở cột đầu hoặc từ không đọc "
+            "được sẽ được báo kèm dòng, cột khi chấm.")
     for step in steps:
         line(step)
     row += 1
