@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from tusoi_cli.errors import InputError, Problem, UsageError
 from tusoi_cli.model import Answer, DisciplineForm, MemberEvaluation, MemberHeader, MemberStatus, Rubric
+from tusoi_cli.model.review import REVIEW_FIELD_NAMES, ReviewFields
 from tusoi_cli.model.values import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
 from tusoi_cli.read.rubric_loader import DEFAULT_RUBRIC, load_rubric, match_level
 from tusoi_cli.read.yaml_reader import Path_, YamlDoc, decode_text, load_yaml, read_text
@@ -141,8 +142,17 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         source=doc.name, rubric_id=the_rubric.id, ky_danh_gia=header.ky_danh_gia, member=header.dang_vien,
         tu_xep_loai=levels["tu_xep_loai"], ky_luat=header.ky_luat, chi_bo_xep_loai=levels["chi_bo_xep_loai"],
         ly_do=header.ly_do, answers=answers, ky_luat_form=form, status=status, status_reason=status_reason,
+        review=review_fields(header),
     )
     return ReadMember(evaluation, the_rubric, problems, list(doc.notes))
+
+
+def review_fields(header: MemberHeader) -> ReviewFields | None:
+    """The review document's fields the member wrote (already checked by ``MemberHeader``); None if none."""
+    values = {name: getattr(header, name) for name in REVIEW_FIELD_NAMES}
+    if all(value is None for value in values.values()):
+        return None
+    return ReviewFields.model_construct(**values)
 
 
 def placeholder_name(name: str) -> tuple[str, str] | None:
