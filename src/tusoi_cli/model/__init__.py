@@ -83,6 +83,10 @@ class SectionSpec(Strict):
     max: float | None = Field(default=None, gt=0, description="Tổng điểm trừ (hoặc cộng) tối đa của cả phần")
     items: list[ItemSpec] = Field(default=[],
         description="Các mục; khi sửa một bộ được include chỉ cần `id` và các trường cần đổi")
+    form_part: Literal["general", "tasks"] | None = Field(default=None,
+        description="Phần của bản kiểm điểm (mục B, tự chấm điểm) mà mục lớn cộng điểm này thuộc về: general (tiêu"
+                    " chí chung) hoặc tasks (kết quả thực hiện nhiệm vụ); bản kiểm điểm chỉ ghi điểm khi bộ tiêu"
+                    " chí khai báo cả hai phần")
 
 
 class Level(Strict):
@@ -170,6 +174,7 @@ class Section(Strict):
     weight: float
     max: float | None
     items: list[Item]
+    form_part: Literal["general", "tasks"] | None = None  # the review form's part B (kiem-diem)
 
 
 class RubricDocument(Strict):

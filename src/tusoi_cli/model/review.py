@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -88,3 +89,61 @@ class ReviewFields(BaseModel):
 
 
 REVIEW_FIELD_NAMES: tuple[str, ...] = tuple(ReviewFields.model_fields)
+
+
+# --------------------------------------------------------------------------- the review document
+
+
+# A previous period's shortcoming as the document needs it (A.III). The member file's `ky_truoc` list
+# (SPEC "Previous period") fills it; `observed` is compare's state of the item when a previous
+# period's file is given, beside the member's own `result`.
+PreviousResult = Literal["fixed", "in_progress", "not_fixed"]
+PREVIOUS_RESULT_LABELS: dict[str, str] = {"fixed": "đã khắc phục", "in_progress": "đang khắc phục",
+                                          "not_fixed": "chưa khắc phục"}
+
+
+@dataclass(frozen=True)
+class PreviousShortcoming:
+    """One shortcoming carried over from the previous period, for A.III of the review document."""
+
+    title: str  # the item's title (or its id when the rubric does not have it)
+    bieu_hien: str | None = None  # the shortcoming in the member's words, as written last period
+    result: PreviousResult | None = None  # the member's own ket_qua; None: not stated (a prompt)
+    note: str | None = None  # ghi_chu
+    observed: PreviousResult | None = None  # what comparing the two periods found, when known
+
+
+BlockKind = Literal["title", "subtitle", "heading", "subheading", "field", "paragraph", "bullet", "note"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text; a prompt is what the member has still to write, shown as such (never invented)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    prompt: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    runs: tuple[Run, ...]
+    key: str = ""  # which part of the form this is (e.g. "A.II"), for templates and tests
+
+
+@dataclass
+class ReviewDocument:
+    """A member's review document, as data: the .docx writer lays it out, a committee's template takes
+    ``fields`` (one text per placeholder, see docs/kiem-diem.md)."""
+
+    form: ReviewForm
+    cell: str | None  # the party cell, top left of the page
+    blocks: list[Block] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    signer: str = ""
+
+    def text(self) -> str:
+        """The whole document as plain text (one block a line): what a reader of the .docx sees."""
+        return "\n".join("".join(run.text for run in block.runs) for block in self.blocks)
