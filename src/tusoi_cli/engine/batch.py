@@ -27,7 +27,9 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
         if member.result is not None:
             continue
         if member.evaluation is not None:
-            members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
+            scored = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
+            scored.evaluation = member.evaluation  # kept: kiem-diem reads the file's own review fields from it
+            members[index] = scored
         else:
             member.core = score_values(compiled, member.values, member.ky_luat, member.na,
                                        form_index(member.ky_luat_form))
