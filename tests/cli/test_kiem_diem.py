@@ -207,3 +207,22 @@ def test_a_committees_own_template(invoke: Invoke, write: Write, tmp_path: Path)
     refused = invoke("kiem-diem", str(flagged_member(write)), "-o", str(tmp_path / "x.docx"), "--tep-mau", str(bad))
     assert refused.exit_code == 2 and "không có trường 'ho_tenn'" in refused.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_folder_of_pdfs_in_one_libreoffice_run(invoke: Invoke, write: Write, tmp_path: Path) -> None:
+    need_tool("soffice")
+    pdftotext = need_tool("pdftotext")
+    members = tmp_path / "ho-so"
+    members.mkdir()
+    (members / "a.yaml").write_text(member_yaml(full_answers(), ho_ten="Trần Thị Bình"), encoding="utf-8")
+    (members / "b.yaml").write_text(member_yaml(full_answers(CT5=1), ho_ten="Lê Văn Cường"), encoding="utf-8")
+    folder = tmp_path / "pdf"
+    result = invoke("kiem-diem", str(members), "-o", f"{folder}/", "--pdf")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["01-tran-thi-binh.pdf", "02-le-van-cuong.pdf"]
+    for name, person in (("01-tran-thi-binh.pdf", "Trần Thị Bình"), ("02-le-van-cuong.pdf", "Lê Văn Cường")):
+        text = subprocess.run([pdftotext, str(folder / name), "-"], capture_output=True, check=True, text=True).stdout
+        assert person in text  # each PDF is its own member's, in order
+    second = subprocess.run([pdftotext, str(folder / "02-le-van-cuong.pdf"), "-"], capture_output=True, check=True,
+                            text=True).stdout
+    assert "Nể nang, né tránh trong tự phê bình và phê bình" in " ".join(second.split())

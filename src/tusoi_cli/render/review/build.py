@@ -70,8 +70,8 @@ PROMPTS: dict[str, str] = {
     "ky_truoc": ("[Nêu từng hạn chế, khuyết điểm đã được kết luận hoặc chỉ ra ở kỳ trước và kết quả khắc phục: đã "
                  "khắc phục, đang khắc phục hoặc chưa khắc phục]"),
     "ket_qua": "[ghi kết quả: đã khắc phục, đang khắc phục hoặc chưa khắc phục]",
-    "giai_trinh": "[Giải trình những vấn đề được cấp trên gợi ý kiểm điểm; ghi \"Không có\" nếu không có]",
-    "trach_nhiem": "[Nêu trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể; ghi \"Không có\" nếu không "
+    "giai_trinh": "[Giải trình những vấn đề được cấp trên gợi ý kiểm điểm; ghi “Không có” nếu không có]",
+    "trach_nhiem": "[Nêu trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể; ghi “Không có” nếu không "
                    "có]",
     "khac_phuc": "[ghi biện pháp khắc phục]",
     "han_khac_phuc": "[ghi hạn khắc phục]",
