@@ -226,3 +226,14 @@ def test_a_folder_of_pdfs_in_one_libreoffice_run(invoke: Invoke, write: Write, t
     second = subprocess.run([pdftotext, str(folder / "02-le-van-cuong.pdf"), "-"], capture_output=True, check=True,
                             text=True).stdout
     assert "Nể nang, né tránh trong tự phê bình và phê bình" in " ".join(second.split())
+
+
+def test_an_invalid_answer_is_reported_and_left_to_the_member(invoke: Invoke, write: Write, tmp_path: Path) -> None:
+    source = write("bad.yaml", "dang_vien:\n  ho_ten: An\ndanh_gia:\n  CT1: 7\n  CT2: 1\n")
+    target = tmp_path / "bad.docx"
+    result = invoke("kiem-diem", str(source), "-o", str(target))
+    assert result.exit_code == 1  # as `tusoi score`: the document is written, the problem located
+    assert "bad.yaml:4:8: giá trị '7' không có trong thang" in result.stderr
+    relation = next(line for line in paragraphs(target) if line.startswith("Đối chiếu"))
+    assert "bản thân tự nhận có 1 nội dung: Xa rời mục đích của Đảng, hùa theo quan điểm sai" in relation
+    assert "Còn 45 nội dung chưa tự đánh giá" in relation  # CT1 (invalid) counts as not yet evaluated
