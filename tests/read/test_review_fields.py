@@ -64,3 +64,18 @@ def test_bad_form_through_the_cli_names_the_choices(invoke: Callable[..., object
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "'mau_kiem_diem' giá trị không hợp lệ — chọn một trong: '2A', '2B'" in result.stderr  # type: ignore[attr-defined]
     assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
+
+
+def test_the_member_schema_takes_the_review_fields(invoke: Callable[..., object]) -> None:
+    import json
+
+    import jsonschema
+
+    schema = json.loads(invoke("schema", "member").stdout)  # type: ignore[attr-defined]
+    check = jsonschema.Draft202012Validator(schema)
+    base = {"dang_vien": {"ho_ten": "An"}}
+    good = {**base, "ngay_sinh": "05/09/1980", "mau_kiem_diem": "2A", "uu_diem": "x", "nhiem_vu": "y",
+            "cam_ket": "z", "giai_trinh": "Không có.", "trach_nhiem": None, "don_vi": "Phòng"}
+    assert list(check.iter_errors(good)) == []
+    wrong = {**base, "mau_kiem_diem": "2D", "uu_diem": ["a"]}
+    assert {e.json_path for e in check.iter_errors(wrong)} == {"$.mau_kiem_diem", "$.uu_diem"}
