@@ -237,3 +237,20 @@ def test_an_invalid_answer_is_reported_and_left_to_the_member(invoke: Invoke, wr
     relation = next(line for line in paragraphs(target) if line.startswith("Đối chiếu"))
     assert "bản thân tự nhận có 1 nội dung: Xa rời mục đích của Đảng, hùa theo quan điểm sai" in relation
     assert "Còn 45 nội dung chưa tự đánh giá" in relation  # CT1 (invalid) counts as not yet evaluated
+
+
+def test_cell_and_year_from_the_command_line_fill_only_what_is_missing(invoke: Invoke, write: Write,
+                                                                        tmp_path: Path) -> None:
+    items = list(full_answers())
+    sheet = write("chibo.csv", "Họ và tên," + ",".join(items) + "\nAn," + ",".join("0" for _ in items) + "\n")
+    folder = tmp_path / "out"
+    result = invoke("kiem-diem", str(sheet), "-o", f"{folder}/", "--chi-bo", "Khu phố 3", "--ky", "2026")
+    assert result.exit_code == 0, result.stderr
+    lines = paragraphs(folder / "02-an.docx")
+    assert "Chi bộ: Khu phố 3" in lines and "Năm 2026" in lines
+    assert any("CHI BỘ KHU PHỐ 3" in line for line in lines)  # the letterhead
+    own = write("an.yaml", member_yaml(full_answers(), ky_danh_gia="2025"))  # chi_bo: Chi bộ Thử nghiệm
+    target = tmp_path / "an.docx"
+    assert invoke("kiem-diem", str(own), "-o", str(target), "--chi-bo", "Khu phố 3", "--ky", "2026").exit_code == 0
+    lines = paragraphs(target)
+    assert "Chi bộ: Chi bộ Thử nghiệm" in lines and "Năm 2025" in lines  # the member's own file wins

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -46,6 +47,10 @@ def kiem_diem_cmd(
         "--rubric", "-r", metavar="MÃ|TỆP",
         help="Bộ tiêu chí (mã có sẵn hoặc tệp .yaml); mặc định theo bo_tieu_chi của tệp, hoặc tusoi-mac-dinh.")
     ] = None,
+    cell: Annotated[str | None, typer.Option(
+        "--chi-bo", metavar="TÊN", help="Tên chi bộ ở đầu bản, khi tệp hay dòng của đảng viên không ghi.")] = None,
+    period: Annotated[str | None, typer.Option(
+        "--ky", metavar="KỲ", help="Năm kiểm điểm ở đầu bản, khi tệp hay bảng tính không ghi.")] = None,
     force: ForceOutputOption = False,
 ) -> None:
     """Lập bản kiểm điểm cá nhân (.docx hoặc PDF) từ bản tự đánh giá; phần đảng viên chưa viết để trống có nhắc."""
@@ -88,20 +93,32 @@ def kiem_diem_cmd(
             stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
         warn(read.warnings)
         chosen: ReviewForm | None = form.value if form else None
+        header = _Header(chosen, cell, period)
         if folder:
-            written = _write_folder(read, Path(output), fmt, chosen, template, force, inputs)
+            written = _write_folder(read, Path(output), fmt, header, template, force, inputs)
         else:
-            written = _write_one(read, Path(output), fmt, chosen, template)
+            written = _write_one(read, Path(output), fmt, header, template)
         for path in written:
             stderr().print(f"Đã ghi {path}", style="green", markup=False)
         if read.problems or not written:
             raise typer.Exit(ExitCode.INPUT)
 
 
-def _document(read: ReviewInput, member: ReviewMember, form: ReviewForm | None) -> ReviewDocument:
+@dataclass(frozen=True)
+class _Header:
+    """What the command line says about every document: the form, and the cell and year where a member's own
+    file or row says nothing."""
+
+    form: ReviewForm | None
+    cell: str | None
+    period: str | None
+
+
+def _document(read: ReviewInput, member: ReviewMember, header: _Header) -> ReviewDocument:
     from tusoi_cli.render.review.build import build_review
 
-    return build_review(member.result, read.rubric, member.review, form=form, previous=None)
+    return build_review(member.result, read.rubric, member.review, form=header.form, previous=None,
+                        cell=header.cell, period=header.period)
 
 
 def _bytes(docs: list[ReviewDocument], fmt: str, template: Path | None) -> list[bytes]:
@@ -120,7 +137,7 @@ def _bytes(docs: list[ReviewDocument], fmt: str, template: Path | None) -> list[
     return files
 
 
-def _write_one(read: ReviewInput, target: Path, fmt: str, form: ReviewForm | None,
+def _write_one(read: ReviewInput, target: Path, fmt: str, header: _Header,
                template: Path | None) -> list[Path]:
     from tusoi_cli.output import write_atomic
 
@@ -128,12 +145,12 @@ def _write_one(read: ReviewInput, target: Path, fmt: str, form: ReviewForm | Non
     if member.result.status != "reviewed":
         stderr().print(f"Không lập bản kiểm điểm: {_unrated(member)}", markup=False, style="yellow")
         return []
-    data = _bytes([_document(read, member, form)], fmt, template)[0]
+    data = _bytes([_document(read, member, header)], fmt, template)[0]
     write_atomic(target, data)
     return [target]
 
 
-def _write_folder(read: ReviewInput, folder: Path, fmt: str, form: ReviewForm | None, template: Path | None,
+def _write_folder(read: ReviewInput, folder: Path, fmt: str, header: _Header, template: Path | None,
                   force: bool, inputs: list[Path]) -> list[Path]:
     from tusoi_cli.errors import UsageError
     from tusoi_cli.output import check_target, write_atomic
@@ -165,7 +182,7 @@ def _write_folder(read: ReviewInput, folder: Path, fmt: str, form: ReviewForm | 
         if created:
             folder.rmdir()
         raise
-    files = _bytes([_document(read, m, form) for m in reviewed], fmt, template)
+    files = _bytes([_document(read, m, header) for m in reviewed], fmt, template)
     for path, data in zip(paths, files, strict=True):
         write_atomic(path, data)
     return paths

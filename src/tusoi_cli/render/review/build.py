@@ -82,16 +82,20 @@ PROMPTS: dict[str, str] = {
 
 
 def build_review(result: MemberResult, rubric: Rubric, review: ReviewFields | None = None, *,
-                 form: ReviewForm | None = None,
-                 previous: Sequence[PreviousShortcoming] | None = None) -> ReviewDocument:
+                 form: ReviewForm | None = None, previous: Sequence[PreviousShortcoming] | None = None,
+                 cell: str | None = None, period: str | None = None) -> ReviewDocument:
     """The review document of one member from their scored self-evaluation.
 
     ``form`` (``--mau``) wins over the member file's ``mau_kiem_diem``, which wins over 2B. ``previous`` is
     the member's list of last period's shortcomings (``ky_truoc``): None leaves A.III a prompt for the
-    member, an empty list says there was none.
+    member, an empty list says there was none. ``cell`` and ``period`` (``--chi-bo``, ``--ky``) fill the
+    header only where the member's own file or row says nothing.
     """
     fields = review or ReviewFields.model_construct()
     chosen: ReviewForm = form or fields.mau_kiem_diem or DEFAULT_FORM
+    if (cell and not result.chi_bo) or (period and not result.ky_danh_gia):
+        result = result.model_copy(update={"chi_bo": result.chi_bo or cell,
+                                           "ky_danh_gia": result.ky_danh_gia or period})
     doc = ReviewDocument(form=chosen, cell=result.chi_bo, signer=result.ho_ten)
     ctx: dict[str, Any] = doc.fields
     ctx.update(mau=chosen, mau_label=FORM_LABELS[chosen])
