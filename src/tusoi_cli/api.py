@@ -18,6 +18,7 @@ from tusoi_cli.errors import Problem
 from tusoi_cli.model import InForceWarning, MemberEvaluation, MemberResult, Rubric
 from tusoi_cli.model.people import Person
 from tusoi_cli.model.previous import CarriedItem
+from tusoi_cli.model.review import ReviewFields
 
 if TYPE_CHECKING:
     # the lazy re-exports below, for type checkers (``X as X``: re-exported on purpose)
@@ -583,3 +584,46 @@ def ballot_people(path: Path, rubric: Rubric) -> tuple[list[Person], int]:
         return read_people(path), 0  # a plain table of names (no item columns)
     people = [Person(m.ho_ten, m.ma_dang_vien, m.chuc_vu) for m in batch.members if m.rated]
     return people, len(batch.members) - len(people)
+# --------------------------------------------------------------------------- review documents (kiem-diem)
+
+
+@dataclass
+class ReviewMember:
+    """One member to write a review document for: the scored result and what they wrote for the document."""
+
+    result: MemberResult
+    review: ReviewFields | None
+    number: int | None  # sheet row or file number in a folder; None for a single member file
+
+
+@dataclass
+class ReviewInput:
+    """The members of a member file, a folder or a sheet, ready for :func:`render.review.build_review`."""
+
+    rubric: Rubric
+    members: list[ReviewMember]
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[InForceWarning] = field(default_factory=list)
+    unit: str = "dòng"  # what ReviewMember.number counts: "dòng" (sheet rows) or "tệp" (files of a folder)
+
+
+def read_for_review(path: Path, *, rubric: str | None = None) -> ReviewInput:
+    """Read and score the members whose review documents are wanted: one member file (.yaml), a folder of
+    them or a cell's sheet. Raises :class:`InputError` when the input cannot be read at all."""
+    from tusoi_cli.engine.in_force import in_force_warnings
+    from tusoi_cli.engine.scoring import score_member
+    from tusoi_cli.read.member_reader import read_member
+    from tusoi_cli.read.rubric_loader import load_rubric
+
+    if input_kind(path) == "member":
+        read = read_member(path, rubric=rubric)
+        result = score_member(read.rubric, read.evaluation)
+        return ReviewInput(read.rubric, [ReviewMember(result, read.evaluation.review, None)], list(read.problems),
+                           [str(n) for n in read.notes], in_force_warnings(read.rubric, read.evaluation.ky_danh_gia))
+    chosen = load_rubric(rubric) if rubric else load_rubric()
+    batch = read_batch(path, chosen)
+    members = [ReviewMember(batch.result_of(m), m.evaluation.review if m.evaluation is not None else None, m.line)
+               for m in batch.members]
+    return ReviewInput(chosen, members, list(batch.problems), list(batch.notes), list(batch.warnings),
+                       "tệp" if path.is_dir() else "dòng")

@@ -15,7 +15,7 @@ from tusoi_cli.version import __version__
 
 _install_vietnamese_messages()
 
-from tusoi_cli.cli import batch, compare, rollup, rubric, score, template, vote  # noqa: E402  (after the messages)
+from tusoi_cli.cli import batch, compare, kiem_diem, rollup, rubric, score, template, vote  # noqa: E402  (after the messages)
 from tusoi_cli.cli.errors import ExitCode, state, stderr  # noqa: E402
 
 app = typer.Typer(
@@ -58,6 +58,7 @@ app.command("batch", options_metavar="[TÙY CHỌN]")(batch.batch_cmd)
 app.command("compare", options_metavar="[TÙY CHỌN]")(compare.compare_cmd)
 app.command("tong-hop", options_metavar="[TÙY CHỌN]")(rollup.rollup_cmd)
 app.command("bieu-quyet", options_metavar="[TÙY CHỌN]")(vote.vote_cmd)
+app.command("kiem-diem", options_metavar="[TÙY CHỌN]")(kiem_diem.kiem_diem_cmd)
 app.command("schema", options_metavar="[TÙY CHỌN]")(template.schema_cmd)
 app.add_typer(rubric.rubric_app, name="rubric")
 app.add_typer(template.template_app, name="template")

@@ -30,7 +30,8 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
             continue
         if member.evaluation is not None:
             members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
-            members[index].evaluation = member.evaluation  # kept to score again with a previous period's file
+            # kept: to score again with a previous period's file, and for kiem-diem's review fields
+            members[index].evaluation = member.evaluation
         else:
             fixed = None
             if member.ky_truoc is not None:  # the sheet's previous-period columns

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from tusoi_cli.model.previous import CapNotChecked, CarriedItem, PreviousShortcoming
+from tusoi_cli.model.review import BirthDate, FormCode, ReviewFields, ReviewText
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=40)]
 Text = Annotated[str, Field(min_length=1)]
@@ -91,6 +92,10 @@ class SectionSpec(Strict):
     max: float | None = Field(default=None, gt=0, description="Tổng điểm trừ (hoặc cộng) tối đa của cả phần")
     items: list[ItemSpec] = Field(default=[],
         description="Các mục; khi sửa một bộ được include chỉ cần `id` và các trường cần đổi")
+    form_part: Literal["general", "tasks"] | None = Field(default=None,
+        description="Phần của bản kiểm điểm (mục B, tự chấm điểm) mà mục lớn cộng điểm này thuộc về: general (tiêu"
+                    " chí chung) hoặc tasks (kết quả thực hiện nhiệm vụ); bản kiểm điểm chỉ ghi điểm khi bộ tiêu"
+                    " chí khai báo cả hai phần")
 
 
 class Level(Strict):
@@ -257,6 +262,7 @@ class Section(Strict):
     weight: float
     max: float | None
     items: list[Item]
+    form_part: Literal["general", "tasks"] | None = None  # the review form's part B (kiem-diem)
 
 
 class RubricDocument(Strict):
@@ -414,6 +420,19 @@ class MemberHeader(Strict):
     trang_thai: str | None = Field(default=None, validation_alias=AliasChoices("trang_thai", "status"),
         description="Trạng thái: đã kiểm điểm (mặc định), 'miễn: <lý do>' (nghỉ sinh hoạt, đình chỉ sinh hoạt, mới"
                     " kết nạp dưới 6 tháng...), hoặc chưa kiểm điểm")
+    # --- the review document's own fields (`tusoi kiem-diem`; SPEC "Review document fields"), all optional
+    ngay_sinh: BirthDate = Field(default=None, description="Ngày sinh (30/06/1980 hoặc 1980-06-30)")
+    don_vi: ReviewText = Field(default=None, description="Đơn vị công tác")
+    mau_kiem_diem: FormCode = Field(default=None,
+        description="Mẫu bản kiểm điểm của HD 43-HD/BTCTW: 2A (giữ chức vụ lãnh đạo, quản lý), 2B (mặc định), 2C")
+    uu_diem: ReviewText = Field(default=None, description="Ưu điểm (phẩm chất chính trị, đạo đức, lối sống...)")
+    nhiem_vu: ReviewText = Field(default=None,
+        description="Kết quả thực hiện chức trách, nhiệm vụ được giao (2C: nhiệm vụ chi bộ giao)")
+    cam_ket: ReviewText = Field(default=None, description="Việc thực hiện cam kết tu dưỡng, rèn luyện hằng năm")
+    giai_trinh: ReviewText = Field(default=None, description="Giải trình những vấn đề được gợi ý kiểm điểm (nếu có)")
+    trach_nhiem: ReviewText = Field(default=None,
+        description="Trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể (nếu có)")
+    # --- end of the review document's fields
     # checked item by item against the rubric by member_reader, which locates each problem
     danh_gia: Any = Field(default=None, validation_alias=AliasChoices("danh_gia", "answers"),
                                             description="Mã mục -> giá trị, hoặc bảng chi tiết")
@@ -455,6 +474,7 @@ class MemberEvaluation(Strict):
     raters: dict[str, Rating] = {}  # slot id -> the level it recorded (self and cell mirror the two fields above)
     # None: the file says nothing of the previous period; []: it says there was no shortcoming to carry
     ky_truoc: list[CarriedItem] | None = None
+    review: ReviewFields | None = None  # the review document's fields (kiem-diem); None: none written
 
 
 # --------------------------------------------------------------------------- result

@@ -27,6 +27,7 @@ from tusoi_cli.model import (
     Rubric,
 )
 from tusoi_cli.model.raters import slot_keys, slot_of_key
+from tusoi_cli.model.review import REVIEW_FIELD_NAMES, ReviewFields
 from tusoi_cli.model.values import STATUS_CHOICES, ScaleReader, discipline, member_status, readers
 from tusoi_cli.read.dates import parse_date as parse_date  # re-exported: callers import it from here
 from tusoi_cli.read.previous import read_carried
@@ -150,8 +151,17 @@ def parse_member(doc: YamlDoc, *, rubric: str | Rubric | None = None, strict: bo
         chi_bo_xep_loai=cell_rating.level if cell_rating else None,
         ly_do=cell_rating.reason if cell_rating and cell_rating.reason else header.ly_do, answers=answers,
         ky_luat_form=form, status=status, status_reason=status_reason, raters=raters, ky_truoc=carried,
+        review=review_fields(header),
     )
     return ReadMember(evaluation, the_rubric, problems, list(doc.notes))
+
+
+def review_fields(header: MemberHeader) -> ReviewFields | None:
+    """The review document's fields the member wrote (already checked by ``MemberHeader``); None if none."""
+    values = {name: getattr(header, name) for name in REVIEW_FIELD_NAMES}
+    if all(value is None for value in values.values()):
+        return None
+    return ReviewFields.model_construct(**values)
 
 
 def placeholder_name(name: str) -> tuple[str, str] | None:

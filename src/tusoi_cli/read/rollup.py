@@ -137,10 +137,12 @@ def own_output(path: Path) -> str | None:
             core = archive.read("docProps/core.xml")[:4096]
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return None  # not a tusoi output; the reader will say what is wrong with it, if anything
-    if b"<dc:creator>tusoi " not in core:
+    # the elements may carry their namespace declaration (openpyxl writes them so when lxml is installed)
+    if not re.search(rb"<dc:creator(?:\s[^>]*)?>tusoi ", core):
         return None
     # by the title tusoi gives each report; a sheet made by `tusoi template sheet` (filled in) is a cell
-    title = core.partition(b"<dc:title>")[2].decode("utf-8", "replace")
+    found = re.search(rb"<dc:title(?:\s[^>]*)?>([^<]*)", core)
+    title = found.group(1).decode("utf-8", "replace") if found else ""
     if title.startswith("So sánh hai kỳ"):
         return "báo cáo so sánh của tusoi (tusoi compare), không tính"
     if title.startswith("Tổng hợp tự soi"):

@@ -331,8 +331,12 @@ def _finish(state: _State, problems: list[Problem], path: Path) -> Rubric:
         sections.append(Section.model_construct(
             id=sid, title=data.get("title", sid), short=data.get("short"), mode=data.get("mode", "deduct"),
             scale=scale_id or "",
-            weight=data.get("weight", 1.0), max=data.get("max"), items=items,
+            weight=data.get("weight", 1.0), max=data.get("max"), items=items, form_part=data.get("form_part"),
         ))
+        if data.get("form_part") and data.get("mode", "deduct") != "add":
+            problems.append(origin.problem(f"mục lớn '{sid}' khai báo 'form_part' nhưng không cộng điểm",
+                                           "chỉ mục lớn `mode: add` mới là phần điểm của bản kiểm điểm; bỏ "
+                                           "`form_part` hoặc đặt `mode: add`"))
     levels, level_origin = state.levels if state.levels else ([], _Origin(state.doc, ()))
     level_ids = [lv.id for lv in levels]
     word_owner: dict[str, str] = {}

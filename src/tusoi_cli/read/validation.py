@@ -80,6 +80,9 @@ def _message(err: Any, model: type[BaseModel]) -> tuple[str, str | None]:
         "greater_than": (f"phải lớn hơn {ctx.get('gt')}", None),
         "less_than_equal": (f"phải nhỏ hơn hoặc bằng {ctx.get('le')}", None),
     }
+    if kind == "value_error":  # a value rule's own Vietnamese message (e.g. a birth date in the future)
+        reason = str(ctx.get("error", err.get("msg", "không hợp lệ")))
+        return f"'{name}': {reason}", None
     if kind in table:
         message, hint = table[kind]
         return (f"'{name}' {message}" if name and not isinstance(loc[-1], int) else message), hint

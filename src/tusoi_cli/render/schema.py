@@ -163,6 +163,8 @@ def member_schema(rubric: Rubric | None = None) -> dict[str, Any]:
     for name in ("ky_luat", "disciplined"):
         _widen(props, name, [{"type": "boolean"}, {"type": "string", "examples": [*_YES_NO, *_FORMS]},
                              {"type": "null"}], extra=" (true/false, có/không; bỏ trống là không)")
+    # a birth date as people write it (30/06/1980) is read too; YAML's own dates stay valid
+    _widen(props, "ngay_sinh", [{"type": "string", "examples": ["30/06/1980", "1980-06-30"]}, {"type": "null"}])
     for name in ("trang_thai", "status"):
         if name in props:
             props[name]["anyOf"][0]["examples"] = ["đã kiểm điểm", "miễn: nghỉ sinh hoạt", "chưa kiểm điểm"]
