@@ -608,21 +608,24 @@ class ReviewInput:
     unit: str = "dòng"  # what ReviewMember.number counts: "dòng" (sheet rows) or "tệp" (files of a folder)
 
 
-def read_for_review(path: Path, *, rubric: str | None = None) -> ReviewInput:
+def read_for_review(path: Path, *, rubric: str | None = None, previous: Path | None = None) -> ReviewInput:
     """Read and score the members whose review documents are wanted: one member file (.yaml), a folder of
-    them or a cell's sheet. Raises :class:`InputError` when the input cannot be read at all."""
-    from tusoi_cli.engine.in_force import in_force_warnings
-    from tusoi_cli.engine.scoring import score_member
-    from tusoi_cli.read.member_reader import read_member
+    them or a cell's sheet; with ``previous`` (a previous period's file, sheet or folder, as --ky-truoc), what
+    the two periods show for each carried shortcoming. Raises :class:`InputError` when the input cannot be read
+    at all."""
     from tusoi_cli.read.rubric_loader import load_rubric
 
     if input_kind(path) == "member":
-        read = read_member(path, rubric=rubric)
-        result = score_member(read.rubric, read.evaluation)
-        return ReviewInput(read.rubric, [ReviewMember(result, read.evaluation.review, None)], list(read.problems),
-                           [str(n) for n in read.notes], in_force_warnings(read.rubric, read.evaluation.ky_danh_gia))
+        scored = score_file(path, rubric=rubric)
+        if previous is not None:
+            scored = follow_previous(scored, read_previous(previous, scored.rubric))
+        review = scored.evaluation.review if scored.evaluation is not None else None
+        return ReviewInput(scored.rubric, [ReviewMember(scored.result, review, None)], list(scored.problems),
+                           [str(n) for n in scored.notes], list(scored.warnings))
     chosen = load_rubric(rubric) if rubric else load_rubric()
     batch = read_batch(path, chosen)
+    if previous is not None:
+        follow_previous_batch(batch, read_previous(previous, chosen))
     members = [ReviewMember(batch.result_of(m), m.evaluation.review if m.evaluation is not None else None, m.line)
                for m in batch.members]
     return ReviewInput(chosen, members, list(batch.problems), list(batch.notes), list(batch.warnings),

@@ -254,3 +254,30 @@ def test_cell_and_year_from_the_command_line_fill_only_what_is_missing(invoke: I
     assert invoke("kiem-diem", str(own), "-o", str(target), "--chi-bo", "Khu phố 3", "--ky", "2026").exit_code == 0
     lines = paragraphs(target)
     assert "Chi bộ: Chi bộ Thử nghiệm" in lines and "Năm 2025" in lines  # the member's own file wins
+
+
+def test_a3_follows_the_member_files_ky_truoc_and_the_previous_period(invoke: Invoke, write: Write,
+                                                                      tmp_path: Path) -> None:
+    """A.III from the member's own `ky_truoc` list; with --ky-truoc, what the two periods show beside it."""
+    old = write("an-2025.yaml", member_yaml(full_answers(CT3=1, DL5=1), ho_ten="Nguyễn Văn An", ky_danh_gia="2025"))
+    carried = ("ky_truoc:\n"
+               "  - {muc: CT3, bieu_hien: Ngại đọc nghị quyết, ket_qua: đã khắc phục}\n"
+               "  - {muc: DL5, ket_qua: đang, ghi_chu: Đã xuống cơ sở hai lần}\n")
+    now = write("an-2026.yaml", member_yaml(full_answers(CT3=1), ho_ten="Nguyễn Văn An") + carried)
+    alone = tmp_path / "an.docx"
+    assert invoke("kiem-diem", str(now), "-o", str(alone)).exit_code == 0
+    lines = paragraphs(alone)
+    start = lines.index(HEADINGS["A.III"])
+    section = lines[start + 1:start + 3]
+    assert section[0].endswith("Coi nhẹ và lười học tập lý luận chính trị (“Ngại đọc nghị quyết”): đã khắc phục.")
+    assert section[1].endswith("Quan liêu, xa dân, vô cảm: đang khắc phục; Đã xuống cơ sở hai lần.")
+    followed = tmp_path / "an-theo-doi.docx"
+    result = invoke("kiem-diem", str(now), "--ky-truoc", str(old), "-o", str(followed))
+    assert result.exit_code == 0, result.stderr
+    lines = paragraphs(followed)
+    start = lines.index(HEADINGS["A.III"])
+    ct3, dl5 = lines[start + 1:start + 3]
+    # CT3 still at degree 1 while the member says fixed: the document notes the disagreement
+    assert "lưu ý: đối chiếu bản tự đánh giá kỳ trước thì chưa khắc phục, khác với kết quả tự nêu" in ct3
+    # DL5 gone this year while the member says "in progress": noted as well, in the other direction
+    assert "lưu ý: đối chiếu bản tự đánh giá kỳ trước thì đã khắc phục, khác với kết quả tự nêu" in dl5

@@ -51,6 +51,10 @@ def kiem_diem_cmd(
         "--chi-bo", metavar="TÊN", help="Tên chi bộ ở đầu bản, khi tệp hay dòng của đảng viên không ghi.")] = None,
     period: Annotated[str | None, typer.Option(
         "--ky", metavar="KỲ", help="Năm kiểm điểm ở đầu bản, khi tệp hay bảng tính không ghi.")] = None,
+    ky_truoc: Annotated[Path | None, typer.Option(
+        "--ky-truoc", metavar="TỆP|THƯ_MỤC",
+        help="Kỳ trước (tệp .yaml, bảng tính hoặc thư mục, như compare đọc): ghi bên cạnh kết quả khắc phục tự nêu "
+             "tình trạng mà hai kỳ cho thấy (phần A.III).", show_default=False)] = None,
     force: ForceOutputOption = False,
 ) -> None:
     """Lập bản kiểm điểm cá nhân (.docx hoặc PDF) từ bản tự đánh giá; phần đảng viên chưa viết để trống có nhắc."""
@@ -68,8 +72,13 @@ def kiem_diem_cmd(
         if template is not None and not template.is_file():
             raise UsageError(f"--tep-mau: không tìm thấy tệp mẫu '{template}'")
         folder = output.endswith(("/", "\\")) or Path(output).is_dir()
-        inputs = [source, *([template] if template else []), *([Path(rubric)] if rubric and Path(rubric).is_file()
-                                                                else [])]
+        if ky_truoc is not None:
+            if not ky_truoc.exists():
+                raise UsageError(f"--ky-truoc: không tìm thấy '{ky_truoc}'")
+            if not ky_truoc.is_dir():
+                check_input(ky_truoc, "kỳ trước")
+        inputs = [source, *([ky_truoc] if ky_truoc else []), *([template] if template else []),
+                  *([Path(rubric)] if rubric and Path(rubric).is_file() else [])]
         fmt = "pdf" if pdf else "docx"
         if folder:
             if input_kind(source) == "member":
@@ -87,7 +96,7 @@ def kiem_diem_cmd(
             if pdf and fmt != "pdf":
                 raise UsageError(f"--pdf trái với đuôi của '{output}' — đặt tên tệp .pdf, hoặc bỏ --pdf")
 
-        read = read_for_review(source, rubric=rubric)
+        read = read_for_review(source, rubric=rubric, previous=ky_truoc)
         report(read.problems)
         for note in read.notes:
             stderr().print(f"Lưu ý: {note}", markup=False, style="yellow")
@@ -115,9 +124,10 @@ class _Header:
 
 
 def _document(read: ReviewInput, member: ReviewMember, header: _Header) -> ReviewDocument:
-    from tusoi_cli.render.review.build import build_review
+    from tusoi_cli.render.review.build import build_review, previous_from_result
 
-    return build_review(member.result, read.rubric, member.review, form=header.form, previous=None,
+    return build_review(member.result, read.rubric, member.review, form=header.form,
+                        previous=previous_from_result(member.result),
                         cell=header.cell, period=header.period)
 
 

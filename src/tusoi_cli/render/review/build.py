@@ -17,6 +17,7 @@ from tusoi_cli.model.review import (
     PREVIOUS_RESULT_LABELS,
     Block,
     BlockKind,
+    PreviousResult,
     PreviousShortcoming,
     ReviewDocument,
     ReviewFields,
@@ -314,3 +315,18 @@ def _levels_note(rubric: Rubric) -> str | None:
     own = ", ".join(lv.label for lv in rubric.levels)
     return (f"Ghi chú: mức tự xếp loại theo bộ tiêu chí “{rubric.title}” ({own}), không phải bốn mức của mẫu "
             f"({', '.join(FORM_LEVELS)}); chi bộ đối chiếu khi xếp loại.")
+
+
+# compare's observed states, as the document words them beside the member's own result
+_OBSERVED: dict[str, PreviousResult] = {"fixed": "fixed", "improved": "in_progress", "unchanged": "not_fixed",
+                                        "worse": "not_fixed"}
+
+
+def previous_from_result(result: MemberResult) -> list[PreviousShortcoming] | None:
+    """A.III's entries from the result's ``previous_shortcomings`` (the member file's ``ky_truoc``, and with a
+    previous period's file what the two periods show); None when the result knows nothing of the previous period."""
+    if result.previous_shortcomings is None:
+        return None
+    return [PreviousShortcoming(title=p.item_title or p.item, bieu_hien=p.bieu_hien, result=p.result, note=p.note,
+                                observed=_OBSERVED.get(p.observed) if p.observed else None)
+            for p in result.previous_shortcomings]
