@@ -27,7 +27,7 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
         if member.result is not None:
             continue
         if member.evaluation is not None:
-            members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
+            members[index] = member.scored(rubric, score_member(rubric, member.evaluation_for(rubric)))
         else:
             member.core = score_values(compiled, member.values, member.ky_luat, member.na,
                                        form_index(member.ky_luat_form))

@@ -60,6 +60,9 @@ class BatchMember:
     status_reason: str | None = None
     ky_luat_form: DisciplineForm | None = None
     errors: dict[int, str] | None = None  # item index -> what is wrong with its cell (invalid items only)
+    # True when ``evaluation`` keeps only the answers the compact form cannot give back (a member file's answers
+    # with details): a province's folder would otherwise keep some 75 KB per file (see from_evaluation)
+    details_only: bool = False
 
     @property
     def rated(self) -> bool:
@@ -78,16 +81,25 @@ class BatchMember:
     def level_id(self, rubric: Rubric) -> str | None:
         return rubric.levels[self.core.rank].id if self.rated else None
 
+    def _answers(self, rubric: Rubric) -> dict[str, Answer]:
+        """The answers the compact form gives back: each item's state and value, the errors of invalid ones."""
+        ids = item_ids(rubric)
+        answers = {ids[i]: Answer.model_construct(state="answered", value=v)
+                   for i, v in enumerate(self.values) if v is not None}
+        answers.update({ids[i]: _NA_ANSWER for i in self.na})
+        errors = self.errors or {}
+        answers.update({ids[i]: Answer.model_construct(state="invalid", error=errors.get(i)) for i in self.invalid})
+        return answers
+
     def evaluation_for(self, rubric: Rubric) -> MemberEvaluation:
         """The member as an evaluation, to score in detail (the file's own when it was a member file)."""
         evaluation = self.evaluation
-        if evaluation is None:
-            ids = item_ids(rubric)
-            answers = {ids[i]: Answer.model_construct(state="answered", value=v)
-                       for i, v in enumerate(self.values) if v is not None}
-            answers.update({ids[i]: _NA_ANSWER for i in self.na})
-            errors = self.errors or {}
-            answers.update({ids[i]: Answer.model_construct(state="invalid", error=errors.get(i)) for i in self.invalid})
+        if evaluation is not None and self.details_only:  # the compact answers, then those with details
+            answers = self._answers(rubric)
+            answers.update(evaluation.answers)
+            evaluation = evaluation.model_copy(update={"answers": answers})
+        elif evaluation is None:
+            answers = self._answers(rubric)
             member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=self.chi_bo,
                                                 chuc_vu=self.chuc_vu)
             evaluation = MemberEvaluation.model_construct(
@@ -97,6 +109,42 @@ class BatchMember:
                 status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
                 status_reason=self.status_reason)
         return evaluation
+
+    @classmethod
+    def from_evaluation(cls, rubric: Rubric, evaluation: MemberEvaluation, line: int) -> BatchMember:
+        """A member file's member, unscored and compact: one value per item, and of the evaluation only what the
+        compact form cannot give back — the answers with details (bieu_hien, khac_phuc, han_khac_phuc, an
+        error) and the member's own fields. :meth:`evaluation_for` makes the whole evaluation again: scoring it
+        gives the very result the file's evaluation gives (the JSON output relies on it)."""
+        ids = item_ids(rubric)
+        answers = evaluation.answers
+        values: list[float | None] = []
+        na: list[int] = []
+        invalid: list[int] = []
+        kept: dict[str, Answer] = {}
+        for index, item_id in enumerate(ids):
+            answer = answers.get(item_id)
+            if answer is None:
+                values.append(None)
+                continue
+            values.append(answer.value if answer.state == "answered" else None)
+            if answer.state == "na":
+                na.append(index)
+            elif answer.state == "invalid":
+                invalid.append(index)
+            if (answer.state == "invalid" or answer.bieu_hien is not None or answer.khac_phuc is not None
+                    or answer.han_khac_phuc is not None or answer.error is not None):
+                kept[item_id] = answer
+        return cls(line, unscored(), tuple(values), tuple(na), tuple(invalid), evaluation.member.ho_ten,
+                   evaluation=evaluation.model_copy(update={"answers": kept}), details_only=True)
+
+    def scored(self, rubric: Rubric, result: MemberResult) -> BatchMember:
+        """This member with its detailed ``result`` (scored by the engine): compact, keeping no more than
+        before (the result itself only when this member carries a whole evaluation)."""
+        member = BatchMember.from_result(rubric, result, self.line)
+        if self.details_only:
+            member.result, member.evaluation, member.details_only = None, self.evaluation, True
+        return member
 
     @classmethod
     def from_result(cls, rubric: Rubric, result: MemberResult, line: int) -> BatchMember:
