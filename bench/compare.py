@@ -88,20 +88,23 @@ def count_members(out: Path) -> int:
     return sum(1 for row in rows if isinstance(row[0], int | float) and row[0] >= 1)
 
 
-def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repeat: int) -> list[str]:
-    """Table rows (markdown) for one pair of sheets: the bare reads and each output, interleaved, medians."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["bare", *outputs]}
+def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repeat: int,
+        before: Path | None = None) -> list[str]:
+    """Table rows (markdown) for one pair of sheets: the bare reads and each output, interleaved, medians;
+    with ``before`` (another checkout's src/), each output by that code too, in the same run."""
+    runs = [(kind, None) for kind in outputs] + ([(kind, before) for kind in outputs] if before else [])
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["bare", *(_name(k, b) for k, b in runs)]}
     matched: int | None = None
     for _ in range(repeat):
         times["bare"].append(child([sys.executable, "-c", BARE, str(old), str(new)]))
-        for kind in outputs:
+        for kind, src in runs:
             out = keep / f"compare-out.{kind}"
             if out.exists():
                 os.unlink(out)
-            cmd = [sys.executable, "-m", "tusoi_cli", "compare", str(old), str(new), "--today", "01/03/2026"]
+            cmd = [*_python(src), "-m", "tusoi_cli", "compare", str(old), str(new), "--today", "01/03/2026"]
             if kind != "none":
                 cmd += ["-o", str(out), "--force"]
-            times[kind].append(child(cmd))
+            times[_name(kind, src)].append(child(cmd))
             if kind == "xlsx":
                 written = count_members(out)
                 if matched is not None and written != matched:
@@ -116,9 +119,23 @@ def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repe
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         peak = max(p for _, p in runs)
-        what = "bare reads (both)" if name == "bare" else f"-o .{name}" if name != "none" else "no output"
+        what = "bare reads (both)" if name == "bare" else _what(name)
         rows.append(f"| {members:,} | {what} | {wall:.2f} s | {peak:,.0f} MB | {wall / bare_wall:.2f} |")
     return rows
+
+
+def _name(kind: str, src: Path | None) -> str:
+    return f"before {kind}" if src else kind
+
+
+def _what(name: str) -> str:
+    prefix, _, kind = name.rpartition(" ")
+    return f"{prefix + ': ' if prefix else ''}{f'-o .{kind}' if kind != 'none' else 'no output'}"
+
+
+def _python(src: Path | None) -> list[str]:
+    """The interpreter, with ``src`` first on its path when given (a before/after comparison in one run)."""
+    return ["env", f"PYTHONPATH={src}", sys.executable] if src else [sys.executable]
 
 
 def main() -> None:
@@ -128,6 +145,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per size; medians reported")
     parser.add_argument("--share", type=float, default=SHARE,
                         help=f"share of the 27 shortcoming items each member flags (default {SHARE})")
+    parser.add_argument("--before", type=Path, help="also run each output with this src/ folder on PYTHONPATH "
+                        "(e.g. `git archive BASE src | tar -x -C /tmp/before`, then /tmp/before/src)")
     parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "tusoi-bench")
     args = parser.parse_args()
     sizes = [int(n.replace("_", "")) for n in args.sizes.split(",")]
@@ -146,7 +165,7 @@ def main() -> None:
             start = time.perf_counter()
             make_sheets(old, new, members, args.share)
             print(f"generated {old.name}, {new.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        for row in run(old, new, members, outputs, args.keep, args.repeat):
+        for row in run(old, new, members, outputs, args.keep, args.repeat, args.before):
             print(row, flush=True)
 
 

@@ -63,19 +63,22 @@ def make_folder(folder: Path, members: int) -> None:
         (folder / f"dv-{n:06d}.yaml").write_text(member_text(rng, n), encoding="utf-8")
 
 
-def run(folder: Path, members: int, outputs: list[str], keep: Path, repeat: int) -> list[str]:
-    """Table rows (markdown) for one folder: the YAML reader and each output, interleaved ``repeat`` times."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["reader", *outputs]}
+def run(folder: Path, members: int, outputs: list[str], keep: Path, repeat: int,
+        before: Path | None = None) -> list[str]:
+    """Table rows (markdown) for one folder: the YAML reader and each output, interleaved ``repeat`` times;
+    with ``before`` (another checkout's src/), each output by that code too, in the same run."""
+    runs = [(kind, None) for kind in outputs] + ([(kind, before) for kind in outputs] if before else [])
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["reader", *(_name(k, b) for k, b in runs)]}
     for _ in range(repeat):
         times["reader"].append(child([sys.executable, "-c", READER, str(folder)]))
-        for kind in outputs:
+        for kind, src in runs:
             out = keep / f"folder-out.{kind}"
             if out.exists():
                 os.unlink(out)
-            cmd = [sys.executable, "-m", "tusoi_cli", "batch", str(folder)]
+            cmd = [*_python(src), "-m", "tusoi_cli", "batch", str(folder)]
             if kind != "none":
                 cmd += ["-o", str(out), "--force"]
-            times[kind].append(child(cmd))
+            times[_name(kind, src)].append(child(cmd))
             if out.exists():
                 os.unlink(out)
     base = statistics.median(w for w, _ in times["reader"])
@@ -83,9 +86,23 @@ def run(folder: Path, members: int, outputs: list[str], keep: Path, repeat: int)
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         peak = max(p for _, p in runs)
-        what = "YAML reader alone" if name == "reader" else f"-o .{name}" if name != "none" else "no output"
+        what = "YAML reader alone" if name == "reader" else _what(name)
         rows.append(f"| {members:,} | {what} | {wall:.2f} s | {peak:,.0f} MB | {wall / base:.2f} |")
     return rows
+
+
+def _name(kind: str, src: Path | None) -> str:
+    return f"before {kind}" if src else kind
+
+
+def _what(name: str) -> str:
+    prefix, _, kind = name.rpartition(" ")
+    return f"{prefix + ': ' if prefix else ''}{f'-o .{kind}' if kind != 'none' else 'no output'}"
+
+
+def _python(src: Path | None) -> list[str]:
+    """The interpreter, with ``src`` first on its path when given (a before/after comparison in one run)."""
+    return ["env", f"PYTHONPATH={src}", sys.executable] if src else [sys.executable]
 
 
 def main() -> None:
@@ -93,6 +110,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000", help="member files, comma-separated, e.g. 2000,20000")
     parser.add_argument("--outputs", default="none,csv,json,xlsx", help="comma-separated, of none, csv, json, xlsx")
     parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per size; medians reported")
+    parser.add_argument("--before", type=Path, help="also run each output with this src/ folder on PYTHONPATH "
+                        "(e.g. `git archive BASE src | tar -x -C /tmp/before`, then /tmp/before/src)")
     parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "tusoi-bench")
     args = parser.parse_args()
     sizes = [int(n.replace("_", "")) for n in args.sizes.split(",")]
@@ -110,7 +129,7 @@ def main() -> None:
             start = time.perf_counter()
             make_folder(folder, members)
             print(f"generated {folder} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        for row in run(folder, members, outputs, args.keep, args.repeat):
+        for row in run(folder, members, outputs, args.keep, args.repeat, args.before):
             print(row, flush=True)
 
 
