@@ -111,11 +111,12 @@ class FastRows:
     def _text(self, value: str, style: Any, width: float | None) -> tuple[str, int]:
         """A text cell's XML after its reference, and the lines it takes in a wrapped column ``width`` wide."""
         _, plain, quoted = self._style(style)
-        text = clean_text(value)[:_MAX_TEXT]
+        cleaned = clean_text(value)
+        text = cleaned[:_MAX_TEXT]
         risky = text.startswith(RISKY_START) or text in ERROR_CODES
         space = ' xml:space="preserve"' if text.strip() != text and text.strip() else ""
         return (f'{quoted if risky else plain} t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>',
-                line_count(text, width) if width else 1)
+                line_count(cleaned, width) if width else 1)  # as append_row counts
 
     def append(self, values: Sequence[object], styles: Sequence[Any], fit: Sequence[float | None] | None = None,
                *, height: float | None = None) -> int:
