@@ -331,8 +331,7 @@ class _CompareReport:
             for note in c.notes:
                 self.note(ws, note[:1].upper() + note[1:], columns)
         if c.levels:  # below the tables, on a page of its own when it would not fit on this one
-            append_row(ws, [])
-            anchor = ws.max_row + 1
+            anchor = append_row(ws, [])  # the chart starts on this blank row, as it did before streaming
             if rows_height(ws, last_break(ws), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
                 ws.row_breaks.append(Break(id=anchor - 1))
             self.levels_chart(ws, header, last, f"A{anchor}")
