@@ -91,6 +91,7 @@ _OVERDUE_FONT = "9C0006"
 _NAME_MATCH_FILL = "FFEB9C"
 _DATE_FORMAT = "DD/MM/YYYY"
 _MEMBER_COUNTS = (*STATUSES, "overdue", "not_comparable")
+_LARGE = 2000  # matched members past which the package is compressed fast rather than small (save_workbook)
 
 
 def write_comparison_report(target: Path, comparison: Comparison, *, tool_version: str,
@@ -115,7 +116,7 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
         report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
     report.info_sheet(workbook.create_sheet(SHEET_INFO))
     save_workbook(workbook, target, title=report.title("So sánh hai kỳ tự soi, tự sửa"), tool_version=tool_version,
-                  generated_at=generated_at)
+                  generated_at=generated_at, compresslevel=1 if len(comparison.members) > _LARGE else None)
 
 
 def _value(state: str | None, value: float | None) -> object:
