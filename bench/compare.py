@@ -7,10 +7,12 @@ For each size, generates two .xlsx sheets of one province (cached in --keep, def
 same members with changes: answers fixed, improved, worse or new, 2 % of the members gone, 2 % new ones, and the
 rows in another order. Each member flags --share of the 27 shortcoming items (default 0.45: ~14 compared items
 per member, the shape issue 13 measured, ~2.7 M report cells for 20,000 members). Then measures in one run, each
-in a fresh process, wall time and peak RSS of that process alone (through a small wrapper, as bench/batch.py does):
+in a fresh process, wall time, CPU time (user + system) and peak RSS of that process alone (through a small
+wrapper, as bench/batch.py does):
   1. bare reads: CalamineWorkbook(...).get_sheet_by_index(0).to_python() of both sheets, one after the other
   2. tusoi compare OLD NEW for each output asked (xlsx, json: -o OUT; none: the terminal table only)
-and prints one markdown table, each run's ratio against the bare reads of the same sheets in the same run.
+and prints one markdown table, each run's ratios (wall and CPU) against the bare reads of the same sheets in the
+same run.
 Goal (issue 13): the .xlsx report <= 6x the bare reads of both inputs, peak memory <= 600 MB.
 """
 
@@ -26,7 +28,44 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from batch import FAMILY, GIVEN, ITEMS, child
+from batch import FAMILY, GIVEN, ITEMS
+
+# As bench/batch.py's wrapper, and the child's CPU time (user + system) too: on a machine shared with other work,
+# CPU seconds move much less than wall seconds, so the ratios are given on both.
+WRAPPER = ("import resource, subprocess, sys, time; start = time.perf_counter(); code = subprocess.call(sys.argv[2:],"
+           " stdout=subprocess.DEVNULL); wall = time.perf_counter() - start; u = resource.getrusage("
+           "resource.RUSAGE_CHILDREN); open(sys.argv[1], 'w').write(f'{wall} {u.ru_utime + u.ru_stime} {u.ru_maxrss}"
+           " {code}')")
+
+
+def child(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of this one child process alone; a failed run stops the
+    benchmark (no ratio of a run that did not do the work)."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "usage"
+        done = subprocess.run([sys.executable, "-c", WRAPPER, str(report), *cmd], check=False,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall, cpu, peak, code = report.read_text().split() if report.exists() else ("0", "0", "0", str(done.returncode))
+    if (int(code) != 0 and int(code) != 1) or done.returncode != 0:  # 1: the inputs had problems, all written
+        sys.exit(f"benchmark run failed (exit {code}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    return float(wall), float(cpu), int(peak) / 1024
+
+
+def table_rows(size: int, times: dict[str, list[tuple[float, float, float]]], base: str,
+               what: dict[str, str]) -> list[str]:
+    """Markdown rows: median wall and CPU seconds, max peak, and both ratios against the ``base`` run."""
+    base_wall = statistics.median(w for w, _, _ in times[base])
+    base_cpu = statistics.median(c for _, c, _ in times[base])
+    rows = []
+    for name, runs in times.items():
+        wall = statistics.median(w for w, _, _ in runs)
+        cpu = statistics.median(c for _, c, _ in runs)
+        peak = max(p for _, _, p in runs)
+        rows.append(f"| {size:,} | {what.get(name) or _what(name)} | {wall:.2f} s | {cpu:.2f} s | {peak:,.0f} MB "
+                    f"| {wall / base_wall:.2f} | {cpu / base_cpu:.2f} |")
+    return rows
 
 BARE = ("import sys; from python_calamine import CalamineWorkbook\n"
         "for path in sys.argv[1:]: print(len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()))")
@@ -93,7 +132,8 @@ def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repe
     """Table rows (markdown) for one pair of sheets: the bare reads and each output, interleaved, medians;
     with ``before`` (another checkout's src/), each output by that code too, in the same run."""
     runs = [(kind, None) for kind in outputs] + ([(kind, before) for kind in outputs] if before else [])
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["bare", *(_name(k, b) for k, b in runs)]}
+    names = ["bare", *(_name(k, b) for k, b in runs)]
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     matched: int | None = None
     for _ in range(repeat):
         times["bare"].append(child([sys.executable, "-c", BARE, str(old), str(new)]))
@@ -114,14 +154,7 @@ def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repe
                     sys.exit(f"only {written:,} of {members:,} members on Theo đảng viên: no ratio reported")
             if out.exists():
                 os.unlink(out)
-    bare_wall = statistics.median(w for w, _ in times["bare"])
-    rows = []
-    for name, runs in times.items():
-        wall = statistics.median(w for w, _ in runs)
-        peak = max(p for _, p in runs)
-        what = "bare reads (both)" if name == "bare" else _what(name)
-        rows.append(f"| {members:,} | {what} | {wall:.2f} s | {peak:,.0f} MB | {wall / bare_wall:.2f} |")
-    return rows
+    return table_rows(members, times, "bare", {"bare": "bare reads (both)"})
 
 
 def _name(kind: str, src: Path | None) -> str:
@@ -157,8 +190,8 @@ def main() -> None:
     args.keep.mkdir(parents=True, exist_ok=True)
     print(f"{len(ITEMS)} items per member; wall: median of {args.repeat} interleaved run(s), peak: max RSS of the"
           " process alone\n")
-    print("| members | run | wall | peak memory | x bare reads |")
-    print("|---|---|---|---|---|")
+    print("| members | run | wall | CPU | peak memory | x bare reads (wall) | x bare reads (CPU) |")
+    print("|---|---|---|---|---|---|---|")
     for members in sizes:
         old, new = (args.keep / f"compare-{period}-{members}-{args.share:g}.xlsx" for period in (2025, 2026))
         if not (old.exists() and new.exists()):

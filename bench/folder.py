@@ -5,11 +5,11 @@
 For each size, generates a folder of N member files (cached in --keep, default a temp dir) shaped like the
 bundled example examples/02-nguyen-van-an.yaml: header, member, every item of the default rubric answered
 (0 mostly, a few shortcomings, given as numbers or as the scale's labels), and for each shortcoming what the
-member saw, the remedy and its deadline. Then measures in one run, each in a fresh process, wall time and peak
-RSS of that process alone (through a small wrapper, as bench/batch.py does):
+member saw, the remedy and its deadline. Then measures in one run, each in a fresh process, wall time, CPU time
+(user + system) and peak RSS of that process alone (through a small wrapper, as bench/batch.py does):
   1. the YAML reader alone: tusoi's read_text + load_yaml of every file (what reading the files costs at least)
   2. tusoi batch FOLDER for each output asked (none: the summary only; csv, json, xlsx: -o OUT)
-and prints one markdown table, each run's ratio against the YAML reader's pass in the same run.
+and prints one markdown table, each run's ratios (wall and CPU) against the YAML reader's pass in the same run.
 Goal (issue 13): peak memory <= 600 MB for 20,000 files.
 """
 
@@ -18,14 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from batch import FAMILY, GIVEN, ITEMS, child
+from batch import FAMILY, GIVEN, ITEMS
+from compare import _name, _python, child, table_rows
 
 OUTPUTS = ("none", "csv", "json", "xlsx")
 READER = ("import sys; from pathlib import Path; from tusoi_cli.read.yaml_reader import load_yaml, read_text\n"
@@ -68,7 +68,8 @@ def run(folder: Path, members: int, outputs: list[str], keep: Path, repeat: int,
     """Table rows (markdown) for one folder: the YAML reader and each output, interleaved ``repeat`` times;
     with ``before`` (another checkout's src/), each output by that code too, in the same run."""
     runs = [(kind, None) for kind in outputs] + ([(kind, before) for kind in outputs] if before else [])
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["reader", *(_name(k, b) for k, b in runs)]}
+    names = ["reader", *(_name(k, b) for k, b in runs)]
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for _ in range(repeat):
         times["reader"].append(child([sys.executable, "-c", READER, str(folder)]))
         for kind, src in runs:
@@ -81,28 +82,7 @@ def run(folder: Path, members: int, outputs: list[str], keep: Path, repeat: int,
             times[_name(kind, src)].append(child(cmd))
             if out.exists():
                 os.unlink(out)
-    base = statistics.median(w for w, _ in times["reader"])
-    rows = []
-    for name, runs in times.items():
-        wall = statistics.median(w for w, _ in runs)
-        peak = max(p for _, p in runs)
-        what = "YAML reader alone" if name == "reader" else _what(name)
-        rows.append(f"| {members:,} | {what} | {wall:.2f} s | {peak:,.0f} MB | {wall / base:.2f} |")
-    return rows
-
-
-def _name(kind: str, src: Path | None) -> str:
-    return f"before {kind}" if src else kind
-
-
-def _what(name: str) -> str:
-    prefix, _, kind = name.rpartition(" ")
-    return f"{prefix + ': ' if prefix else ''}{f'-o .{kind}' if kind != 'none' else 'no output'}"
-
-
-def _python(src: Path | None) -> list[str]:
-    """The interpreter, with ``src`` first on its path when given (a before/after comparison in one run)."""
-    return ["env", f"PYTHONPATH={src}", sys.executable] if src else [sys.executable]
+    return table_rows(members, times, "reader", {"reader": "YAML reader alone"})
 
 
 def main() -> None:
@@ -121,8 +101,8 @@ def main() -> None:
             parser.error(f"unknown output {kind!r}: one of {', '.join(OUTPUTS)}")
     args.keep.mkdir(parents=True, exist_ok=True)
     print(f"wall: median of {args.repeat} interleaved run(s), peak: max RSS of the process alone\n")
-    print("| files | run | wall | peak memory | x YAML reader |")
-    print("|---|---|---|---|---|")
+    print("| files | run | wall | CPU | peak memory | x YAML reader (wall) | x YAML reader (CPU) |")
+    print("|---|---|---|---|---|---|---|")
     for members in sizes:
         folder = args.keep / f"folder-{members}"
         if not folder.exists():
