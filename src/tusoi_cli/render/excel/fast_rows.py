@@ -54,7 +54,8 @@ class FastRows:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self._cell_styles = ws.parent._cell_styles  # the workbook's style table: index -> style array
-        self._ids: dict[int, tuple[Any, str, str]] = {}  # id(style) -> (style, ' s="n"', quoted ' s="m"')
+        self._ids: dict[int, tuple[Any, str]] = {}  # id(style) -> (style, ' s="n"')
+        self._quoted: dict[int, str] = {}  # id(style) -> ' s="m"' of its quote-prefixed copy, made when needed
         self._letters: list[str] = []
         self._texts: dict[tuple[str, int, float | None], tuple[str, int]] = {}  # (text, id(style), width) -> xml
         self._hooked = False
@@ -73,14 +74,20 @@ class FastRows:
             self.ws.append(_XmlRows("".join(self._xml), self._rows))
             self._xml, self._rows = [], []
 
-    def _style(self, style: Any) -> tuple[Any, str, str]:
+    def _style(self, style: Any) -> tuple[Any, str]:
         found = self._ids.get(id(style))
         if found is None:
             plain = StyleArray(style) if style is not None else StyleArray()
-            quoted = StyleArray(plain)
+            found = self._ids[id(style)] = (style, _s(self._cell_styles.add(plain)))  # the style kept: its id too
+        return found
+
+    def _quoted_style(self, style: Any) -> str:
+        """The style with Excel's quote prefix, as store_text gives a cell whose text could read as a formula."""
+        found = self._quoted.get(id(style))
+        if found is None:
+            quoted = StyleArray(style) if style is not None else StyleArray()
             quoted.quotePrefix = 1
-            found = (style, _s(self._cell_styles.add(plain)), _s(self._cell_styles.add(quoted)))
-            self._ids[id(style)] = found  # the style itself is kept in the tuple, so its id stays its own
+            found = self._quoted[id(style)] = _s(self._cell_styles.add(quoted))
         return found
 
     def _hook(self) -> None:
@@ -110,12 +117,13 @@ class FastRows:
 
     def _text(self, value: str, style: Any, width: float | None) -> tuple[str, int]:
         """A text cell's XML after its reference, and the lines it takes in a wrapped column ``width`` wide."""
-        _, plain, quoted = self._style(style)
         cleaned = clean_text(value)
         text = cleaned[:_MAX_TEXT]
         risky = text.startswith(RISKY_START) or text in ERROR_CODES
+        plain = self._style(style)[1]  # also keeps the style alive, so its id keys the caches safely
+        s = self._quoted_style(style) if risky else plain
         space = ' xml:space="preserve"' if text.strip() != text and text.strip() else ""
-        return (f'{quoted if risky else plain} t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>',
+        return (f'{s} t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>',
                 line_count(cleaned, width) if width else 1)  # as append_row counts
 
     def append(self, values: Sequence[object], styles: Sequence[Any], fit: Sequence[float | None] | None = None,
