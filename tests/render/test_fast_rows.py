@@ -136,3 +136,23 @@ def test_rows_go_through_openpyxls_own_writer_when_the_stream_is_not_et_xmlfile(
     maker.flush()  # the sheet is finished and saved as any other
     save_workbook(workbook, tmp_path / "r.xlsx", title="thử", tool_version="0", generated_at=datetime(2026, 3, 1))
     assert CalamineWorkbook.from_path(str(tmp_path / "r.xlsx")).get_sheet_by_name("Chi tiết").to_python()[1][0] == 1
+
+
+def test_rows_in_many_chunks_come_out_in_order_between_append_rows(tmp_path: Path) -> None:
+    """Rows go to openpyxl's stream 256 at a time: 600 rows, an append_row's row after them, all in place."""
+    workbook = new_workbook(streaming=True)
+    ws = workbook.create_sheet("Theo đảng viên")
+    st = Styles(ws, load_rubric())
+    sheet_head(ws, [6.0, 20.0, 8.0])
+    append_row(ws, ["STT", "Họ và tên", "Điểm"], st.header)
+    with FastRows(ws) as rows:
+        for n in range(1, 601):
+            rows.append([n, f"Đảng viên {n}", 100 - n / 8], [st.center, st.wrap, st.dec])
+    append_row(ws, ["Cộng", None, 600], [st.label, None, st.int])
+    assert ws.max_row == 602
+    path = tmp_path / "r.xlsx"
+    save_workbook(workbook, path, title="thử", tool_version="0", generated_at=datetime(2026, 3, 1), compresslevel=1)
+    read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Theo đảng viên").to_python()
+    assert len(read) == 602
+    assert [r[0] for r in read[1:601]] == list(range(1, 601))
+    assert read[300] == [300, "Đảng viên 300", 62.5] and read[601] == ["Cộng", "", 600]
