@@ -39,7 +39,7 @@ class _XmlRows(list):  # type: ignore[type-arg]
 
     __slots__ = ("xml",)
 
-    def __init__(self, xml: str, rows: list[tuple[int, list[object], list[Any], float | None]]) -> None:
+    def __init__(self, xml: str, rows: list[tuple[int, Sequence[object], Sequence[Any], float | None]]) -> None:
         super().__init__(rows)
         self.xml = xml
 
@@ -60,7 +60,7 @@ class FastRows:
         self._texts: dict[tuple[str, int, float | None], tuple[str, int]] = {}  # (text, id(style), width) -> xml
         self._hooked = False
         self._xml: list[str] = []  # rows not yet handed to openpyxl's stream
-        self._rows: list[tuple[int, list[object], list[Any], float | None]] = []
+        self._rows: list[tuple[int, Sequence[object], Sequence[Any], float | None]] = []
 
     def __enter__(self) -> FastRows:
         return self
@@ -144,31 +144,33 @@ class FastRows:
             texts.clear()
         lines = 1
         parts = []
+        at = f'{row}"'  # the end of each cell's reference in this row
+        widths = fit if fit is not None else ()
         for index, value in enumerate(values):
             style = styles[index]
             if type(value) is str:
-                width = fit[index] if fit is not None and index < len(fit) else None
+                width = widths[index] if index < len(widths) else None
                 key = (value, id(style), width)
                 found = texts.get(key)
                 if found is None:
                     found = texts[key] = self._text(value, style, width)  # its style is kept in _ids
-                parts.append(f'<c r="{letters[index]}{row}"{found[0]}')
+                parts.append(f'<c r="{letters[index]}{at}{found[0]}')
                 if found[1] > lines:
                     lines = found[1]
                 continue
-            ids_of = ids.get(id(style)) or self._style(style)
+            s = (ids.get(id(style)) or self._style(style))[1]
             if value is None:
                 if style is not None and any(style):
-                    parts.append(f'<c r="{letters[index]}{row}"{ids_of[1]}/>')
+                    parts.append(f'<c r="{letters[index]}{at}{s}/>')
             elif type(value) is int:
-                parts.append(f'<c r="{letters[index]}{row}"{ids_of[1]} t="n"><v>{value}</v></c>')
+                parts.append(f'<c r="{letters[index]}{at}{s} t="n"><v>{value}</v></c>')
             elif isinstance(value, bool):
-                parts.append(f'<c r="{letters[index]}{row}"{ids_of[1]} t="b"><v>{int(value)}</v></c>')
+                parts.append(f'<c r="{letters[index]}{at}{s} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
-                parts.append(f'<c r="{letters[index]}{row}"{ids_of[1]} t="n"><v>{value:.16g}</v></c>')
+                parts.append(f'<c r="{letters[index]}{at}{s} t="n"><v>{value:.16g}</v></c>')
             elif isinstance(value, date):
                 serial = to_excel(value, ws.parent.epoch)
-                parts.append(f'<c r="{letters[index]}{row}"{ids_of[1]} t="n"><v>{serial:.16g}</v></c>')
+                parts.append(f'<c r="{letters[index]}{at}{s} t="n"><v>{serial:.16g}</v></c>')
             else:
                 raise TypeError(f"a cell value of type {type(value).__name__}")
         if height is None and lines > 1:
@@ -178,7 +180,7 @@ class FastRows:
         else:
             xml = f'<row r="{row}">{"".join(parts)}</row>'
         self._xml.append(xml)
-        self._rows.append((row, list(values), list(styles), height))
+        self._rows.append((row, values, styles, height))  # as given: the caller makes a new row each time
         if len(self._rows) >= _CHUNK:
             self.flush()
         ws.max_row = row
