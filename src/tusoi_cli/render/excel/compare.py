@@ -426,27 +426,45 @@ class _CompareReport:
                    "Biện pháp khắc phục (kỳ mới)"}
         fit = [c.width if c.header in wrapped else None for c in columns]
         pick = itemgetter(*(n for n, keep in enumerate(kept) if keep))  # the kept columns of a full row
+        whole = len(columns) == len(layout)
+        # a sheet's province has 280,000 rows here: what repeats is looked up once (outcomes, numbers)
+        changed = {s: (STATUS_LABELS[s], self.status[s]) for s in STATUSES}
+        numbers: dict[float, object] = {}
         last = header
         with FastRows(ws) as rows:
             for index, m in enumerate(c.members, start=1):
+                name, code = m.ho_ten, m.ma_dang_vien
                 entries: list[ItemChange | Unclear] = [*m.changes, *m.unclear]
                 for entry in entries:
-                    outcome, outcome_style = self.outcome(entry)
-                    deadline, deadline_style = self.deadline_state(entry)
+                    old_value: object
+                    new_value: object
                     if isinstance(entry, ItemChange):
-                        old_value: object = excel_number(entry.old_value)
-                        new_value: object = excel_number(entry.new_value)
+                        outcome, outcome_style = changed[entry.status]
+                        old_value = numbers.get(entry.old_value)
+                        if old_value is None:
+                            old_value = numbers[entry.old_value] = excel_number(entry.old_value)
+                        new_value = numbers.get(entry.new_value)
+                        if new_value is None:
+                            new_value = numbers[entry.new_value] = excel_number(entry.new_value)
+                        if not (deadlines or plans):  # a sheet's comparison: no plan nor deadline columns
+                            last = rows.append((index, name, entry.id, entry.title, old_value, new_value, outcome,
+                                                code),
+                                               (st.center, st.wrap, st.text, st.wrap, st.center, st.center,
+                                                outcome_style, st.text), fit)
+                            continue
                     else:
+                        outcome, outcome_style = self.outcome(entry)
                         old_value = _value(entry.old_state, entry.old_value)
                         new_value = _value(entry.new_state, entry.new_value)
+                    deadline, deadline_style = self.deadline_state(entry)
                     old_plan, new_plan = entry.old_plan, entry.new_plan
-                    values = (index, m.ho_ten, entry.id, entry.title, old_value, new_value, outcome, deadline,
+                    values = (index, name, entry.id, entry.title, old_value, new_value, outcome, deadline,
                               old_plan.bieu_hien if old_plan else None, old_plan.khac_phuc if old_plan else None,
-                              old_plan.han_khac_phuc if old_plan else None, m.ma_dang_vien,
+                              old_plan.han_khac_phuc if old_plan else None, code,
                               new_plan.khac_phuc if new_plan else None, new_plan.han_khac_phuc if new_plan else None)
                     styles = (st.center, st.wrap, st.text, st.wrap, st.center, st.center, outcome_style,
                               deadline_style, st.wrap, st.wrap, self.date, st.text, st.wrap, self.date)
-                    last = rows.append(pick(values), pick(styles), fit)
+                    last = rows.append(values if whole else pick(values), styles if whole else pick(styles), fit)
         self.finish(ws, header, last, len(columns))
         if last == header:
             self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ của các đảng viên ghép được.", columns, 2, 7)

@@ -96,11 +96,15 @@ class FastRows:
         ws._get_writer()
         writer = ws._writer
         original = writer.write_row
+        # openpyxl's stream numbers rows by counting what is appended; a chunk is many rows in one append, so the
+        # rows appended after it are numbered on by the rows the chunks held beyond one each
+        ahead = [0]
 
         def write_row(xf: Any, row: Any, row_idx: int) -> None:
             if type(row) is not _XmlRows:
-                original(xf, row, row_idx)
+                original(xf, row, row_idx + ahead[0])
                 return
+            ahead[0] += len(row) - 1
             raw = getattr(xf, "_file", None)  # et_xmlfile's writer: the stream's text, inside <sheetData>
             if raw is not None:
                 raw(row.xml)
