@@ -237,7 +237,6 @@ def follow_previous_batch(batch: BatchResult, previous: Period) -> None:
     from tusoi_cli.engine.compare import match_records
     from tusoi_cli.engine.raters import rating_flags
     from tusoi_cli.engine.scoring import compile_rubric, score_member, score_values
-    from tusoi_cli.model.batch import BatchMember
     from tusoi_cli.model.compare import Record
     from tusoi_cli.model.compiled import form_index
 
@@ -251,10 +250,10 @@ def follow_previous_batch(batch: BatchResult, previous: Period) -> None:
         carried, observed = follow_up(olds.get(n), records[n], own)
         if carried is None:
             continue
-        if member.evaluation is not None:  # a member file: scored in detail again
-            evaluation = member.evaluation.model_copy(update={"ky_truoc": carried})
-            again = BatchMember.from_result(rubric, score_member(rubric, evaluation, observed), member.line)
-            again.evaluation = evaluation
+        if member.evaluation is not None:  # a member file: scored in detail again, kept as compact as before
+            member.evaluation = member.evaluation.model_copy(update={"ky_truoc": carried})
+            again = member.scored(rubric, score_member(rubric, member.evaluation_for(rubric), observed))
+            again.observed = observed  # a compact member's result is made again on demand: with what was observed
             batch.members[n] = again
             continue
         member.ky_truoc, member.observed, member.result = carried, observed, None

@@ -29,9 +29,9 @@ def score_batch(batch: BatchResult, unit: str) -> BatchResult:
         if member.result is not None:
             continue
         if member.evaluation is not None:
-            members[index] = BatchMember.from_result(rubric, score_member(rubric, member.evaluation), member.line)
-            # kept: to score again with a previous period's file, and for kiem-diem's review fields
-            members[index].evaluation = member.evaluation
+            # compact, keeping only what the compact form cannot give back (kiem-diem's review fields, ky_truoc,
+            # the answers with details): scoring it again gives the same result
+            members[index] = member.scored(rubric, score_member(rubric, member.evaluation_for(rubric)))
         else:
             fixed = None
             if member.ky_truoc is not None:  # the sheet's previous-period columns

@@ -101,6 +101,22 @@ class _Alignment:
     change: RubricChange | None
     old: CompareInfo
     new: CompareInfo
+    # per pair, what comparing it needs besides the values, looked up once per pair of rubrics rather than per
+    # member: (old index, new index, item id, title, section, old value labels, new value labels)
+    steps: tuple[_Step, ...] = ()
+
+    def __post_init__(self) -> None:
+        steps = []
+        for o, n in self.pairs:
+            info, index = (self.new, n) if n is not None else (self.old, o)
+            assert index is not None
+            steps.append((o, n, info.ids[index], info.titles[index], info.sections[index],
+                          self.old.readers[o].labels if o is not None else {},
+                          self.new.readers[n].labels if n is not None else {}))
+        object.__setattr__(self, "steps", tuple(steps))
+
+
+_Step = tuple[int | None, int | None, str, str, str, dict[float, str], dict[float, str]]
 
 
 def _align(old: Rubric, new: Rubric) -> _Alignment:
@@ -145,21 +161,20 @@ def compare_records(old: Record, new: Record, *, today: date, matched_by: Matche
     align = alignment or _align(old.rubric, new.rubric)
     oi, ni = align.old, align.new
     old_values, new_values = old.values, new.values
+    old_plans, new_plans = old.plans, new.plans
     changes: list[ItemChange] = []
     unclear: list[Unclear] = []
-    for o, n in align.pairs:
+    for o, n, item_id, title, section, old_labels, new_labels in align.steps:
         ov = old_values[o] if o is not None else None
         nv = new_values[n] if n is not None else None
         had = ov is not None and ov > 0
         has = nv is not None and nv > 0
         if not had and not has:
             continue
-        info, index = (ni, n) if n is not None else (oi, o)
-        assert index is not None
-        item_id = info.ids[index]
-        old_plan, new_plan = old.plans.get(item_id), new.plans.get(item_id)
-        old_label = oi.label(o, ov) if o is not None else None
-        new_label = ni.label(n, nv) if n is not None else None
+        old_plan = old_plans.get(item_id) if old_plans else None
+        new_plan = new_plans.get(item_id) if new_plans else None
+        old_label = old_labels.get(ov) or oi.label(o, ov) if o is not None and ov is not None else None
+        new_label = new_labels.get(nv) or ni.label(n, nv) if n is not None and nv is not None else None
         if ov is not None and nv is not None:
             status: Status
             if not has:
@@ -170,8 +185,8 @@ def compare_records(old: Record, new: Record, *, today: date, matched_by: Matche
                 status = "improved" if nv < ov else "worse" if nv > ov else "unchanged"
             deadline = old_plan.han_khac_phuc if old_plan else None
             overdue = has and had and deadline is not None and deadline < today
-            changes.append(ItemChange(item_id, info.titles[index], info.sections[index], status, ov, old_label, nv,
-                                      new_label, overdue, old_plan, new_plan))
+            changes.append(ItemChange(item_id, title, section, status, ov, old_label, nv, new_label, overdue, old_plan,
+                                      new_plan))
             continue
         old_state = old.state(o) if o is not None else None
         new_state = new.state(n) if n is not None else None
@@ -180,9 +195,8 @@ def compare_records(old: Record, new: Record, *, today: date, matched_by: Matche
         else:
             reason = _OLD_REASON[old_state] if old_state is not None else "added_to_rubric"
         deadline = old_plan.han_khac_phuc if old_plan else None
-        unclear.append(Unclear(item_id, info.titles[index], info.sections[index], reason, old_state, ov, old_label,
-                               new_state, nv, new_label, had and deadline is not None and deadline < today,
-                               old_plan, new_plan))
+        unclear.append(Unclear(item_id, title, section, reason, old_state, ov, old_label, new_state, nv, new_label,
+                               had and deadline is not None and deadline < today, old_plan, new_plan))
     return MemberComparison(old, new, matched_by, changes, unclear)
 
 

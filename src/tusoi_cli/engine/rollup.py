@@ -53,6 +53,7 @@ def score_cell(batch: BatchResult, unit: str) -> BatchResult:
     for index, member in enumerate(members):
         evaluation = member.evaluation
         if evaluation is not None and member.result is None:
+            evaluation = member.evaluation_for(rubric)  # a member file's, whole again (it is kept trimmed)
             answers = [evaluation.answers.get(item_id, _UNANSWERED) for item_id in ids]
             values = tuple(a.value if a.state == "answered" else None for a in answers)
             na = tuple(i for i, a in enumerate(answers) if a.state == "na")

@@ -7,6 +7,7 @@ numbers); the detailed :class:`MemberResult` of a member is built only when an o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, overload
@@ -41,6 +42,19 @@ def unscored() -> Core:
 
 
 _NA_ANSWER = Answer.model_construct(state="na")
+_ANSWERED: dict[tuple[type, float, float], Answer] = {}  # plain answers by value, shared (models are frozen)
+
+
+def _answered(value: float) -> Answer:
+    """The plain answer of ``value``, made once per value (model_construct costs ~25 µs; a province's members
+    would make 46 each). Keyed by type and sign too: 1 and 1.0, 0.0 and -0.0 print differently."""
+    key = (type(value), value, math.copysign(1.0, value))
+    answer = _ANSWERED.get(key)
+    if answer is None:
+        answer = Answer.model_construct(state="answered", value=value)
+        if len(_ANSWERED) < 4096:
+            _ANSWERED[key] = answer
+    return answer
 
 
 @dataclass(slots=True)
@@ -73,6 +87,9 @@ class BatchMember:
     ky_truoc: list[CarriedItem] | None = None  # the previous period's shortcomings (sheet columns), when given
     observed: dict[str, Observation] | None = None  # what a previous period's file shows for them (--ky-truoc)
     previous: list[PreviousShortcoming] | None = None  # ky_truoc and observed as a result shows them (engine)
+    # True when ``evaluation`` keeps only the answers the compact form cannot give back (a member file's answers
+    # with details): a province's folder would otherwise keep some 75 KB per file (see from_evaluation)
+    details_only: bool = False
 
     @property
     def rated(self) -> bool:
@@ -92,16 +109,24 @@ class BatchMember:
     def level_id(self, rubric: Rubric) -> str | None:
         return rubric.levels[self.core.rank].id if self.rated else None
 
+    def _answers(self, rubric: Rubric) -> dict[str, Answer]:
+        """The answers the compact form gives back: each item's state and value, the errors of invalid ones."""
+        ids = item_ids(rubric)
+        answers = {ids[i]: _answered(v) for i, v in enumerate(self.values) if v is not None}
+        answers.update({ids[i]: _NA_ANSWER for i in self.na})
+        errors = self.errors or {}
+        answers.update({ids[i]: Answer.model_construct(state="invalid", error=errors.get(i)) for i in self.invalid})
+        return answers
+
     def evaluation_for(self, rubric: Rubric) -> MemberEvaluation:
         """The member as an evaluation, to score in detail (the file's own when it was a member file)."""
         evaluation = self.evaluation
-        if evaluation is None:
-            ids = item_ids(rubric)
-            answers = {ids[i]: Answer.model_construct(state="answered", value=v)
-                       for i, v in enumerate(self.values) if v is not None}
-            answers.update({ids[i]: _NA_ANSWER for i in self.na})
-            errors = self.errors or {}
-            answers.update({ids[i]: Answer.model_construct(state="invalid", error=errors.get(i)) for i in self.invalid})
+        if evaluation is not None and self.details_only:  # the compact answers, then those with details
+            answers = self._answers(rubric)
+            answers.update(evaluation.answers)
+            evaluation = evaluation.model_copy(update={"answers": answers})
+        elif evaluation is None:
+            answers = self._answers(rubric)
             member = MemberInfo.model_construct(ho_ten=self.ho_ten, ma_dang_vien=self.ma_dang_vien, chi_bo=self.chi_bo,
                                                 chuc_vu=self.chuc_vu)
             evaluation = MemberEvaluation.model_construct(
@@ -111,6 +136,45 @@ class BatchMember:
                 status=self.status if self.status_reason != NO_ANSWER_REASON else "reviewed",
                 status_reason=self.status_reason, raters=self.raters or {}, ky_truoc=self.ky_truoc)
         return evaluation
+
+    @classmethod
+    def from_evaluation(cls, rubric: Rubric, evaluation: MemberEvaluation, line: int) -> BatchMember:
+        """A member file's member, unscored and compact: one value per item, and of the evaluation only what the
+        compact form cannot give back — the answers with details (bieu_hien, khac_phuc, han_khac_phuc, an
+        error) and the member's own fields. :meth:`evaluation_for` makes the whole evaluation again: scoring it
+        gives the very result the file's evaluation gives (the JSON output relies on it)."""
+        ids = item_ids(rubric)
+        answers = evaluation.answers
+        values: list[float | None] = []
+        na: list[int] = []
+        invalid: list[int] = []
+        kept: dict[str, Answer] = {}
+        for index, item_id in enumerate(ids):
+            answer = answers.get(item_id)
+            if answer is None:
+                values.append(None)
+                continue
+            values.append(answer.value if answer.state == "answered" else None)
+            if answer.state == "na":
+                na.append(index)
+            elif answer.state == "invalid":
+                invalid.append(index)
+            if (answer.state == "invalid" or answer.bieu_hien is not None or answer.khac_phuc is not None
+                    or answer.han_khac_phuc is not None or answer.error is not None):
+                kept[item_id] = answer
+        return cls(line, unscored(), tuple(values), tuple(na), tuple(invalid), evaluation.member.ho_ten,
+                   evaluation=evaluation.model_copy(update={"answers": kept}), details_only=True)
+
+    def scored(self, rubric: Rubric, result: MemberResult) -> BatchMember:
+        """This member with its detailed ``result`` (scored by the engine): compact, keeping no more than
+        before (the result itself only when this member carries a whole evaluation)."""
+        member = BatchMember.from_result(rubric, result, self.line)
+        if self.details_only:
+            member.result, member.evaluation, member.details_only = None, self.evaluation, True
+            # the previous period, as the outputs and --ky-truoc read it from a compact member (small lists)
+            member.ky_truoc = self.evaluation.ky_truoc if self.evaluation is not None else None
+            member.previous = result.previous_shortcomings
+        return member
 
     @classmethod
     def from_result(cls, rubric: Rubric, result: MemberResult, line: int) -> BatchMember:

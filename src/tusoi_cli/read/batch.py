@@ -510,8 +510,8 @@ def read_folder(folder: Path, rubric: Rubric, strict: bool = False) -> BatchResu
             result.problems.extend(exc.problems)
             result.failed_rows.append(number)
             continue
-        result.members.append(BatchMember(number, unscored(), (), (), (), read.evaluation.member.ho_ten,
-                                          evaluation=read.evaluation))  # scored by the engine
+        # compact from the start (scored by the engine): 20,000 files' whole evaluations would not fit
+        result.members.append(BatchMember.from_evaluation(rubric, read.evaluation, number))
         result.problems.extend(read.problems)
         result.notes.extend(str(note) for note in read.notes)
     return result

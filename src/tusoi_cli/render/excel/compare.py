@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import Rubric
@@ -47,6 +49,7 @@ from tusoi_cli.model.compare import (
     Record,
     Unclear,
 )
+from tusoi_cli.render.excel.fast_rows import FastRows
 from tusoi_cli.render.excel.styles import (
     CHART_HEIGHT_PT,
     Column,
@@ -64,7 +67,7 @@ from tusoi_cli.render.excel.styles import (
     print_setup,
     rows_height,
     save_workbook,
-    set_widths,
+    sheet_head,
     solid_fill,
 )
 
@@ -88,6 +91,7 @@ _OVERDUE_FONT = "9C0006"
 _NAME_MATCH_FILL = "FFEB9C"
 _DATE_FORMAT = "DD/MM/YYYY"
 _MEMBER_COUNTS = (*STATUSES, "overdue", "not_comparable")
+_LARGE = 2000  # matched members past which the package is compressed fast rather than small (save_workbook)
 
 
 def write_comparison_report(target: Path, comparison: Comparison, *, tool_version: str,
@@ -96,9 +100,12 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
 
     ``fallback_rubric`` styles the levels when nobody could be read in either period (an empty report)."""
     generated_at = generated_at or datetime.now().astimezone()
-    workbook = new_workbook()
-    report = _CompareReport(workbook, comparison, tool_version, generated_at, fallback_rubric)
-    report.summary_sheet(workbook.active)
+    # Streaming (openpyxl's write-only mode): each row is written out as it is made, so two provinces'
+    # comparison never keeps its millions of cell objects (20,000 members a period: 1.3 GB in normal mode).
+    workbook = new_workbook(streaming=True)
+    first = workbook.create_sheet(SHEET_SUMMARY)
+    report = _CompareReport(first, comparison, tool_version, generated_at, fallback_rubric)
+    report.summary_sheet(first)
     report.members_sheet(workbook.create_sheet(SHEET_MEMBERS))
     report.detail_sheet(workbook.create_sheet(SHEET_DETAIL))
     report.items_sheet(workbook.create_sheet(SHEET_ITEMS))
@@ -109,7 +116,7 @@ def write_comparison_report(target: Path, comparison: Comparison, *, tool_versio
         report.errors_sheet(workbook.create_sheet(SHEET_ERRORS))
     report.info_sheet(workbook.create_sheet(SHEET_INFO))
     save_workbook(workbook, target, title=report.title("So sánh hai kỳ tự soi, tự sửa"), tool_version=tool_version,
-                  generated_at=generated_at)
+                  generated_at=generated_at, compresslevel=1 if len(comparison.members) > _LARGE else None)
 
 
 def _value(state: str | None, value: float | None) -> object:
@@ -122,7 +129,7 @@ def _value(state: str | None, value: float | None) -> object:
 
 
 class _CompareReport:
-    def __init__(self, workbook: Any, c: Comparison, tool_version: str, generated_at: datetime,
+    def __init__(self, first: Worksheet, c: Comparison, tool_version: str, generated_at: datetime,
                  fallback_rubric: Rubric | None = None) -> None:
         self.c = c
         self.tool_version = tool_version
@@ -132,7 +139,7 @@ class _CompareReport:
             if fallback_rubric is None:
                 raise ValueError("an empty comparison needs fallback_rubric to style its levels")
             rubrics = [fallback_rubric]
-        st = self.styles = Styles(workbook.active, rubrics[0])
+        st = self.styles = Styles(first, rubrics[0])
         for rubric in rubrics[1:]:  # levels of the other rubrics, when the periods used different ones
             for level in rubric.levels:
                 if level.id not in st.level:
@@ -177,20 +184,20 @@ class _CompareReport:
             parts.append(f"kỳ {self.periods}")
         return " — ".join(parts)
 
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column]) -> str:
+    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column], freeze: str | None = None) -> str:
+        """Column widths, frozen panes, the title in row 1; returns the title. Widths and panes come first: a
+        streaming sheet writes them out with its first row."""
         title = self.title(heading)
-        append_row(ws, [title], [self.styles.title])
-        ws.row_dimensions[1].height = 20
-        set_widths(ws, [c.width for c in columns])
+        sheet_head(ws, [c.width for c in columns], freeze=freeze)
+        append_row(ws, [title], [self.styles.title], height=20)
         return title
 
     def header(self, ws: Worksheet, columns: Sequence[Column], styles: Sequence[StyleArray] | None = None) -> int:
-        row = append_row(ws, [c.header for c in columns], list(styles) if styles else self.styles.header)
-        ws.row_dimensions[row].height = 32
-        return row
+        return append_row(ws, [c.header for c in columns], list(styles) if styles else self.styles.header,
+                          height=32)
 
-    def finish(self, ws: Worksheet, header_row: int, last_row: int, ncols: int, freeze: str) -> None:
-        ws.freeze_panes = freeze
+    def finish(self, ws: Worksheet, header_row: int, last_row: int, ncols: int) -> None:
+        """The autofilter over header and data (the panes were frozen by :meth:`start`)."""
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
 
     def note(self, ws: Worksheet, text: str, columns: Sequence[Column], first: int = 1,
@@ -200,8 +207,8 @@ class _CompareReport:
         lead = [None] * (first - 1)
         row = append_row(ws, [*lead, text], [*lead, self.styles.note_wrap],
                       [*lead, sum(c.width for c in columns[first - 1:last])])
-        if last > first:
-            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        if last > first:  # merged by reference: a streaming sheet has no merge_cells()
+            ws.merged_cells.add(CellRange(min_row=row, min_col=first, max_row=row, max_col=last))
 
     def level_cell(self, record: Record, bold: bool = False) -> tuple[str, StyleArray]:
         table = self.styles.level_bold if bold else self.styles.level
@@ -241,7 +248,6 @@ class _CompareReport:
     # ----------------------------------------------------------------- Tổng hợp
 
     def summary_sheet(self, ws: Worksheet) -> None:
-        ws.title = SHEET_SUMMARY
         st, c = self.styles, self.c
         columns = [Column("", 52), Column("", 16), Column("", 10), Column("", 16), Column("", 10)]
         title = self.start(ws, "SO SÁNH HAI KỲ TỰ SOI, TỰ SỬA", columns)
@@ -326,8 +332,7 @@ class _CompareReport:
             for note in c.notes:
                 self.note(ws, note[:1].upper() + note[1:], columns)
         if c.levels:  # below the tables, on a page of its own when it would not fit on this one
-            append_row(ws, [])
-            anchor = ws.max_row + 1
+            anchor = append_row(ws, [])  # the chart starts on this blank row, as it did before streaming
             if rows_height(ws, last_break(ws), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
                 ws.row_breaks.append(Break(id=anchor - 1))
             self.levels_chart(ws, header, last, f"A{anchor}")
@@ -357,28 +362,29 @@ class _CompareReport:
             Column("Mã đảng viên", 11), Column("Kỳ cũ: tệp, dòng", 22), Column("Kỳ mới: tệp, dòng", 22),
         ]
         printed = len(columns) - 3
-        title = self.start(ws, "THEO ĐẢNG VIÊN", columns)
+        title = self.start(ws, "THEO ĐẢNG VIÊN", columns, freeze="C3")
         header = self.header(ws, columns, [*([st.header] * 9), *self.count_headers(keys), *([st.header] * 3)])
         fit = [c.width if c.header in {"Họ và tên", "Ghép theo"} else None for c in columns]
-        for index, m in enumerate(c.members, start=1):
-            counts = m.counts()
-            old_level, old_style = self.level_cell(m.old)
-            new_level, new_style = self.level_cell(m.new, bold=True)
-            change = m.level_change
-            values: list[object] = [
-                index, m.ho_ten, MATCH_LABELS[m.matched_by], m.old.score, m.new.score,
-                m.score_change, old_level, new_level,
-                LEVEL_CHANGE_LABELS[change] if change else NO_LEVEL_CHANGE_LABEL,
-                *(counts[k] for k in keys), m.ma_dang_vien, m.old.source, m.new.source,
-            ]
-            styles = [
-                st.center, st.wrap, self.by_name if m.matched_by.startswith("name") else st.wrap,
-                st.number(m.old.score), st.number(m.new.score), st.number(m.score_change), old_style, new_style,
-                st.text, *([st.int] * len(keys)), st.text, st.wrap, st.wrap,
-            ]
-            append_row(ws, values, styles, fit)
+        with FastRows(ws) as rows:
+            for index, m in enumerate(c.members, start=1):
+                counts = m.counts()
+                old_level, old_style = self.level_cell(m.old)
+                new_level, new_style = self.level_cell(m.new, bold=True)
+                change = m.level_change
+                values: list[object] = [
+                    index, m.ho_ten, MATCH_LABELS[m.matched_by], m.old.score, m.new.score,
+                    m.score_change, old_level, new_level,
+                    LEVEL_CHANGE_LABELS[change] if change else NO_LEVEL_CHANGE_LABEL,
+                    *(counts[k] for k in keys), m.ma_dang_vien, m.old.source, m.new.source,
+                ]
+                styles = [
+                    st.center, st.wrap, self.by_name if m.matched_by.startswith("name") else st.wrap,
+                    st.number(m.old.score), st.number(m.new.score), st.number(m.score_change), old_style, new_style,
+                    st.text, *([st.int] * len(keys)), st.text, st.wrap, st.wrap,
+                ]
+                rows.append(values, styles, fit)
         last = header + len(c.members)
-        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        self.finish(ws, header, last, len(columns))
         if c.members:
             self.count_rules(ws, 10, header + 1, last, keys)
             first, end = header + 1, last
@@ -414,36 +420,52 @@ class _CompareReport:
         kept = [kept for _, _, kept in layout]
         columns = [col for col, _, keep in layout if keep]
         printed = sum(1 for _, shown, keep in layout if keep and shown)
-        title = self.start(ws, "CHI TIẾT TỪNG MỤC CỦA TỪNG ĐẢNG VIÊN", columns)
+        title = self.start(ws, "CHI TIẾT TỪNG MỤC CỦA TỪNG ĐẢNG VIÊN", columns, freeze="E3")
         header = self.header(ws, columns)
         wrapped = {"Họ và tên", "Nội dung", "Kết quả", "Biểu hiện (kỳ cũ)", "Biện pháp khắc phục (kỳ cũ)",
                    "Biện pháp khắc phục (kỳ mới)"}
         fit = [c.width if c.header in wrapped else None for c in columns]
+        pick = itemgetter(*(n for n, keep in enumerate(kept) if keep))  # the kept columns of a full row
+        whole = len(columns) == len(layout)
+        # a sheet's province has 280,000 rows here: what repeats is looked up once (outcomes, numbers)
+        changed = {s: (STATUS_LABELS[s], self.status[s]) for s in STATUSES}
+        numbers: dict[float, object] = {}
         last = header
-        for index, m in enumerate(c.members, start=1):
-            entries: list[ItemChange | Unclear] = [*m.changes, *m.unclear]
-            for entry in entries:
-                outcome, outcome_style = self.outcome(entry)
-                deadline, deadline_style = self.deadline_state(entry)
-                if isinstance(entry, ItemChange):
-                    old_value: object = excel_number(entry.old_value)
-                    new_value: object = excel_number(entry.new_value)
-                else:
-                    old_value = _value(entry.old_state, entry.old_value)
-                    new_value = _value(entry.new_state, entry.new_value)
-                old_plan, new_plan = entry.old_plan, entry.new_plan
-                cells: list[tuple[object, StyleArray]] = [
-                    (index, st.center), (m.ho_ten, st.wrap), (entry.id, st.text), (entry.title, st.wrap),
-                    (old_value, st.center), (new_value, st.center), (outcome, outcome_style),
-                    (deadline, deadline_style), (old_plan.bieu_hien if old_plan else None, st.wrap),
-                    (old_plan.khac_phuc if old_plan else None, st.wrap),
-                    (old_plan.han_khac_phuc if old_plan else None, self.date), (m.ma_dang_vien, st.text),
-                    (new_plan.khac_phuc if new_plan else None, st.wrap),
-                    (new_plan.han_khac_phuc if new_plan else None, self.date),
-                ]
-                chosen = [cell for cell, keep in zip(cells, kept, strict=True) if keep]
-                last = append_row(ws, [v for v, _ in chosen], [style for _, style in chosen], fit)
-        self.finish(ws, header, last, len(columns), f"E{header + 1}")
+        with FastRows(ws) as rows:
+            for index, m in enumerate(c.members, start=1):
+                name, code = m.ho_ten, m.ma_dang_vien
+                entries: list[ItemChange | Unclear] = [*m.changes, *m.unclear]
+                for entry in entries:
+                    old_value: object
+                    new_value: object
+                    if isinstance(entry, ItemChange):
+                        outcome, outcome_style = changed[entry.status]
+                        old_value = numbers.get(entry.old_value)
+                        if old_value is None:
+                            old_value = numbers[entry.old_value] = excel_number(entry.old_value)
+                        new_value = numbers.get(entry.new_value)
+                        if new_value is None:
+                            new_value = numbers[entry.new_value] = excel_number(entry.new_value)
+                        if not (deadlines or plans):  # a sheet's comparison: no plan nor deadline columns
+                            last = rows.append((index, name, entry.id, entry.title, old_value, new_value, outcome,
+                                                code),
+                                               (st.center, st.wrap, st.text, st.wrap, st.center, st.center,
+                                                outcome_style, st.text), fit)
+                            continue
+                    else:
+                        outcome, outcome_style = self.outcome(entry)
+                        old_value = _value(entry.old_state, entry.old_value)
+                        new_value = _value(entry.new_state, entry.new_value)
+                    deadline, deadline_style = self.deadline_state(entry)
+                    old_plan, new_plan = entry.old_plan, entry.new_plan
+                    values = (index, name, entry.id, entry.title, old_value, new_value, outcome, deadline,
+                              old_plan.bieu_hien if old_plan else None, old_plan.khac_phuc if old_plan else None,
+                              old_plan.han_khac_phuc if old_plan else None, code,
+                              new_plan.khac_phuc if new_plan else None, new_plan.han_khac_phuc if new_plan else None)
+                    styles = (st.center, st.wrap, st.text, st.wrap, st.center, st.center, outcome_style,
+                              deadline_style, st.wrap, st.wrap, self.date, st.text, st.wrap, self.date)
+                    last = rows.append(values if whole else pick(values), styles if whole else pick(styles), fit)
+        self.finish(ws, header, last, len(columns))
         if last == header:
             self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ của các đảng viên ghép được.", columns, 2, 7)
         else:
@@ -459,7 +481,7 @@ class _CompareReport:
         columns = [Column("Mã", 7), Column("Nội dung", 36), Column("Có ở kỳ cũ", 8), Column("Có ở kỳ mới", 8),
                    *(Column(_count_header(k), 8) for k in keys), Column("Tỷ lệ khắc phục", 9),
                    Column("Kéo dài ở đa số", 9)]
-        title = self.start(ws, "THEO MỤC (CÁC ĐẢNG VIÊN GHÉP ĐƯỢC)", columns)
+        title = self.start(ws, "THEO MỤC (CÁC ĐẢNG VIÊN GHÉP ĐƯỢC)", columns, freeze="C3")
         header = self.header(ws, columns, [*([st.header] * 4), *self.count_headers(keys), st.header, st.header])
         fit = [None, columns[1].width]
         for s in c.items:
@@ -468,7 +490,7 @@ class _CompareReport:
                     [st.text, st.wrap, st.int, st.int, *([st.int] * len(keys)), st.pct,
                      self.overdue if s.persistent else st.center], fit)
         last = header + len(c.items)
-        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        self.finish(ws, header, last, len(columns))
         self.count_rules(ws, 5, header + 1, last, keys)
         if not c.items:
             self.note(ws, "Không có biểu hiện, vi phạm nào ở cả hai kỳ.", columns, 2)
@@ -485,7 +507,7 @@ class _CompareReport:
             Column("Nội dung", 24), Column("Biện pháp khắc phục (kỳ cũ)", 26), Column("Hạn khắc phục", 11),
             Column("Quá hạn (ngày)", 8), Column("Kỳ cũ", 7), Column("Kỳ mới", 7), Column("Tình trạng", 22),
         ]
-        title = self.start(ws, "BIỆN PHÁP KHẮC PHỤC QUÁ HẠN", columns)
+        title = self.start(ws, "BIỆN PHÁP KHẮC PHỤC QUÁ HẠN", columns, freeze="C4")
         self.note(ws, f"Ngày đối chiếu: {c.today.strftime('%d/%m/%Y')}. {OVERDUE_HELP[:1].upper()}{OVERDUE_HELP[1:]}.",
                   columns)
         header = self.header(ws, columns)
@@ -510,7 +532,7 @@ class _CompareReport:
                     [st.center, st.wrap, st.text, st.text, st.wrap, st.wrap, self.date, st.int, st.center, st.center,
                      style], fit)
         last = header + len(rows)
-        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        self.finish(ws, header, last, len(columns))
         if not c.old.has_deadlines:
             self.note(ws, NO_DEADLINES_NOTE[:1].upper() + NO_DEADLINES_NOTE[1:] + ".", columns, 2)
         elif not rows:
@@ -524,7 +546,7 @@ class _CompareReport:
         st, c = self.styles, self.c
         columns = [Column("Kỳ", 7), Column("Họ và tên", 22), Column("Mã đảng viên", 11),
                    Column("Tệp, dòng", 26), Column("Lý do", 34), Column("Ghi chú", 36)]
-        title = self.start(ws, "ĐẢNG VIÊN CHƯA GHÉP ĐƯỢC GIỮA HAI KỲ", columns)
+        title = self.start(ws, "ĐẢNG VIÊN CHƯA GHÉP ĐƯỢC GIỮA HAI KỲ", columns, freeze="C3")
         header = self.header(ws, columns)
         fit = [None, columns[1].width, None, columns[3].width, columns[4].width, columns[5].width]
         styles = [st.text, st.wrap, st.text, st.wrap, st.wrap, st.wrap]
@@ -541,7 +563,7 @@ class _CompareReport:
                                    + f", {r.source}" for s, r in group if r is not record)
                 last = append_row(ws, [SIDE_LABELS[side], record.ho_ten, record.ma_dang_vien, record.source, a.label,
                                     f"cùng nhóm với {others}" if others else None], styles, fit)
-        self.finish(ws, header, last, len(columns), f"C{header + 1}")
+        self.finish(ws, header, last, len(columns))
         if last == header:
             self.note(ws, "Mọi đảng viên đều ghép được giữa hai kỳ.", columns, 2)
         else:
@@ -556,7 +578,7 @@ class _CompareReport:
         st, c = self.styles, self.c
         columns = [Column("Kỳ", 7), Column("Tệp", 26), Column("Dòng", 6), Column("Cột", 6), Column("Lỗi", 50),
                    Column("Cách sửa", 40)]
-        title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns)
+        title = self.start(ws, "DỮ LIỆU ĐẦU VÀO CÓ LỖI", columns, freeze="A3")
         header = self.header(ws, columns)
         fit = [None, columns[1].width, None, None, columns[4].width, columns[5].width]
         rows = [("old", p) for p in c.old.problems] + [("new", p) for p in c.new.problems]
@@ -564,7 +586,7 @@ class _CompareReport:
             append_row(ws, [SIDE_LABELS[side], problem.file, problem.line, problem.column, problem.message,
                             problem.hint],
                     [st.text, st.wrap, st.center, st.center, st.wrap, st.wrap], fit)
-        self.finish(ws, header, header + len(rows), len(columns), f"A{header + 1}")
+        self.finish(ws, header, header + len(rows), len(columns))
         print_setup(ws, title, title_rows=f"{header}:{header}")
 
     # ----------------------------------------------------------------- Thông tin

@@ -97,15 +97,28 @@ def finish_count_chart(chart: Any, peak: int) -> None:
     chart.height = 7.5
 
 
-def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str, generated_at: datetime) -> None:
-    """Stamp the document properties and write the workbook atomically (saved in memory, then renamed)."""
+def save_workbook(workbook: Any, target: Path, *, title: str, tool_version: str, generated_at: datetime,
+                  compresslevel: int | None = None) -> None:
+    """Stamp the document properties and write the workbook atomically (saved in memory, then renamed).
+
+    ``compresslevel``: the deflate level of the package (openpyxl's default, 6, when None); 1 compresses
+    a province's 170 MB of sheet XML twice as fast into a file a third larger."""
     props = workbook.properties
     props.creator = props.lastModifiedBy = f"tusoi {tool_version}"
     props.title = clean_text(title)
     stamp = generated_at.astimezone(UTC).replace(tzinfo=None) if generated_at.tzinfo else generated_at
     props.created = props.modified = stamp
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    if compresslevel is None:
+        workbook.save(buffer)
+    else:  # openpyxl's save_workbook, with the level given
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+
+        if workbook.write_only and not workbook.worksheets:
+            workbook.create_sheet()
+        ExcelWriter(workbook, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=compresslevel)).save()
     write_atomic(target, buffer.getvalue())
 
 
