@@ -166,3 +166,15 @@ def test_rows_in_many_chunks_come_out_in_order_between_append_rows(tmp_path: Pat
                for ref in re.findall(r'<c r="([A-Z]+\d+)"', cells))
     assert [r[0] for r in read[1:601]] == list(range(1, 601))
     assert read[300] == [300, "Đảng viên 300", 62.5] and read[601] == ["Cộng", "", 600]
+
+
+def test_a_fresh_process_writes_openpyxl_workbooks_without_lxml() -> None:
+    """lxml comes with python-docx; openpyxl's lxml stream would send the comparison's rows the slow way round."""
+    import subprocess
+    import sys
+
+    code = ("import tusoi_cli.render.excel.compare, openpyxl.xml, lxml; "
+            "print(openpyxl.xml.LXML)")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "OPENPYXL_LXML"}
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert shown.stdout.strip() == "False"
