@@ -58,8 +58,9 @@ def compare_cmd(
     sheet_new: Annotated[str | None, typer.Option("--sheet-new", metavar="TÊN",
                                                   help="Trang tính của bảng kỳ mới.")] = None,
 ) -> None:
-    """So sánh hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn.
+    """So sánh hai kỳ (hạn chế đã khắc phục, còn, nặng hơn, mới; biện pháp quá hạn) hoặc theo dõi nhiều kỳ.
 
+    Hai kỳ: hạn chế nào đã khắc phục, tiến bộ, không đổi, nặng hơn, mới phát sinh; biện pháp quá hạn.
     Ba kỳ trở lên: đường đi từng mục qua các kỳ, hạn chế kéo dài, tái phạm, xu hướng xếp loại.
     """
     with guard():
