@@ -192,11 +192,16 @@ def read_batch(source: Path, rubric: Rubric, *, sheet: str | None = None, strict
 
 def batch_warnings(batch: BatchResult) -> list[InForceWarning]:
     """The in-force warnings of a batch's rubric, once for each period its members name."""
+    return period_warnings(batch.rubric, [m.ky_danh_gia for m in batch.members])
+
+
+def period_warnings(rubric: Rubric, periods: list[str | None]) -> list[InForceWarning]:
+    """The in-force warnings of ``rubric`` for the periods named, each document's once a year."""
     from tusoi_cli.engine.in_force import in_force_warnings
 
     seen: dict[str, InForceWarning] = {}
-    for period in dict.fromkeys(m.ky_danh_gia for m in batch.members):
-        for warning in in_force_warnings(batch.rubric, period):
+    for period in dict.fromkeys(periods):
+        for warning in in_force_warnings(rubric, period):
             seen.setdefault(warning.rubric + warning.code + str(warning.period_end.year), warning)
     return list(seen.values())
 
@@ -359,6 +364,7 @@ def roll_up(inputs: list[Path], rubric: Rubric, *, previous: list[Path] | None =
     if names:
         result.members = []
     result.root = _roll_inputs(inputs, rubric, result, progress)
+    result.warnings = period_warnings(rubric, list(result.periods))
     if previous:
         last = Rollup(combine("Tổng cộng", []), [str(p) for p in previous], result.rubric)
         last.root = _roll_inputs(previous, rubric, last, None)
@@ -409,6 +415,7 @@ def _assemble(node: Node, outcomes: Iterator[_Leaf], result: Rollup) -> list[Uni
     result.problems.extend(leaf.problems)
     result.notes.extend(leaf.notes)
     result.from_json = result.from_json or leaf.from_json
+    result.periods.update(dict.fromkeys(leaf.periods))
     if result.members is not None:
         result.members.extend(leaf.members)
     for key, title in leaf.item_titles.items():
@@ -427,6 +434,7 @@ class _Leaf:
     notes: list[str] = field(default_factory=list)
     item_titles: dict[str, str] = field(default_factory=dict)
     level_labels: dict[str, str] = field(default_factory=dict)
+    periods: list[str] = field(default_factory=list)  # the periods its members name (ky_danh_gia)
     from_json: bool = False
     members: list[MemberRow] = field(default_factory=list)  # only with --ten
 
@@ -540,6 +548,7 @@ def _read_leaf(node: Node, rubric: Rubric, names: bool = False) -> _Leaf:
         leaf.notes.extend(f"{source}: {note}" for note in notes)
         for level in batch.rubric.levels:
             leaf.level_labels.setdefault(level.id, level.label)
+        leaf.periods.extend(dict.fromkeys(m.ky_danh_gia for m in batch.members if m.ky_danh_gia))
         batch.members.clear()  # only the counts are kept
     return leaf
 # --------------------------------------------------------------------------- the cell meeting

@@ -124,3 +124,23 @@ def test_the_report_states_the_warning_on_its_info_sheet(invoke: Invoke, tmp_pat
     warned = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)
               if ws.cell(row=r, column=1).value == "Cảnh báo"]
     assert len(warned) == 1 and "Quy định 207-QĐ/TW" in warned[0] and "kỳ 2026" in warned[0]
+
+
+def test_tong_hop_states_the_warning_once_for_the_whole_tree(invoke: Invoke, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    for cell in ("chi-bo-1", "chi-bo-2"):
+        folder = tmp_path / "dang-bo" / cell
+        folder.mkdir(parents=True)
+        for number in range(2):
+            (folder / f"{number}.yaml").write_text(member_yaml({"CT1": 0}, ho_ten=f"Đảng viên {cell} {number}"),
+                                                   encoding="utf-8")
+    result = invoke("tong-hop", str(tmp_path / "dang-bo"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [w["rubric"] for w in json.loads(result.stdout)["warnings"]] == ["qd37"]
+    assert result.stderr.count("Cảnh báo: ") == 1
+    assert invoke("tong-hop", str(tmp_path / "dang-bo"), "-o", str(tmp_path / "th.xlsx")).exit_code == 0
+    ws = load_workbook(tmp_path / "th.xlsx")["Thông tin"]
+    warned = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)
+              if ws.cell(row=r, column=1).value == "Cảnh báo"]
+    assert len(warned) == 1 and "Quy định 207-QĐ/TW" in warned[0]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout
+from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
 from tusoi_cli.version import __version__
 
@@ -79,6 +79,7 @@ def rollup_cmd(
         rollup = _with_progress(lambda progress: roll_up(list(inputs), chosen, previous=list(previous or []),
                                                          progress=progress, names=names))
         report(rollup.problems)
+        warn(rollup.warnings)
         if not rollup.root.children and rollup.root.kind == "party_unit":
             if rollup.problems:  # every cell given was unreadable (each said above): nothing to write
                 raise typer.Exit(ExitCode.INPUT)

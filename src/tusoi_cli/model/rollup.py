@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tusoi_cli.errors import Problem
+from tusoi_cli.model import InForceWarning
 
 UnitKind = Literal["cell", "party_unit"]
 KIND_LABELS: dict[str, str] = {"cell": "chi bộ", "party_unit": "đảng bộ"}
@@ -123,6 +124,8 @@ class Rollup:
     unmatched_previous: list[str] = field(default_factory=list)  # previous units with no match now
     from_json: bool = False  # some input was a roll-up JSON (no per-member data there)
     members: list[MemberRow] | None = None  # only with --ten: every member read (internal use)
+    periods: dict[str, None] = field(default_factory=dict)  # the periods the cells name, in the order met
+    warnings: list[InForceWarning] = field(default_factory=list)  # the rubric's document not in force (exit 0)
 
     @property
     def with_previous(self) -> bool:

@@ -90,6 +90,7 @@ def rollup_dict(rollup: Rollup, *, tool_version: str) -> dict[str, Any]:
         "errors": [problem_dict(p) for p in rollup.problems],
         "skipped": [{"path": s.path, "reason": s.reason} for s in rollup.skipped],
         "notes": list(rollup.notes),
+        "warnings": [w.model_dump(mode="json") for w in rollup.warnings],
         **({"members": [member_dict(m) for m in rollup.members]} if rollup.members is not None else {}),
     }
 

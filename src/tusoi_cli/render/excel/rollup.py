@@ -355,8 +355,9 @@ class _Book:
         ]
         if rollup.from_json:
             facts.append(("Bảng tổng hợp (JSON) làm đầu vào", "có: số liệu lấy từ bảng tổng hợp cấp dưới"))
+        facts += [("Cảnh báo", warning.message) for warning in rollup.warnings]  # a document not in force
         for label, value in facts:
-            append_row(ws, [label, value], [st.label, st.left], fit)
+            append_row(ws, [label, value], [st.label, st.wrap if label == "Cảnh báo" else st.left], fit)
         if rollup.skipped:
             append_row(ws, [])
             append_row(ws, ["Tệp, thư mục không tính"], [st.subtitle])
