@@ -211,6 +211,30 @@ def test_member_files_counted_through_the_core_score_as_batch_scores_them(tmp_pa
     assert compact.problems == detailed.problems
 
 
+def test_a_member_with_its_whole_evaluation_counts_as_its_compact_form(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tusoi_cli.engine.rollup import score_cell
+    from tusoi_cli.read.batch import read_folder
+
+    folder = tmp_path / "chi-bo"
+    folder.mkdir()
+    bodies = {"a": "ky_luat: cảnh cáo\ndanh_gia:\n  CT1: 2\n  D3: na\n", "d": "danh_gia: {}\n",
+              "e": "danh_gia:\n  CT2: 9\n  CT3: 1\n"}
+    for name, body in bodies.items():
+        (folder / f"{name}.yaml").write_text(f"dang_vien:\n  ho_ten: Người {name.upper()}\n{body}", encoding="utf-8")
+    rubric = load_rubric()
+    compact = score_cell(read_folder(folder, rubric), "tệp")
+    whole = read_folder(folder, rubric)  # as a library caller builds it: the evaluation whole, no compact values
+    whole.members = [replace(m, values=(), na=(), invalid=(), evaluation=m.evaluation_for(rubric), details_only=False)
+                     for m in whole.members]
+    whole = score_cell(whole, "tệp")
+    for mine, theirs in zip(whole.members, compact.members, strict=True):
+        assert (mine.status, mine.status_reason, mine.core, mine.values, mine.na, mine.invalid) == (
+            theirs.status, theirs.status_reason, theirs.core, theirs.values, theirs.na, theirs.invalid)
+    assert [m.status for m in whole.members] == ["reviewed", "not_reviewed", "reviewed"]
+
+
 def test_both_cores_give_the_same_rollup_in_the_same_order(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tusoi_cli.api as api
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from itertools import compress
 
 from tusoi_cli.engine.batch import check_duplicates
-from tusoi_cli.engine.scoring import compile_rubric, member_status, score_member, score_values
+from tusoi_cli.engine.scoring import compile_rubric, score_member, score_values, status_for
 from tusoi_cli.errors import Problem
-from tusoi_cli.model import Answer, Rubric
+from tusoi_cli.model import Rubric
 from tusoi_cli.model.batch import BatchMember, BatchResult
 from tusoi_cli.model.compiled import form_index
 from tusoi_cli.model.raters import final_level as last_filled_slot
@@ -39,26 +39,24 @@ def cell_name(batch: BatchResult, fallback: str) -> str:
     return names.most_common(1)[0][0] if names else fallback
 
 
-_UNANSWERED = Answer.model_construct(state="unanswered")
-
-
 def score_cell(batch: BatchResult, unit: str) -> BatchResult:
     """Score a cell for counting only (in place), then look for duplicates as ``batch`` does (``unit``: "dòng"
     or "tệp"). Member files are scored through the compact core, as sheet rows are: the same numbers as
     :func:`~tusoi_cli.engine.batch.score_batch` (tested), without building each member's detailed result."""
     rubric = batch.rubric
     compiled = compile_rubric(rubric)
-    ids = compiled.ids
     members = batch.members
     for index, member in enumerate(members):
         evaluation = member.evaluation
         if evaluation is not None and member.result is None:
-            evaluation = member.evaluation_for(rubric)  # a member file's, whole again (it is kept trimmed)
-            answers = [evaluation.answers.get(item_id, _UNANSWERED) for item_id in ids]
-            values = tuple(a.value if a.state == "answered" else None for a in answers)
-            na = tuple(i for i, a in enumerate(answers) if a.state == "na")
-            invalid = tuple(i for i, a in enumerate(answers) if a.state == "invalid")
-            status, reason = member_status(evaluation.status, evaluation.status_reason, answers)
+            if not member.details_only:  # a whole evaluation (a library caller's): its compact form first
+                member = BatchMember.from_evaluation(rubric, evaluation, member.line)
+                evaluation = member.evaluation
+                assert evaluation is not None
+            # a member file's compact values, as read (the trimmed evaluation keeps its own fields)
+            values, na, invalid = member.values, member.na, member.invalid
+            answered = bool(na or invalid) or values.count(None) != len(values)
+            status, reason = status_for(evaluation.status, evaluation.status_reason, answered)
             info = evaluation.member
             core = score_values(compiled, values, evaluation.ky_luat, na, form_index(evaluation.ky_luat_form))
             members[index] = BatchMember(

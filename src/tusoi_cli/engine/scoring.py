@@ -35,7 +35,7 @@ from tusoi_cli.model.previous import NOT_CHECKED_WHY, CapNotChecked, Observation
 from tusoi_cli.model.values import readers
 
 __all__ = ["NO_ANSWER_REASON", "Compiled", "Core", "compile_rubric", "form_index", "level_for_score", "member_status",
-           "score_member", "score_values"]
+           "score_member", "score_values", "status_for"]
 
 # Sums of float weights drift (0.1 + 0.2); round them off well below display precision so that
 # a score that is exactly on a threshold on paper stays on it.
@@ -265,7 +265,12 @@ def member_status(stated: MemberStatus, reason: str | None,
 
     An invalid answer counts as an answer (the member tried; the problem is reported), so does "na".
     """
-    if stated == "reviewed" and all(a.state == "unanswered" for a in answers):
+    return status_for(stated, reason, any(a.state != "unanswered" for a in answers))
+
+
+def status_for(stated: MemberStatus, reason: str | None, answered: bool) -> tuple[MemberStatus, str | None]:
+    """:func:`member_status` once it is known whether the member ``answered`` anything (na and invalid count)."""
+    if stated == "reviewed" and not answered:
         return "not_reviewed", NO_ANSWER_REASON
     return stated, reason
 
