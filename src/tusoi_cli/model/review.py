@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
+from tusoi_cli.model.dates import DAY_FIRST, day_first
+
 # HD 43-HD/BTCTW: 2A leaders and managers, 2B other members in the political system, 2C members outside it.
 ReviewForm = Literal["2A", "2B", "2C"]
 REVIEW_FORMS: tuple[ReviewForm, ...] = ("2A", "2B", "2C")
@@ -23,7 +25,6 @@ FORM_LABELS: dict[str, str] = {
     "2C": "đảng viên không công tác trong hệ thống chính trị",
 }
 
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _FORM = re.compile(r"^(?:mau\s*)?(?:so\s*)?0?(2[abc])$")
 
 
@@ -40,14 +41,10 @@ def _form(value: Any) -> Any:
 def _day_first(value: Any) -> Any:
     """Dates as people write them (30/06/1980) as well as ISO; YAML's own dates pass through."""
     if isinstance(value, str):
-        found = _DMY.match(value.strip())
-        if found:
-            day, month, year = (int(g) for g in found.groups())
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return value
-        return value.strip()
+        parsed = day_first(value)
+        if parsed is not None:
+            return parsed
+        return value if DAY_FIRST.match(value.strip()) else value.strip()  # no such day: left for the date check
     return value
 
 
