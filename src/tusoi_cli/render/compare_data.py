@@ -6,7 +6,6 @@ beside the Vietnamese label shown to people (``status_label``...). Dates are ISO
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,7 +25,7 @@ from tusoi_cli.model.compare import (
     Unclear,
     Unmatched,
 )
-from tusoi_cli.render.data import problem_dict
+from tusoi_cli.render.data import head_and_members_json, problem_dict
 
 FORMAT_VERSION = 1
 
@@ -39,11 +38,7 @@ def comparison_dict(c: Comparison, *, tool_version: str) -> dict[str, Any]:
 def comparison_json(c: Comparison, *, tool_version: str) -> Iterator[str]:
     """The document as JSON text, in pieces: the head indented, then one member per line (a province
     compares 100,000 members; this keeps the text small and the memory flat)."""
-    head = json.dumps(_head(c, tool_version), ensure_ascii=False, indent=2)
-    yield head[:-2] + ',\n  "members": ['
-    for index, member in enumerate(c.members):
-        yield ("," if index else "") + "\n    " + json.dumps(member_dict(member), ensure_ascii=False)
-    yield ("\n  " if c.members else "") + "]\n}\n"
+    yield from head_and_members_json(_head(c, tool_version), c.members, member_dict)
 
 
 def _head(c: Comparison, tool_version: str) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tusoi_cli.errors import Problem
 from tusoi_cli.model import STATUS_LABELS, InForceWarning, MemberResult, Rubric
@@ -15,6 +15,8 @@ from tusoi_cli.model.raters import final_level
 if TYPE_CHECKING:
     from tusoi_cli.model.batch import BatchMember, BatchResult, BatchSummary
     from tusoi_cli.model.meeting import QuotaResult
+
+T = TypeVar("T")
 
 # Sums of float weights are rounded as the engine rounds them (scoring._PRECISION), so equal numbers print equal.
 _PRECISION = 9
@@ -34,6 +36,17 @@ def result_dict(result: MemberResult, problems: list[Problem] | None = None,
     if warnings is not None:  # a member file's own; a batch states its rubric's once, at the top level
         data["warnings"] = [w.model_dump(mode="json") for w in warnings]
     return data
+
+
+def head_and_members_json(head: dict[str, Any], members: Sequence[T], member_dict: Callable[[T], dict[str, Any]],
+                          ) -> Iterator[str]:
+    """A document as JSON text in pieces: ``head`` indented, then ``"members"`` last, one member per line (a
+    province compares 100,000 members; this keeps the text small and the memory flat)."""
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    yield text[:-2] + ',\n  "members": ['
+    for index, member in enumerate(members):
+        yield ("," if index else "") + "\n    " + json.dumps(member_dict(member), ensure_ascii=False)
+    yield ("\n  " if members else "") + "]\n}\n"
 
 
 def to_json(payload: Any) -> str:

@@ -8,13 +8,12 @@ two-period totals; every per-period array (``levels[].counts``, ``items[].flagge
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from tusoi_cli.model.compare import MATCH_LABELS, Comparison, Period, Record
 from tusoi_cli.model.periods import MARK_LABELS, TREND_LABELS, FollowUp, ItemPath, Step, Track
-from tusoi_cli.render.data import problem_dict
+from tusoi_cli.render.data import head_and_members_json, problem_dict
 
 FORMAT_VERSION = 2
 
@@ -26,11 +25,7 @@ def follow_up_dict(f: FollowUp, *, tool_version: str) -> dict[str, Any]:
 
 def follow_up_json(f: FollowUp, *, tool_version: str) -> Iterator[str]:
     """The document as JSON text in pieces: the head indented, then one member per line."""
-    head = json.dumps(_head(f, tool_version), ensure_ascii=False, indent=2)
-    yield head[:-2] + ',\n  "members": ['
-    for index, member in enumerate(f.members):
-        yield ("," if index else "") + "\n    " + json.dumps(track_dict(member), ensure_ascii=False)
-    yield ("\n  " if f.members else "") + "]\n}\n"
+    yield from head_and_members_json(_head(f, tool_version), f.members, track_dict)
 
 
 def _head(f: FollowUp, tool_version: str) -> dict[str, Any]:
