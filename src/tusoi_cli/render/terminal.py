@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -137,14 +138,7 @@ def member_panel(result: MemberResult, rubric: Rubric) -> Panel:
         for i in flagged:
             text = Text(i.title, style="bold")
             text.append(f" — {i.label or vn_score(i.value or 0)}, trừ {vn_score(i.points)}")
-            if i.bieu_hien:
-                text.append("\nBiểu hiện: ", style="dim")
-                text.append(i.bieu_hien)
-            if i.khac_phuc or i.han_khac_phuc:
-                text.append("\nKhắc phục: ", style="dim")
-                text.append(i.khac_phuc or "")
-                if i.han_khac_phuc:
-                    text.append(f" (hạn {vn_date(i.han_khac_phuc)})")
+            _append_remedy(text, i.bieu_hien, i.khac_phuc, i.han_khac_phuc)
             table.add_row(i.id, text)
         parts += [Text(""), Text(f"Các biểu hiện, vi phạm đã tự nhận ({len(flagged)})", style="bold"), table]
     lists = Text()
@@ -247,14 +241,7 @@ def previous_block(result: MemberResult) -> list[RenderableType]:
         text = Text(p.item_title or "(mục của bộ tiêu chí kỳ trước)", style="bold")
         if p.degree_label or p.degree is not None:
             text.append(f" — kỳ trước: {p.degree_label or vn_score(p.degree or 0)}")
-        if p.bieu_hien:
-            text.append("\nBiểu hiện: ", style="dim")
-            text.append(p.bieu_hien)
-        if p.khac_phuc or p.han_khac_phuc:
-            text.append("\nKhắc phục: ", style="dim")
-            text.append(p.khac_phuc or "")
-            if p.han_khac_phuc:
-                text.append(f" (hạn {vn_date(p.han_khac_phuc)})")
+        _append_remedy(text, p.bieu_hien, p.khac_phuc, p.han_khac_phuc)
         text.append("\nTự đánh giá: ", style="dim")
         text.append(p.result_label or "chưa ghi", style="green" if p.result == "fixed" else "yellow")
         if p.note:
@@ -266,6 +253,18 @@ def previous_block(result: MemberResult) -> list[RenderableType]:
             text.append(f"\nCảnh báo: {p.warning}", style="bold red")
         table.add_row(p.item, text)
     return [title, table]
+
+
+def _append_remedy(text: Text, bieu_hien: str | None, khac_phuc: str | None, han_khac_phuc: date | None) -> None:
+    """The shortcoming's own words under its title: "Biểu hiện: ...", "Khắc phục: ... (hạn ...)"."""
+    if bieu_hien:
+        text.append("\nBiểu hiện: ", style="dim")
+        text.append(bieu_hien)
+    if khac_phuc or han_khac_phuc:
+        text.append("\nKhắc phục: ", style="dim")
+        text.append(khac_phuc or "")
+        if han_khac_phuc:
+            text.append(f" (hạn {vn_date(han_khac_phuc)})")
 
 
 def _count(number: int, style: str) -> Text:
