@@ -35,8 +35,10 @@ from tusoi_cli.model.compare import (
 )
 from tusoi_cli.render.labels import vn_number, vn_percent, vn_score
 
-# Longer lists are cut in the terminal (a province has 100,000 members); the report and the JSON have them all.
-TABLE_ROWS = 200
+# Longer lists are cut in the terminal (a province has 100,000 members); the report and the JSON have them all:
+# TABLE_ROWS rows, the caption telling how many more (the same as over three or more periods).
+from tusoi_cli.render.periods_terminal import TABLE_ROWS, _cut
+
 STATUS_STYLES = {"fixed": "green", "improved": "cyan", "unchanged": "yellow", "worse": "bold red",
                  "new": "magenta"}
 LEVEL_CHANGE_STYLES = {"up": "green", "same": "", "down": "red"}
@@ -195,13 +197,6 @@ def _members_table(c: Comparison) -> Table:
                       _n(counts["overdue"], "bold red"))
     _cut(table, len(c.members))
     return table
-
-
-def _cut(table: Table, total: int) -> None:
-    if total > TABLE_ROWS:
-        table.caption = (f"… và {total - TABLE_ROWS} dòng nữa: xem đủ trong báo cáo -o so-sanh.xlsx hoặc "
-                         "--format json")
-        table.caption_justify = "left"
 
 
 def _level_change(m: MemberComparison) -> Text:
