@@ -297,3 +297,32 @@ def test_a_period_with_another_rubric(invoke: Invoke, tmp_path: Path) -> None:
     assert ([r["score"] for r in cuc["records"]], cuc["level_trend"]) == ([96.0, 94.0, 98.0], "same")
     table = invoke("compare", *as_args(files), *TODAY_ARG).stdout
     assert "Bộ tiêu chí thay đổi (2024 → 2025): tusoi-mac-dinh (1.0) → huyen-rut-gon (2026)" in table
+
+
+def test_excel_with_another_rubric_lists_its_changes(invoke: Invoke, tmp_path: Path) -> None:
+    import textwrap
+
+    from ..engine.test_compare import SMALL_RUBRIC
+
+    put(tmp_path / "huyen.yaml", textwrap.dedent(SMALL_RUBRIC))
+    files = [put(tmp_path / "an-2024.yaml", member("Lê Thị Cúc", {"CT1": 1, "CT2": 1}, ky="2024")),
+             put(tmp_path / "an-2025.yaml", member("Lê Thị Cúc", {"CT1": 1, "CT10": 2, "CT5": 0, "D1": 0}, ky="2025",
+                                                   rubric="huyen.yaml")),
+             put(tmp_path / "an-2026.yaml", member("Lê Thị Cúc", {"CT1": 1, "CT2": 0}, ky="2026"))]
+    for args, sides, merged in ((files, "Kỳ trước → kỳ sau", 8), (files[:2], "Kỳ cũ → kỳ mới", 0)):
+        target = tmp_path / f"{len(args)}-ky.xlsx"
+        result = invoke("compare", *as_args(args), *TODAY_ARG, "-o", str(target))
+        assert result.exit_code == 0, result.stderr
+        wb = openpyxl.load_workbook(target)
+        summary = wb["Tổng hợp"]
+        rows = [tuple(v for v in r if v is not None) for r in summary.iter_rows(values_only=True)]
+        first = rows.index((sides, "tusoi-mac-dinh (1.0) → huyen-rut-gon (2026)"))
+        assert rows[first + 2:first + 4] == [("Thêm các mục", "CT10"), ("Đổi thang đo hoặc cách tính", "D1")]
+        assert rows[first + 1][0] == "Bỏ các mục" and rows[first + 1][1].startswith("CT2, CT3, ")
+        assert len(summary.merged_cells.ranges) == merged  # over the periods' columns, from three periods on
+        levels = {r[0].value: r[0].fill.start_color.rgb for r in summary.iter_rows() if r[0].value in ("Tốt", "Khá")}
+        assert len(set(levels.values())) == 2
+        info = {r[0]: r[1] for r in wb["Thông tin"].iter_rows(values_only=True) if r[0]}
+        assert [v for k, v in info.items() if k.endswith("bộ tiêu chí")][:2] == [
+            "tusoi-mac-dinh (phiên bản 1.0)", "huyen-rut-gon (phiên bản 2026)"]
+        assert [v for k, v in info.items() if k.endswith("đầu vào")] == [str(f) for f in args]

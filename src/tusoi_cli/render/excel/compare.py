@@ -22,7 +22,6 @@ from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import Rubric
@@ -45,15 +44,20 @@ from tusoi_cli.model.compare import (
     UNCLEAR_LABEL,
     Comparison,
     ItemChange,
-    Period,
     Record,
     Unclear,
 )
 from tusoi_cli.render.excel.fast_rows import FastRows
+from tusoi_cli.render.excel.periods_sheets import (
+    PeriodsSheets,
+    period_styles,
+    rubric_change_rows,
+    rubrics_text,
+    source_text,
+)
 from tusoi_cli.render.excel.styles import (
     CHART_HEIGHT_PT,
     Column,
-    Styles,
     append_row,
     cell_font,
     count_chart,
@@ -67,7 +71,6 @@ from tusoi_cli.render.excel.styles import (
     print_setup,
     rows_height,
     save_workbook,
-    sheet_head,
     solid_fill,
 )
 
@@ -128,26 +131,14 @@ def _value(state: str | None, value: float | None) -> object:
     return STATE_TEXT[state]
 
 
-class _CompareReport:
+class _CompareReport(PeriodsSheets):
     def __init__(self, first: Worksheet, c: Comparison, tool_version: str, generated_at: datetime,
                  fallback_rubric: Rubric | None = None) -> None:
         self.c = c
         self.tool_version = tool_version
         self.generated_at = generated_at
-        rubrics = [*c.new.rubrics(), *c.old.rubrics()]
-        if not rubrics:  # nobody could be read in either period: still a valid (empty) report
-            if fallback_rubric is None:
-                raise ValueError("an empty comparison needs fallback_rubric to style its levels")
-            rubrics = [fallback_rubric]
-        st = self.styles = Styles(first, rubrics[0])
-        for rubric in rubrics[1:]:  # levels of the other rubrics, when the periods used different ones
-            for level in rubric.levels:
-                if level.id not in st.level:
-                    light, _ = level_colors(level.color)
-                    fill = solid_fill(light) if light != "FFFFFF" else None
-                    st.level[level.id] = st.make(border=st.grid, fill=fill, alignment=Alignment(vertical="top"))
-                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=cell_font(bold=True),
-                                                      alignment=Alignment(vertical="top"))
+        st = self.styles = period_styles(first, [*c.new.rubrics(), *c.old.rubrics()], fallback_rubric,
+                                         "comparison")
         top = Alignment(vertical="top", wrap_text=True)
         fills = {s: solid_fill(level_colors(STATUS_COLORS[s])[0]) for s in STATUSES}
         centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -183,32 +174,6 @@ class _CompareReport:
         if self.periods != "? → ?":
             parts.append(f"kỳ {self.periods}")
         return " — ".join(parts)
-
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column], freeze: str | None = None) -> str:
-        """Column widths, frozen panes, the title in row 1; returns the title. Widths and panes come first: a
-        streaming sheet writes them out with its first row."""
-        title = self.title(heading)
-        sheet_head(ws, [c.width for c in columns], freeze=freeze)
-        append_row(ws, [title], [self.styles.title], height=20)
-        return title
-
-    def header(self, ws: Worksheet, columns: Sequence[Column], styles: Sequence[StyleArray] | None = None) -> int:
-        return append_row(ws, [c.header for c in columns], list(styles) if styles else self.styles.header,
-                          height=32)
-
-    def finish(self, ws: Worksheet, header_row: int, last_row: int, ncols: int) -> None:
-        """The autofilter over header and data (the panes were frozen by :meth:`start`)."""
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
-
-    def note(self, ws: Worksheet, text: str, columns: Sequence[Column], first: int = 1,
-             last: int | None = None) -> None:
-        """A note in a row of its own, its cell merged over columns ``first``..``last`` (1-based) and wrapped."""
-        last = last or len(columns)
-        lead = [None] * (first - 1)
-        row = append_row(ws, [*lead, text], [*lead, self.styles.note_wrap],
-                      [*lead, sum(c.width for c in columns[first - 1:last])])
-        if last > first:  # merged by reference: a streaming sheet has no merge_cells()
-            ws.merged_cells.add(CellRange(min_row=row, min_col=first, max_row=row, max_col=last))
 
     def level_cell(self, record: Record, bold: bool = False) -> tuple[str, StyleArray]:
         table = self.styles.level_bold if bold else self.styles.level
@@ -258,7 +223,7 @@ class _CompareReport:
             ("Tệp đầu vào", Path(c.old.source).name, Path(c.new.source).name),
             ("Chi bộ", ", ".join(c.old.cells()) or None, ", ".join(c.new.cells()) or None),
             ("Kỳ đánh giá", ", ".join(c.old.periods()) or None, ", ".join(c.new.periods()) or None),
-            ("Bộ tiêu chí", _rubrics_text(c.old), _rubrics_text(c.new)),
+            ("Bộ tiêu chí", rubrics_text(c.old), rubrics_text(c.new)),
             ("Số đảng viên được chấm", len(c.old.records), len(c.new.records)),
             ("Số dòng, tệp có lỗi chưa chấm được", len(c.old.failed), len(c.new.failed)),
         ):
@@ -318,19 +283,10 @@ class _CompareReport:
         for change in c.rubric_changes:
             append_row(ws, [])
             append_row(ws, ["Bộ tiêu chí thay đổi giữa hai kỳ"], [st.subtitle])
-            for label, value in (
-                ("Kỳ cũ → kỳ mới", f"{change.old_id} ({change.old_version}) → {change.new_id} ({change.new_version})"),
-                ("Bỏ các mục", ", ".join(change.removed) or None),
-                ("Thêm các mục", ", ".join(change.added) or None),
-                ("Đổi thang đo hoặc cách tính", ", ".join(change.rescaled) or None),
-            ):
+            for label, value in rubric_change_rows(change, "Kỳ cũ → kỳ mới"):
                 if value:
                     append_row(ws, [label, value], [st.label, st.left], [None, sum(fit[1:])])
-        if c.notes:
-            append_row(ws, [])
-            append_row(ws, ["Lưu ý"], [st.subtitle])
-            for note in c.notes:
-                self.note(ws, note[:1].upper() + note[1:], columns)
+        self.notes(ws, c.notes, columns)
         if c.levels:  # below the tables, on a page of its own when it would not fit on this one
             anchor = append_row(ws, [])  # the chart starts on this blank row, as it did before streaming
             if rows_height(ws, last_break(ws), anchor) + CHART_HEIGHT_PT > page_height(landscape=True):
@@ -600,10 +556,10 @@ class _CompareReport:
         when = self.generated_at.strftime("%d/%m/%Y %H:%M:%S")
         facts: list[tuple[str, object]] = [
             ("Ngày đối chiếu hạn khắc phục", c.today.strftime("%d/%m/%Y")),
-            ("Kỳ cũ: đầu vào", c.old.source + (f" (trang {c.old.sheet})" if c.old.sheet else "")),
-            ("Kỳ cũ: bộ tiêu chí", _rubrics_text(c.old)),
-            ("Kỳ mới: đầu vào", c.new.source + (f" (trang {c.new.sheet})" if c.new.sheet else "")),
-            ("Kỳ mới: bộ tiêu chí", _rubrics_text(c.new)),
+            ("Kỳ cũ: đầu vào", source_text(c.old)),
+            ("Kỳ cũ: bộ tiêu chí", rubrics_text(c.old)),
+            ("Kỳ mới: đầu vào", source_text(c.new)),
+            ("Kỳ mới: bộ tiêu chí", rubrics_text(c.new)),
             ("Thời điểm tạo báo cáo", when),
             ("Phiên bản tusoi", self.tool_version),
         ]
@@ -635,7 +591,3 @@ def _count_header(key: str) -> str:
     if key == "not_comparable":
         return UNCLEAR_LABEL.capitalize()
     return STATUS_LABELS[key].capitalize()
-
-
-def _rubrics_text(period: Period) -> str | None:
-    return ", ".join(f"{r.id} (phiên bản {r.version})" for r in period.rubrics()) or None

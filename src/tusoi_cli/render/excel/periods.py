@@ -9,19 +9,16 @@ Thông tin (inputs and the legend). A4 landscape, Arial 10 printed at 90-100 %. 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl.chart import Reference  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.cell_range import CellRange  # type: ignore[import-untyped]
 from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 
 from tusoi_cli.model import Rubric
-from tusoi_cli.model.compare import MATCH_LABELS, STATUS_COLORS, STATUS_LABELS, UNCLEAR_LABEL, Period, Record
+from tusoi_cli.model.compare import MATCH_LABELS, STATUS_COLORS, STATUS_LABELS, UNCLEAR_LABEL, Record
 from tusoi_cli.model.periods import (
     MARK_HELP,
     MARK_TEXT,
@@ -35,10 +32,17 @@ from tusoi_cli.model.periods import (
     FollowUp,
     Step,
 )
+from tusoi_cli.render.excel.periods_sheets import (
+    PeriodsSheets,
+    merge,
+    period_styles,
+    rubric_change_rows,
+    rubrics_text,
+    source_text,
+)
 from tusoi_cli.render.excel.styles import (
     CHART_HEIGHT_PT,
     Column,
-    Styles,
     append_row,
     cell_font,
     count_chart,
@@ -51,7 +55,6 @@ from tusoi_cli.render.excel.styles import (
     page_height,
     print_setup,
     rows_height,
-    sheet_head,
     solid_fill,
 )
 
@@ -93,26 +96,14 @@ def write_follow_up_report(target: Path, follow_up: FollowUp, *, tool_version: s
                   tool_version=tool_version, generated_at=generated_at)
 
 
-class _FollowUpReport:
+class _FollowUpReport(PeriodsSheets):
     def __init__(self, first: Worksheet, f: FollowUp, tool_version: str, generated_at: datetime,
                  fallback_rubric: Rubric | None) -> None:
         self.f = f
         self.tool_version = tool_version
         self.generated_at = generated_at
-        rubrics = [r for p in reversed(f.periods) for r in p.rubrics()]
-        if not rubrics:  # nobody could be read in any period: still a valid (empty) report
-            if fallback_rubric is None:
-                raise ValueError("an empty follow-up needs fallback_rubric to style its levels")
-            rubrics = [fallback_rubric]
-        st = self.styles = Styles(first, rubrics[0])
-        for rubric in rubrics[1:]:  # levels of older rubrics
-            for level in rubric.levels:
-                if level.id not in st.level:
-                    light, _ = level_colors(level.color)
-                    fill = solid_fill(light) if light != "FFFFFF" else None
-                    st.level[level.id] = st.make(border=st.grid, fill=fill, alignment=Alignment(vertical="top"))
-                    st.level_bold[level.id] = st.make(border=st.grid, fill=fill, font=cell_font(bold=True),
-                                                      alignment=Alignment(vertical="top"))
+        st = self.styles = period_styles(first, [r for p in reversed(f.periods) for r in p.rubrics()],
+                                         fallback_rubric, "follow-up")
         center = Alignment(horizontal="center", vertical="top")
         self.flagged = st.make(border=st.grid, fill=solid_fill(_FLAGGED_FILL), font=cell_font(bold=True),
                                alignment=center)
@@ -137,24 +128,6 @@ class _FollowUpReport:
             parts.append(", ".join(self.cells[:3]) + ("…" if len(self.cells) > 3 else ""))
         parts.append(f"kỳ {self.span}")
         return " — ".join(parts)
-
-    def start(self, ws: Worksheet, heading: str, columns: Sequence[Column], freeze: str | None = None) -> str:
-        """Widths, frozen panes (a streaming sheet writes them with its first row) and the title in row 1."""
-        title = self.title(heading)
-        sheet_head(ws, [c.width for c in columns], freeze=freeze)
-        append_row(ws, [title], [self.styles.title], height=20)
-        return title
-
-    def header(self, ws: Worksheet, columns: Sequence[Column]) -> int:
-        return append_row(ws, [c.header for c in columns], self.styles.header, height=32)
-
-    def finish(self, ws: Worksheet, header_row: int, last_row: int, ncols: int) -> None:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ncols)}{max(last_row, header_row)}"
-
-    def note(self, ws: Worksheet, text: str, columns: Sequence[Column]) -> None:
-        row = append_row(ws, [text], [self.styles.note_wrap], [sum(c.width for c in columns)])
-        if len(columns) > 1:
-            merge(ws, row, 1, len(columns))
 
     def level_cell(self, record: Record | None) -> tuple[str, StyleArray]:
         if record is None:
@@ -183,7 +156,7 @@ class _FollowUpReport:
                                       for p in f.periods]),
             ("Chi bộ", [", ".join(p.cells()) or None for p in f.periods]),
             ("Kỳ đánh giá", [", ".join(p.periods()) or None for p in f.periods]),
-            ("Bộ tiêu chí", [_rubrics_text(p) for p in f.periods]),
+            ("Bộ tiêu chí", [rubrics_text(p) for p in f.periods]),
             ("Số đảng viên được chấm", [len(p.records) for p in f.periods]),
             ("Số dòng, tệp có lỗi chưa chấm được", [len(p.failed) for p in f.periods]),
         ):
@@ -237,22 +210,12 @@ class _FollowUpReport:
             for change in step.rubric_changes:
                 append_row(ws, [])
                 append_row(ws, [f"Bộ tiêu chí thay đổi ({f.step_name(k)})"], [st.subtitle])
-                for label, text in (
-                    ("Kỳ trước → kỳ sau", f"{change.old_id} ({change.old_version}) → {change.new_id} "
-                                          f"({change.new_version})"),
-                    ("Bỏ các mục", ", ".join(change.removed) or None),
-                    ("Thêm các mục", ", ".join(change.added) or None),
-                    ("Đổi thang đo hoặc cách tính", ", ".join(change.rescaled) or None),
-                ):
+                for label, text in rubric_change_rows(change, "Kỳ trước → kỳ sau"):
                     if text:
                         append_row(ws, [label, text], [st.label, st.left], [None, sum(fit[1:])])
                         if n > 1:
                             merge(ws, ws.max_row, 2, n + 1)
-        if f.notes:
-            append_row(ws, [])
-            append_row(ws, ["Lưu ý"], [st.subtitle])
-            for note in f.notes:
-                self.note(ws, note[:1].upper() + note[1:], columns)
+        self.notes(ws, f.notes, columns)
         if f.levels:  # below the tables, on a page of its own when it would not fit on this one
             append_row(ws, [])
             anchor = ws.max_row + 1
@@ -381,8 +344,8 @@ class _FollowUpReport:
         append_row(ws, [])
         facts: list[tuple[str, object]] = [("Ngày đối chiếu hạn khắc phục", f.today.strftime("%d/%m/%Y"))]
         for name, period in zip(f.names, f.periods, strict=True):
-            facts.append((f"Kỳ {name}: đầu vào", period.source + (f" (trang {period.sheet})" if period.sheet else "")))
-            facts.append((f"Kỳ {name}: bộ tiêu chí", _rubrics_text(period)))
+            facts.append((f"Kỳ {name}: đầu vào", source_text(period)))
+            facts.append((f"Kỳ {name}: bộ tiêu chí", rubrics_text(period)))
         facts += [("Thời điểm tạo báo cáo", self.generated_at.strftime("%d/%m/%Y %H:%M:%S")),
                   ("Phiên bản tusoi", self.tool_version)]
         for label, value in facts:
@@ -406,12 +369,3 @@ class _FollowUpReport:
                       "phục. Một đảng viên vắng một kỳ được ghép lại ở kỳ sau theo mã đảng viên hoặc họ tên. Điểm "
                       "và mức xếp loại do tusoi đề xuất để chi bộ tham khảo; chi bộ biểu quyết mức cuối cùng.", columns)
         print_setup(ws, title, title_rows=None)
-
-
-def merge(ws: Worksheet, row: int, first: int, last: int) -> None:
-    """Merge columns first..last of ``row`` (by reference: a streaming sheet has no merge_cells())."""
-    ws.merged_cells.add(CellRange(min_row=row, min_col=first, max_row=row, max_col=last))
-
-
-def _rubrics_text(period: Period) -> str | None:
-    return ", ".join(f"{r.id} (phiên bản {r.version})" for r in period.rubrics()) or None

@@ -6,7 +6,7 @@ No member is named: the roll-up holds counts only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,17 @@ class _Book:
         return ([number, unit.name, KIND_LABELS[unit.kind]],
                 [self.st.center, self.name_style(depth, bold), self.st.text])
 
+    def tallied(self, scheme: Scheme) -> Iterator[tuple[Tally, list[object], list[Any]]]:
+        """The units with a tally of ``scheme``, numbered from 1: the tally and the row's first cells."""
+        number = 0
+        for depth, unit in self.rows:
+            tally = _tally_of(unit, scheme)
+            if tally is None:
+                continue
+            number += 1
+            values, styles = self.unit_cells(number, depth, unit)
+            yield tally, values, styles
+
     # ----------------------------------------------------------------- the count form
 
     def counts_sheet(self, ws: Worksheet) -> None:
@@ -163,13 +174,7 @@ class _Book:
             heads.append(columns[-1].header)
             row = append_row(ws, heads, st.header, [c.width for c in columns], line_height=13)
             first = first or row
-            number = 0
-            for depth, unit in self.rows:
-                tally = _tally_of(unit, scheme)
-                if tally is None:
-                    continue
-                number += 1
-                values, styles = self.unit_cells(number, depth, unit)
+            for tally, values, styles in self.tallied(scheme):
                 recorded = tally.final_recorded
                 values.append(recorded)
                 styles.append(st.int)
@@ -196,13 +201,7 @@ class _Book:
             heads[3] = f"Ở mức thấp nhất ({lowest})"
             row = append_row(ws, heads, st.header, [c.width for c in columns], line_height=13)
             first = first or row
-            number = 0
-            for depth, unit in self.rows:
-                tally = _tally_of(unit, scheme)
-                if tally is None:
-                    continue
-                number += 1
-                values, styles = self.unit_cells(number, depth, unit)
+            for tally, values, styles in self.tallied(scheme):
                 values += [tally.lowest, *(tally.reasons.get(code, 0) for code in REASON_LABELS)]
                 styles += [st.int] * (1 + len(REASON_LABELS))
                 append_row(ws, values, styles, [None, 30])

@@ -173,6 +173,17 @@ class Styles:
             self.level[level.id] = self.make(border=self.grid, fill=fill, alignment=top)
             self.level_bold[level.id] = self.make(border=self.grid, fill=fill, alignment=top, font=cell_font(bold=True))
 
+    def add_levels(self, rubric: Rubric) -> None:
+        """Styles for the levels of another rubric that are not styled yet (the first colours of a level id win)."""
+        for level in rubric.levels:
+            if level.id not in self.level:
+                light, _ = level_colors(level.color)
+                fill = solid_fill(light) if light != "FFFFFF" else None
+                top = Alignment(vertical="top")
+                self.level[level.id] = self.make(border=self.grid, fill=fill, alignment=top)
+                self.level_bold[level.id] = self.make(border=self.grid, fill=fill, font=cell_font(bold=True),
+                                                      alignment=top)
+
     def make(self, *, font: Any = None, fill: Any = None, border: Any = None, alignment: Any = None,
              number_format: str | None = None) -> StyleArray:
         """Register the styles with the workbook and return the cell style array that refers to them."""
