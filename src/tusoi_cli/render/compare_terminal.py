@@ -35,9 +35,17 @@ from tusoi_cli.model.compare import (
 )
 from tusoi_cli.render.labels import vn_number, vn_percent, vn_score
 
-# Longer lists are cut in the terminal (a province has 100,000 members); the report and the JSON have them all:
-# TABLE_ROWS rows, the caption telling how many more (the same as over three or more periods).
-from tusoi_cli.render.periods_terminal import TABLE_ROWS, _cut
+# Longer lists are cut in the terminal (two periods or more); the report and the JSON have them all.
+TABLE_ROWS = 200
+
+
+def cut_rows(table: Table, total: int) -> None:
+    """The caption of a table cut at TABLE_ROWS rows, telling how many more there are and where."""
+    if total > TABLE_ROWS:
+        table.caption = (f"… và {total - TABLE_ROWS} dòng nữa: xem đủ trong báo cáo -o so-sanh.xlsx hoặc "
+                         "--format json")
+        table.caption_justify = "left"
+
 
 STATUS_STYLES = {"fixed": "green", "improved": "cyan", "unchanged": "yellow", "worse": "bold red",
                  "new": "magenta"}
@@ -195,7 +203,7 @@ def _members_table(c: Comparison) -> Table:
         counts = m.counts()
         table.add_row(str(index), name, score, _level_change(m), _counts_text(counts),
                       _n(counts["overdue"], "bold red"))
-    _cut(table, len(c.members))
+    cut_rows(table, len(c.members))
     return table
 
 
@@ -283,7 +291,7 @@ def _overdue_table(rows: list[tuple[MemberComparison, ItemChange | Unclear]]) ->
         else:
             now = Text(f"{REASON_LABELS[entry.reason]} — cần xác minh", style="yellow")
         table.add_row(m.ho_ten, entry.id, _remedy(plan), _date(entry), now)
-    _cut(table, len(rows))
+    cut_rows(table, len(rows))
     return table
 
 
@@ -299,7 +307,7 @@ def _unmatched_table(c: Comparison) -> Table:
              for side, records in (("old", a.old), ("new", a.new)) for record in records]
     for side, record, label in rows[:TABLE_ROWS]:
         table.add_row(SIDE_LABELS[side], record.ho_ten, record.ma_dang_vien or "", record.source, label)
-    _cut(table, len(rows))
+    cut_rows(table, len(rows))
     return table
 
 

@@ -29,10 +29,9 @@ from tusoi_cli.model.periods import (
     Step,
     Track,
 )
+from tusoi_cli.render.compare_terminal import TABLE_ROWS, cut_rows
 from tusoi_cli.render.labels import vn_number, vn_percent, vn_score
 
-# Longer lists are cut in the terminal; the report and the JSON have them all.
-TABLE_ROWS = 200
 TREND_STYLES = {"up": "green", "same": "", "down": "red", "mixed": "yellow"}
 
 
@@ -167,7 +166,7 @@ def _members_table(f: FollowUp) -> Table:
         table.add_row(str(index), name, level_path(m), _trend(m),
                       Text(", ".join(i.id for i in m.persistent), style="bold red"),
                       Text(", ".join(i.id for i in m.relapsed), style="magenta"))
-    _cut(table, len(f.members))
+    cut_rows(table, len(f.members))
     return table
 
 
@@ -181,7 +180,7 @@ def _items_table(f: FollowUp) -> Table:
     for t in f.items:
         table.add_row(Text(t.id, style="bold red" if t.persistent else ""), t.title,
                       PATH_ARROW.join(str(n) for n in t.flagged), str(t.persistent), str(t.relapsed))
-    _cut(table, len(f.items))
+    cut_rows(table, len(f.items))
     return table
 
 
@@ -232,9 +231,3 @@ def _legend() -> Text:
                 f"{RELAPSE_HELP}.", style="dim")
     return text
 
-
-def _cut(table: Table, total: int) -> None:
-    if total > TABLE_ROWS:
-        table.caption = (f"… và {total - TABLE_ROWS} dòng nữa: xem đủ trong báo cáo -o so-sanh.xlsx hoặc "
-                         "--format json")
-        table.caption_justify = "left"
