@@ -5,7 +5,7 @@
 
 For each size, generates one .xlsx with a title block, a header and N member rows x 46 item columns (cached in
 --keep, default a temp dir), then measures in one run, each in a fresh process, wall time and peak RSS of that
-process alone (os.wait4):
+process alone (bench/_measure.py):
   1. bare read: CalamineWorkbook(...).get_sheet_by_index(0).to_python()
   2. tusoi batch FILE -o OUT, for each output asked (none: no -o, the summary only)
 and prints one markdown table, each run's ratio against the bare read of the same file in the same run.
@@ -21,11 +21,12 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _measure import add_run_options, child, sizes_and_outputs
 
 ITEMS = ([f"CT{i}" for i in range(1, 10)] + [f"DL{i}" for i in range(1, 10)]
          + [f"DB{i}" for i in range(1, 10)] + [f"D{i}" for i in range(1, 20)])
@@ -52,27 +53,6 @@ def make_sheet(path: Path, members: int) -> None:
         ws.append([n, f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN)}", f"{n:08d}", "Đảng viên",
                    rng.choice(("Tốt", "Khá", "")), "", *answers])
     wb.save(path)
-
-
-# Runs the command given and writes "wall peak_kb exit" to the file named first. The peak is that of the one
-# child of this small wrapper (RUSAGE_CHILDREN of a fresh process), so neither the benchmark's own memory (a Linux
-# child starts with its parent's max RSS) nor an earlier, heavier run leaks into it.
-WRAPPER = ("import resource, subprocess, sys, time; start = time.perf_counter(); code = subprocess.call(sys.argv[2:],"
-           " stdout=subprocess.DEVNULL); wall = time.perf_counter() - start; open(sys.argv[1], 'w').write("
-           "f'{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {code}')")
-
-
-def child(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of this one child process alone; a failed run stops the benchmark (no ratio
-    of a run that did not do the work)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "usage"
-        done = subprocess.run([sys.executable, "-c", WRAPPER, str(report), *cmd], check=False,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        wall, peak, code = report.read_text().split() if report.exists() else ("0", "0", str(done.returncode))
-    if int(code) != 0 or done.returncode != 0:
-        sys.exit(f"benchmark run failed (exit {code}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
-    return float(wall), int(peak) / 1024
 
 
 OUTPUTS = ("csv", "json", "xlsx", "none")
@@ -113,7 +93,7 @@ def count_members(out: Path, kind: str) -> int | None:
 
 def run(sheet: Path, members: int, outputs: list[str], keep: Path, repeat: int) -> list[str]:
     """Table rows (markdown) for one sheet: the bare read and each output, interleaved ``repeat`` times, medians."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["bare", *outputs]}
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in ["bare", *outputs]}
     for _ in range(repeat):
         times["bare"].append(child([sys.executable, "-c", BARE, str(sheet)]))
         for kind in outputs:
@@ -129,11 +109,11 @@ def run(sheet: Path, members: int, outputs: list[str], keep: Path, repeat: int) 
                 sys.exit(f"tusoi wrote {written:,} members to {out}, expected {members:,}: no ratio reported")
             if out.exists():
                 os.unlink(out)
-    bare_wall = statistics.median(w for w, _ in times["bare"])
+    bare_wall = statistics.median(w for w, _, _ in times["bare"])
     rows = []
     for name, runs in times.items():
-        wall = statistics.median(w for w, _ in runs)
-        peak = max(p for _, p in runs)
+        wall = statistics.median(w for w, _, _ in runs)
+        peak = max(p for _, _, p in runs)
         what = "bare read" if name == "bare" else f"-o .{name}" if name != "none" else "no output"
         rows.append(f"| {members:,} | {what} | {wall:.2f} s | {peak:,.0f} MB | {wall / bare_wall:.2f} |")
     return rows
@@ -145,16 +125,11 @@ def main() -> None:
     parser.add_argument("--members", type=int, help="one size (same as --sizes N)")
     parser.add_argument("--outputs", default="csv", help="comma-separated, of csv, json, xlsx, none")
     parser.add_argument("--output", choices=OUTPUTS, help="one output (same as --outputs KIND)")
-    parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per size; medians reported")
     parser.add_argument("--core", action="store_true", help="also measure the scoring core (members/s)")
-    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "tusoi-bench")
+    add_run_options(parser, before=False)
     args = parser.parse_args()
-    sizes = [args.members] if args.members else [int(n.replace("_", "")) for n in args.sizes.split(",")]
-    outputs = [args.output] if args.output else [kind.strip() for kind in args.outputs.split(",")]
-    for kind in outputs:
-        if kind not in OUTPUTS:
-            parser.error(f"unknown output {kind!r}: one of {', '.join(OUTPUTS)}")
-    args.keep.mkdir(parents=True, exist_ok=True)
+    sizes, outputs = sizes_and_outputs(parser, str(args.members) if args.members else args.sizes,
+                                       args.output or args.outputs, OUTPUTS, args.keep)
     print(f"{len(ITEMS)} items per member; wall: median of {args.repeat} interleaved run(s), peak: max RSS of the"
           " process alone\n")
     print("| members | run | wall | peak memory | x bare read |")

@@ -8,7 +8,7 @@ same members with changes: answers fixed, improved, worse or new, 2 % of the mem
 rows in another order. Each member flags --share of the 27 shortcoming items (default 0.45: ~14 compared items
 per member, the shape issue 13 measured, ~2.7 M report cells for 20,000 members). Then measures in one run, each
 in a fresh process, wall time, CPU time (user + system) and peak RSS of that process alone (through a small
-wrapper, as bench/batch.py does):
+wrapper, bench/_measure.py):
   1. bare reads: CalamineWorkbook(...).get_sheet_by_index(0).to_python() of both sheets, one after the other
   2. tusoi compare OLD NEW for each output asked (xlsx, json: -o OUT; none: the terminal table only)
 and prints one markdown table, each run's ratios (wall and CPU) against the bare reads of the same sheets in the
@@ -21,51 +21,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _measure import add_run_options, child, python, sizes_and_outputs, table_rows
+from _measure import name as _name
 from batch import FAMILY, GIVEN, ITEMS
-
-# As bench/batch.py's wrapper, and the child's CPU time (user + system) too: on a machine shared with other work,
-# CPU seconds move much less than wall seconds, so the ratios are given on both.
-WRAPPER = ("import resource, subprocess, sys, time; start = time.perf_counter(); code = subprocess.call(sys.argv[2:],"
-           " stdout=subprocess.DEVNULL); wall = time.perf_counter() - start; u = resource.getrusage("
-           "resource.RUSAGE_CHILDREN); open(sys.argv[1], 'w').write(f'{wall} {u.ru_utime + u.ru_stime} {u.ru_maxrss}"
-           " {code}')")
-
-
-def child(cmd: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak RSS (MB) of this one child process alone; a failed run stops the
-    benchmark (no ratio of a run that did not do the work)."""
-    import subprocess
-
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "usage"
-        done = subprocess.run([sys.executable, "-c", WRAPPER, str(report), *cmd], check=False,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        wall, cpu, peak, code = report.read_text().split() if report.exists() else ("0", "0", "0", str(done.returncode))
-    if (int(code) != 0 and int(code) != 1) or done.returncode != 0:  # 1: the inputs had problems, all written
-        sys.exit(f"benchmark run failed (exit {code}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
-    return float(wall), float(cpu), int(peak) / 1024
-
-
-def table_rows(size: int, times: dict[str, list[tuple[float, float, float]]], base: str,
-               what: dict[str, str]) -> list[str]:
-    """Markdown rows: median wall and CPU seconds, max peak, and both ratios against the ``base`` run."""
-    base_wall = statistics.median(w for w, _, _ in times[base])
-    base_cpu = statistics.median(c for _, c, _ in times[base])
-    rows = []
-    for name, runs in times.items():
-        wall = statistics.median(w for w, _, _ in runs)
-        cpu = statistics.median(c for _, c, _ in runs)
-        peak = max(p for _, _, p in runs)
-        rows.append(f"| {size:,} | {what.get(name) or _what(name)} | {wall:.2f} s | {cpu:.2f} s | {peak:,.0f} MB "
-                    f"| {wall / base_wall:.2f} | {cpu / base_cpu:.2f} |")
-    return rows
 
 BARE = ("import sys; from python_calamine import CalamineWorkbook\n"
         "for path in sys.argv[1:]: print(len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()))")
@@ -136,15 +99,15 @@ def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repe
     times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     matched: int | None = None
     for _ in range(repeat):
-        times["bare"].append(child([sys.executable, "-c", BARE, str(old), str(new)]))
+        times["bare"].append(child([sys.executable, "-c", BARE, str(old), str(new)], allowed=(0, 1)))
         for kind, src in runs:
             out = keep / f"compare-out.{kind}"
             if out.exists():
                 os.unlink(out)
-            cmd = [*_python(src), "-m", "tusoi_cli", "compare", str(old), str(new), "--today", "01/03/2026"]
+            cmd = [*python(src), "-m", "tusoi_cli", "compare", str(old), str(new), "--today", "01/03/2026"]
             if kind != "none":
                 cmd += ["-o", str(out), "--force"]
-            times[_name(kind, src)].append(child(cmd))
+            times[_name(kind, src)].append(child(cmd, allowed=(0, 1)))  # 1: the inputs had problems, all written
             if kind == "xlsx":
                 written = count_members(out)
                 if matched is not None and written != matched:
@@ -157,37 +120,15 @@ def run(old: Path, new: Path, members: int, outputs: list[str], keep: Path, repe
     return table_rows(members, times, "bare", {"bare": "bare reads (both)"})
 
 
-def _name(kind: str, src: Path | None) -> str:
-    return f"before {kind}" if src else kind
-
-
-def _what(name: str) -> str:
-    prefix, _, kind = name.rpartition(" ")
-    return f"{prefix + ': ' if prefix else ''}{f'-o .{kind}' if kind != 'none' else 'no output'}"
-
-
-def _python(src: Path | None) -> list[str]:
-    """The interpreter, with ``src`` first on its path when given (a before/after comparison in one run)."""
-    return ["env", f"PYTHONPATH={src}", sys.executable] if src else [sys.executable]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="20000", help="members per period, comma-separated, e.g. 2000,20000")
     parser.add_argument("--outputs", default="xlsx", help="comma-separated, of xlsx, json, none")
-    parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per size; medians reported")
     parser.add_argument("--share", type=float, default=SHARE,
                         help=f"share of the 27 shortcoming items each member flags (default {SHARE})")
-    parser.add_argument("--before", type=Path, help="also run each output with this src/ folder on PYTHONPATH "
-                        "(e.g. `git archive BASE src | tar -x -C /tmp/before`, then /tmp/before/src)")
-    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "tusoi-bench")
+    add_run_options(parser)
     args = parser.parse_args()
-    sizes = [int(n.replace("_", "")) for n in args.sizes.split(",")]
-    outputs = [kind.strip() for kind in args.outputs.split(",")]
-    for kind in outputs:
-        if kind not in OUTPUTS:
-            parser.error(f"unknown output {kind!r}: one of {', '.join(OUTPUTS)}")
-    args.keep.mkdir(parents=True, exist_ok=True)
+    sizes, outputs = sizes_and_outputs(parser, args.sizes, args.outputs, OUTPUTS, args.keep)
     print(f"{len(ITEMS)} items per member; wall: median of {args.repeat} interleaved run(s), peak: max RSS of the"
           " process alone\n")
     print("| members | run | wall | CPU | peak memory | x bare reads (wall) | x bare reads (CPU) |")

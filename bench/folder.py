@@ -6,7 +6,7 @@ For each size, generates a folder of N member files (cached in --keep, default a
 bundled example examples/02-nguyen-van-an.yaml: header, member, every item of the default rubric answered
 (0 mostly, a few shortcomings, given as numbers or as the scale's labels), and for each shortcoming what the
 member saw, the remedy and its deadline. Then measures in one run, each in a fresh process, wall time, CPU time
-(user + system) and peak RSS of that process alone (through a small wrapper, as bench/batch.py does):
+(user + system) and peak RSS of that process alone (through the small wrapper of bench/_measure.py):
   1. the YAML reader alone: tusoi's read_text + load_yaml of every file (what reading the files costs at least)
   2. tusoi batch FOLDER for each output asked (none: the summary only; csv, json, xlsx: -o OUT)
 and prints one markdown table, each run's ratios (wall and CPU) against the YAML reader's pass in the same run.
@@ -19,13 +19,13 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _measure import add_run_options, child, python, sizes_and_outputs, table_rows
+from _measure import name as _name
 from batch import FAMILY, GIVEN, ITEMS
-from compare import _name, _python, child, table_rows
 
 OUTPUTS = ("none", "csv", "json", "xlsx")
 READER = ("import sys; from pathlib import Path; from tusoi_cli.read.yaml_reader import load_yaml, read_text\n"
@@ -71,15 +71,15 @@ def run(folder: Path, members: int, outputs: list[str], keep: Path, repeat: int,
     names = ["reader", *(_name(k, b) for k, b in runs)]
     times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for _ in range(repeat):
-        times["reader"].append(child([sys.executable, "-c", READER, str(folder)]))
+        times["reader"].append(child([sys.executable, "-c", READER, str(folder)], allowed=(0, 1)))
         for kind, src in runs:
             out = keep / f"folder-out.{kind}"
             if out.exists():
                 os.unlink(out)
-            cmd = [*_python(src), "-m", "tusoi_cli", "batch", str(folder)]
+            cmd = [*python(src), "-m", "tusoi_cli", "batch", str(folder)]
             if kind != "none":
                 cmd += ["-o", str(out), "--force"]
-            times[_name(kind, src)].append(child(cmd))
+            times[_name(kind, src)].append(child(cmd, allowed=(0, 1)))
             if out.exists():
                 os.unlink(out)
     return table_rows(members, times, "reader", {"reader": "YAML reader alone"})
@@ -89,17 +89,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="20000", help="member files, comma-separated, e.g. 2000,20000")
     parser.add_argument("--outputs", default="none,csv,json,xlsx", help="comma-separated, of none, csv, json, xlsx")
-    parser.add_argument("--repeat", type=int, default=1, help="interleaved runs per size; medians reported")
-    parser.add_argument("--before", type=Path, help="also run each output with this src/ folder on PYTHONPATH "
-                        "(e.g. `git archive BASE src | tar -x -C /tmp/before`, then /tmp/before/src)")
-    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "tusoi-bench")
+    add_run_options(parser)
     args = parser.parse_args()
-    sizes = [int(n.replace("_", "")) for n in args.sizes.split(",")]
-    outputs = [kind.strip() for kind in args.outputs.split(",")]
-    for kind in outputs:
-        if kind not in OUTPUTS:
-            parser.error(f"unknown output {kind!r}: one of {', '.join(OUTPUTS)}")
-    args.keep.mkdir(parents=True, exist_ok=True)
+    sizes, outputs = sizes_and_outputs(parser, args.sizes, args.outputs, OUTPUTS, args.keep)
     print(f"wall: median of {args.repeat} interleaved run(s), peak: max RSS of the process alone\n")
     print("| files | run | wall | CPU | peak memory | x YAML reader (wall) | x YAML reader (CPU) |")
     print("|---|---|---|---|---|---|---|")

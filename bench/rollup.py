@@ -5,7 +5,7 @@
 Generates (cached in --keep) a tree of --cells cells in mixed formats under districts and communes
 (tinh/huyen-NN/xa-NN/...): 60 % .xlsx with a title block, 30 % .csv, 10 % folders of member .yaml files, each
 cell --members members (3,000 x 33 = 99,000 members). Then measures, each in a fresh process, interleaved
---repeat times, wall time and peak RSS (bench/batch.py's wrapper):
+--repeat times, wall time and peak RSS (bench/_measure.py's wrapper):
   1. readers alone: python-calamine for every .xlsx, the csv module for every .csv, PyYAML (C loader when
      available) for every .yaml: the bytes parsed, nothing checked or scored;
   2. tusoi's readers alone: every cell read as `tusoi batch` reads it (read/batch.py), not scored;
@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from batch import FAMILY, GIVEN, ITEMS, child  # the same items, names and process wrapper
+from _measure import child  # the process wrapper of every benchmark
+from batch import FAMILY, GIVEN, ITEMS  # the same items and names
 
 HEADER = ["STT", "Họ và tên", "Mã đảng viên", "Trạng thái", "Kỷ luật", "Chi bộ xếp loại", *ITEMS]
 
@@ -123,7 +124,7 @@ def main() -> None:
     if not tree.exists():
         print(f"generating {tree} ...", file=sys.stderr)
         make_tree(tree, args.cells, args.members)
-    runs: dict[str, list[tuple[float, float]]] = {"readers alone": [], "tusoi's readers alone": [],
+    runs: dict[str, list[tuple[float, float, float]]] = {"readers alone": [], "tusoi's readers alone": [],
                                                   "tong-hop -o .json": []}
     if args.xlsx:
         runs["tong-hop -o .xlsx"] = []
@@ -135,18 +136,18 @@ def main() -> None:
                 out = Path(tmp) / f"out.{name[-4:].lstrip('.')}"
                 out.unlink(missing_ok=True)
                 runs[name].append(_tong_hop(tree, out))
-    base_wall = statistics.median(w for w, _ in runs["readers alone"])
-    tusoi_wall = statistics.median(w for w, _ in runs["tusoi's readers alone"])
+    base_wall = statistics.median(w for w, _, _ in runs["readers alone"])
+    tusoi_wall = statistics.median(w for w, _, _ in runs["tusoi's readers alone"])
     print(f"{args.cells} cells x {args.members} members ({args.cells * args.members:,} members), "
           f"medians of {args.repeat}\n")
     print("| run | wall | peak memory | × readers alone | × tusoi's readers alone |\n|---|---|---|---|---|")
     for name, measured in runs.items():
-        wall = statistics.median(w for w, _ in measured)
-        peak = max(p for _, p in measured)
+        wall = statistics.median(w for w, _, _ in measured)
+        peak = max(p for _, _, p in measured)
         print(f"| {name} | {wall:.2f} s | {peak:,.0f} MB | {wall / base_wall:.2f} | {wall / tusoi_wall:.2f} |")
 
 
-def _tong_hop(tree: Path, out: Path) -> tuple[float, float]:
+def _tong_hop(tree: Path, out: Path) -> tuple[float, float, float]:
     return child([sys.executable, "-m", "tusoi_cli", "tong-hop", str(tree), "-o", str(out)])
 
 

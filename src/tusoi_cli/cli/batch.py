@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tusoi_cli.cli.errors import ExitCode, carry_warnings, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
+from tusoi_cli.cli.progress import with_progress
 from tusoi_cli.version import __version__
 
 if TYPE_CHECKING:
@@ -89,8 +90,8 @@ def batch_cmd(
         chosen = load_rubric(rubric)
         if not chosen.levels:
             raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
-        batch = _with_progress(lambda progress: read_batch(source, chosen, sheet=sheet, strict=strict,
-                                                           progress=progress))
+        batch = with_progress(lambda progress: read_batch(source, chosen, sheet=sheet, strict=strict,
+                                                          progress=progress), "Đang chấm")
         if ky_truoc is not None:
             from tusoi_cli.api import follow_previous_batch, read_previous
 
@@ -131,21 +132,6 @@ def batch_cmd(
             stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
         if batch.problems or batch.failed_rows:
             raise typer.Exit(ExitCode.INPUT)
-
-
-def _with_progress(work: Any) -> Any:
-    """Run ``work(progress)`` with a progress bar on stderr when the terminal can show one."""
-    if not sys.stderr.isatty():
-        return work(None)
-    from rich.progress import Progress
-
-    with Progress(console=stderr(), transient=True) as bar:
-        task = bar.add_task("Đang chấm", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return work(advance)
 
 
 def _write_batch(batch: BatchResult, summary: BatchSummary, output: Path | None, fmt: str,

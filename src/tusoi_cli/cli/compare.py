@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tusoi_cli.cli.errors import guard, report, stderr, stdout
+from tusoi_cli.cli.errors import guard, report
 from tusoi_cli.cli.options import ForceOutputOption
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class CompareFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-_OUTPUTS = {".xlsx": "xlsx", ".json": "json"}
 
 
 def compare_cmd(
@@ -75,14 +75,9 @@ def compare_cmd(
             if code:
                 raise typer.Exit(code)
             return
-        import sys
-        from datetime import date
-
-        from tusoi_cli.api import compare_periods, input_kind, load_rubric, parse_date, read_period
-        from tusoi_cli.cli import output as cli_output
+        from tusoi_cli.api import compare_periods, input_kind, load_rubric, read_period
+        from tusoi_cli.cli.compare_periods import plan_report, show_report, today_or
         from tusoi_cli.errors import UsageError
-        from tusoi_cli.output import write_atomic
-        from tusoi_cli.render.safe import json_text
         from tusoi_cli.version import __version__
 
         for label, path in (("kỳ cũ", old), ("kỳ mới", new)):
@@ -105,19 +100,9 @@ def compare_cmd(
         if rubric is not None and (rubric_old is not None or rubric_new is not None):
             raise UsageError("dùng --rubric cho cả hai kỳ, hoặc --rubric-old / --rubric-new cho từng kỳ, không dùng "
                              "cùng lúc")
-        target = None
-        if output is not None:
-            if output == cli_output.STDOUT and fmt is CompareFormat.table:
-                raise UsageError("-o - ghi JSON ra đầu ra chuẩn, trái với --format table — bỏ một trong hai")
-            rubric_files = [Path(r) for r in (rubric, rubric_old, rubric_new) if r and Path(r).is_file()]
-            target = cli_output.plan(output, None, force=force, inputs=[old, new, *rubric_files],
-                                     extensions=_OUTPUTS, binary=frozenset({"xlsx"}), default="json")
-        on = date.today()
-        if today is not None:
-            parsed = parse_date(today)
-            if parsed is None:
-                raise UsageError(f"--today: '{today}' không phải là ngày hợp lệ — viết dạng 2026-06-30 hoặc 30/06/2026")
-            on = parsed
+        rubric_files = [Path(r) for r in (rubric, rubric_old, rubric_new) if r and Path(r).is_file()]
+        target = plan_report(output, fmt.value if fmt else None, force=force, inputs=[old, new, *rubric_files])
+        on = today_or(today)
 
         chosen_old = rubric_old or rubric
         chosen_new = rubric_new or rubric
@@ -128,28 +113,24 @@ def compare_cmd(
         comparison = compare_periods(old_period, new_period, today=on)
 
         report(comparison.problems)
-        if target is not None and target.path is not None:
-            if target.fmt == "xlsx":
-                from tusoi_cli.render.excel.compare import write_comparison_report
 
-                empty = not (comparison.new.rubrics() or comparison.old.rubrics())
-                write_comparison_report(target.path, comparison, tool_version=__version__,
-                                        fallback_rubric=load_rubric() if empty else None)
-            else:
-                from tusoi_cli.render.compare_data import comparison_json
-
-                write_atomic(target.path, (json_text(piece).encode("utf-8") for piece in comparison_json(
-                    comparison, tool_version=__version__)))
-        if fmt is CompareFormat.json or (target is not None and target.path is None):
+        def pieces() -> Iterable[str]:
             from tusoi_cli.render.compare_data import comparison_json
 
-            sys.stdout.writelines(json_text(piece) for piece in comparison_json(comparison, tool_version=__version__))
-            sys.stdout.flush()
-        else:
+            return comparison_json(comparison, tool_version=__version__)
+
+        def xlsx(path: Path) -> None:
+            from tusoi_cli.render.excel.compare import write_comparison_report
+
+            empty = not (comparison.new.rubrics() or comparison.old.rubrics())
+            write_comparison_report(path, comparison, tool_version=__version__,
+                                    fallback_rubric=load_rubric() if empty else None)
+
+        def view() -> Any:
             from tusoi_cli.render.compare_terminal import comparison_view
 
-            stdout().print(comparison_view(comparison))
-        if target is not None and target.path is not None:
-            stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
+            return comparison_view(comparison)
+
+        show_report(target, as_json=fmt is CompareFormat.json, json_pieces=pieces, write_xlsx=xlsx, view=view)
         if comparison.problems or old_period.failed or new_period.failed:
             raise typer.Exit(1)

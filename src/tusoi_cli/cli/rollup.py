@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tusoi_cli.cli.errors import ExitCode, guard, report, stderr, stdout, warn
 from tusoi_cli.cli.options import ForceOutputOption
+from tusoi_cli.cli.progress import with_progress
 from tusoi_cli.version import __version__
 
 if TYPE_CHECKING:
@@ -76,8 +77,8 @@ def rollup_cmd(
         chosen = load_rubric(rubric)
         if not chosen.levels:
             raise UsageError(f"bộ tiêu chí '{chosen.id}' không có mức xếp loại nên không chấm điểm được")
-        rollup = _with_progress(lambda progress: roll_up(list(inputs), chosen, previous=list(previous or []),
-                                                         progress=progress, names=names))
+        rollup = with_progress(lambda progress: roll_up(list(inputs), chosen, previous=list(previous or []),
+                                                        progress=progress, names=names), "Đang tổng hợp")
         report(rollup.problems)
         warn(rollup.warnings)
         if not rollup.root.children and rollup.root.kind == "party_unit":
@@ -100,20 +101,6 @@ def rollup_cmd(
             stderr().print(f"Đã ghi {target.path}", style="green", markup=False)
         if rollup.problems:
             raise typer.Exit(ExitCode.INPUT)
-
-
-def _with_progress(work: Any) -> Any:
-    if not sys.stderr.isatty():
-        return work(None)
-    from rich.progress import Progress
-
-    with Progress(console=stderr(), transient=True) as bar:
-        task = bar.add_task("Đang tổng hợp", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return work(advance)
 
 
 def _write(rollup: Rollup, rubric: Rubric, output: Path | None, fmt: str) -> None:
