@@ -606,3 +606,16 @@ def test_utf16_and_utf32_without_a_byte_order_mark_are_named(text: str, encoding
     with pytest.raises(TusoiError) as info:
         decode_text(text.encode(encoding), "x.yaml")
     assert f"mã {encoding[:6].upper()} (không có dấu BOM)" in str(info.value)
+
+
+def test_a_far_row_beside_cells_without_reference_is_refused() -> None:
+    """Found by hostile_sheet_xml_never_crashes: A9999999 (past Excel's last row) with a cell that has no
+    reference took the exact parser's path, which did not check the last row, and calamine ran out of memory."""
+    import tempfile
+
+    row = '<row r="1"><c r="A9999999"><v>1</v></c><c r="A312500"><v>1</v></c><c><v>1</v></c></row>'
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.xlsx"
+        path.write_bytes(_sheet_with([row]))
+        with pytest.raises(TusoiError, match="quá dòng cuối cùng Excel cho phép"):
+            read_tables(path)

@@ -251,10 +251,8 @@ def _check_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) ->
             if rows:
                 max_row = max(max_row, *map(int, rows))
     max_row = max(max_row, 1)
-    if max_row > EXCEL_ROWS:  # no spreadsheet program writes past its last row: a damaged or forged file
-        raise fail(name, f"trang tính có dòng {thousands(max_row)} — quá dòng cuối cùng Excel cho phép "
-                    f"({thousands(EXCEL_ROWS)}): tệp bị hỏng",
-                    "mở tệp bằng Excel/LibreOffice, lưu lại dạng .xlsx rồi chạy lại")
+    if max_row > EXCEL_ROWS:
+        raise _past_last_row(name, max_row)
     pattern = _cells_beyond(MAX_CELLS // max_row, max_row)
     for block in _blocks(archive, info, name):
         found = pattern.search(block)
@@ -355,6 +353,13 @@ def _feed(parser: Any, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: st
                     "mở lại bằng Excel hoặc LibreOffice rồi lưu lại") from None
 
 
+def _past_last_row(name: str, row: int) -> InputError:
+    """No spreadsheet program writes past its last row: a damaged or forged file (calamine would try to hold it)."""
+    return fail(name, f"trang tính có dòng {thousands(row)} — quá dòng cuối cùng Excel cho phép "
+                f"({thousands(EXCEL_ROWS)}): tệp bị hỏng",
+                "mở tệp bằng Excel/LibreOffice, lưu lại dạng .xlsx rồi chạy lại")
+
+
 def _parse_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> BadCells:
     """The exact extent and error cells of a sheet in any form calamine reads, with a real XML parser."""
     bad: BadCells = {}
@@ -377,6 +382,8 @@ def _parse_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
                 state["col"], row = _column_number(ref.group(1)), int(ref.group(2))
             else:
                 state["col"], row = state["col"] + 1, state["row"]
+            if row > EXCEL_ROWS:
+                raise _past_last_row(name, row)
             state["max_row"] = max(state["max_row"], row)
             state["max_col"] = max(state["max_col"], state["col"])
             if state["max_row"] * state["max_col"] > MAX_CELLS or state["col"] > 16384:
